@@ -1,0 +1,138 @@
+package io.keelson.api;
+
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.deploy.DeploymentRequest;
+import io.keelson.deploy.DeploymentView;
+import io.keelson.deploy.Deployments;
+import io.keelson.deploy.Status;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+
+/** Deploying a target, its history, and rolling it back: what a pipeline and an operator call. */
+@Path("/api/v1/targets/{name}")
+@Produces(MediaType.APPLICATION_JSON)
+public class TargetDeploymentResource {
+
+    /** The status a waited-for deployment answers when it did not succeed: not retried by curl, and not a client error. */
+    static final int DEPLOYMENT_FAILED = 424;
+    private static final int MAX_WAIT_SECONDS = 3600;
+
+    private final TargetCatalog catalog;
+    private final Deployments deployments;
+    private final CurrentCaller caller;
+    private final JsonBody bodies;
+
+    public TargetDeploymentResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, JsonBody bodies) {
+        this.catalog = catalog;
+        this.deployments = deployments;
+        this.caller = caller;
+        this.bodies = bodies;
+    }
+
+    @POST
+    @Path("deployments")
+    @Requires(Role.DEPLOY)
+    public Response deploy(@PathParam("name") String name, String body,
+                           @QueryParam("wait") @DefaultValue("false") String wait,
+                           @QueryParam("timeout") @DefaultValue("600") String timeout,
+                           @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        boolean waiting = flag("wait", wait);
+        Duration limit = seconds(timeout);
+        CatalogTarget target = Targets.require(catalog, name);
+        DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
+        DeployRequestJson request = parsed == null ? new DeployRequestJson(null, null, null, null, null, null) : parsed;
+        DeploymentRequest validated = request.validate(target.spec().isSshCompose(), caller.get().name(), key(idempotencyKey));
+        Deployments.Submitted submitted = deployments.deploy(target, validated);
+        return answer(submitted.deployment(), waiting, limit);
+    }
+
+    @GET
+    @Path("deployments")
+    @Requires(Role.READ)
+    public List<DeploymentJson> history(@PathParam("name") String name, @QueryParam("limit") @DefaultValue("20") String limit) {
+        Targets.require(catalog, name);
+        int n;
+        try {
+            n = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            n = -1;
+        }
+        if (n < 1 || n > 500) {
+            throw ApiException.badRequest("limit: must be a whole number from 1 to 500");
+        }
+        return deployments.history(name, n).stream().map(DeploymentJson::from).toList();
+    }
+
+    @POST
+    @Path("rollback")
+    @Requires(Role.OPERATE)
+    public Response rollback(@PathParam("name") String name, String body,
+                             @QueryParam("wait") @DefaultValue("false") String wait,
+                             @QueryParam("timeout") @DefaultValue("600") String timeout,
+                             @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        boolean waiting = flag("wait", wait);
+        Duration limit = seconds(timeout);
+        CatalogTarget target = Targets.require(catalog, name);
+        RollbackRequestJson parsed = bodies.read(body, RollbackRequestJson.class);
+        RollbackRequestJson request = parsed == null ? new RollbackRequestJson(null, null) : parsed;
+        request.validate();
+        Deployments.Submitted submitted = deployments.rollback(target, request.toDeployment(), request.reason(), caller.get().name(), key(idempotencyKey));
+        return answer(submitted.deployment(), waiting, limit);
+    }
+
+    private Response answer(DeploymentView started, boolean waiting, Duration limit) {
+        URI location = URI.create("/api/v1/deployments/" + started.id());
+        if (!waiting) {
+            return Response.accepted(DeploymentJson.from(started)).location(location).build();
+        }
+        DeploymentView ended = deployments.await(started.id(), limit);
+        if (!ended.status().isFinal()) {
+            return Response.accepted(DeploymentJson.from(ended)).location(location).build();
+        }
+        int status = ended.status() == Status.SUCCEEDED ? 200 : DEPLOYMENT_FAILED;
+        return Response.status(status).entity(DeploymentJson.from(ended)).location(location).build();
+    }
+
+    private static boolean flag(String name, String value) {
+        return switch (value) {
+            case "true", "1", "" -> true;
+            case "false", "0" -> false;
+            default -> throw ApiException.badRequest(name + ": must be true or false");
+        };
+    }
+
+    private static Duration seconds(String value) {
+        try {
+            int s = Integer.parseInt(value);
+            if (s >= 0 && s <= MAX_WAIT_SECONDS) {
+                return Duration.ofSeconds(s);
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("timeout: must be a whole number of seconds from 0 to " + MAX_WAIT_SECONDS);
+    }
+
+    private static String key(String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return null;
+        }
+        String k = idempotencyKey.trim();
+        if (k.isEmpty() || k.length() > 255 || k.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+            throw ApiException.badRequest("Idempotency-Key: must be 1 to 255 printable ASCII characters");
+        }
+        return k;
+    }
+}

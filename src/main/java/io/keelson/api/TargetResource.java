@@ -1,0 +1,128 @@
+package io.keelson.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.ReloadReport;
+import io.keelson.catalog.SpecBinder;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.catalog.TargetSpec;
+import io.keelson.deploy.DeploymentView;
+import io.keelson.deploy.Deployments;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+
+/** The catalog through the API: list and read every target, manage the API-defined ones. */
+@Path("/api/v1/targets")
+@Produces(MediaType.APPLICATION_JSON)
+public class TargetResource {
+
+    private final TargetCatalog catalog;
+    private final Deployments deployments;
+    private final CurrentCaller caller;
+    private final ObjectMapper json;
+
+    public TargetResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, ObjectMapper json) {
+        this.catalog = catalog;
+        this.deployments = deployments;
+        this.caller = caller;
+        this.json = json;
+    }
+
+    @GET
+    @Requires(Role.READ)
+    public List<TargetJson> list() {
+        return catalog.list().stream()
+                .filter(t -> caller.get().mayAct(t.name()))
+                .map(t -> TargetJson.from(t, last(t.name())))
+                .toList();
+    }
+
+    @GET
+    @Path("{name}")
+    @Requires(Role.READ)
+    public ObjectNode get(@PathParam("name") String name) throws JsonProcessingException {
+        return describe(Targets.require(catalog, name));
+    }
+
+    @POST
+    @Requires(Role.ADMIN)
+    public Response create(String body) throws JsonProcessingException {
+        TargetSpec spec = bind(body);
+        caller.requireTarget(String.valueOf(spec.name()));
+        CatalogTarget created = catalog.create(spec);
+        return Response.created(URI.create("/api/v1/targets/" + created.name())).entity(describe(created)).build();
+    }
+
+    @PUT
+    @Path("{name}")
+    @Requires(Role.ADMIN)
+    public ObjectNode update(@PathParam("name") String name, String body) throws JsonProcessingException {
+        Targets.require(catalog, name);
+        return describe(catalog.update(name, bind(body)));
+    }
+
+    @DELETE
+    @Path("{name}")
+    @Requires(Role.ADMIN)
+    public Response delete(@PathParam("name") String name) {
+        catalog.delete(name);
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("reload")
+    @Requires(Role.ADMIN)
+    public ReloadReport reload() {
+        return catalog.reload();
+    }
+
+    @POST
+    @Path("{name}/pause")
+    @Requires(Role.OPERATE)
+    public TargetJson pause(@PathParam("name") String name) {
+        Targets.require(catalog, name);
+        return TargetJson.from(catalog.setPaused(name, true), last(name));
+    }
+
+    @POST
+    @Path("{name}/resume")
+    @Requires(Role.OPERATE)
+    public TargetJson resume(@PathParam("name") String name) {
+        Targets.require(catalog, name);
+        return TargetJson.from(catalog.setPaused(name, false), last(name));
+    }
+
+    private TargetSpec bind(String body) {
+        SpecBinder.Bound bound = SpecBinder.json(null, body);
+        if (bound instanceof SpecBinder.Problem p) {
+            throw new ApiException(400, "invalid_target", p.problem().toString());
+        }
+        return ((SpecBinder.Spec) bound).spec();
+    }
+
+    /** The target's spec as JSON (it names secrets, never holds them) plus where it is defined and its state. */
+    private ObjectNode describe(CatalogTarget target) throws JsonProcessingException {
+        ObjectNode node = (ObjectNode) json.readTree(SpecBinder.toJson(target.spec()));
+        node.put("source", target.source().name());
+        node.put("file", target.file());
+        node.put("paused", target.paused());
+        node.set("lastDeployment", json.valueToTree(TargetJson.LastDeployment.from(last(target.name()))));
+        return node;
+    }
+
+    private DeploymentView last(String target) {
+        List<DeploymentView> newest = deployments.history(target, 1);
+        return newest.isEmpty() ? null : newest.get(0);
+    }
+}

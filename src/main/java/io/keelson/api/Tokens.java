@@ -1,0 +1,125 @@
+package io.keelson.api;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * Knows the valid tokens and who each one is. Tokens are compared by SHA-256 in constant time; no
+ * token is kept in clear after start. With no token configured, the first start generates an admin
+ * token, prints it once, and keeps only its hash; it stays valid until tokens are configured.
+ */
+@ApplicationScoped
+public class Tokens {
+
+    private static final Logger LOG = Logger.getLogger(Tokens.class);
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+
+    private record Known(byte[] sha256, Caller caller) {
+    }
+
+    private final AuthConfig config;
+    private final Clock clock;
+    private volatile List<Known> known = List.of();
+
+    public Tokens(AuthConfig config, Clock clock) {
+        this.config = config;
+        this.clock = clock;
+    }
+
+    @Transactional
+    void load(@Observes StartupEvent event) {
+        List<Known> loaded = new ArrayList<>();
+        config.tokens().forEach((name, token) -> loaded.add(configured(name, token)));
+        if (loaded.isEmpty()) {
+            if (ApiToken.count() == 0) {
+                generateAdmin();
+            }
+            for (ApiToken stored : ApiToken.all()) {
+                loaded.add(new Known(HexFormat.of().parseHex(stored.sha256), new Caller(stored.name, Role.highestOf(stored.role), List.of())));
+            }
+        }
+        known = List.copyOf(loaded);
+        LOG.infof("auth: %d token(s) known", known.size());
+    }
+
+    /** The caller a bearer token belongs to, if any. */
+    public Optional<Caller> resolve(String token) {
+        byte[] hash = sha256(token);
+        Caller match = null;
+        for (Known k : known) {
+            if (MessageDigest.isEqual(k.sha256(), hash)) {
+                match = k.caller();
+            }
+        }
+        return Optional.ofNullable(match);
+    }
+
+    private static Known configured(String name, AuthConfig.TokenConfig token) {
+        byte[] hash;
+        if (token.sha256().isPresent()) {
+            String hex = token.sha256().get().trim().toLowerCase(Locale.ROOT);
+            if (!HEX64.matcher(hex).matches()) {
+                throw new IllegalStateException("keelson.auth.tokens." + name + ".sha256 must be 64 hex digits");
+            }
+            hash = HexFormat.of().parseHex(hex);
+        } else if (token.secret().isPresent() && token.secret().get().length() >= 16) {
+            hash = sha256(token.secret().get());
+        } else {
+            throw new IllegalStateException("keelson.auth.tokens." + name + " needs .sha256, or a .secret of at least 16 characters");
+        }
+        List<Pattern> globs = token.targets().orElse(List.of()).stream().filter(g -> !g.isBlank()).map(Caller::glob).toList();
+        Role role;
+        try {
+            role = Role.highestOf(token.roles());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("keelson.auth.tokens." + name + ".roles: " + e.getMessage());
+        }
+        return new Known(hash, new Caller(name, role, globs));
+    }
+
+    private void generateAdmin() {
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String token = "kls_" + HexFormat.of().formatHex(random);
+        ApiToken row = new ApiToken();
+        row.name = "admin";
+        row.sha256 = HexFormat.of().formatHex(sha256(token));
+        row.role = Role.ADMIN.name();
+        row.createdAt = clock.instant();
+        row.persist();
+        // Printed to the console once, on purpose, and never logged: only its hash is kept.
+        System.out.println("""
+
+                ==================================================================
+                 Keelson generated an admin token (no keelson.auth.tokens.* set).
+                 It is shown only this once; only its hash is stored:
+
+                   %s
+
+                 Configure keelson.auth.tokens.<name>.sha256 for real use.
+                ==================================================================
+                """.formatted(token));
+    }
+
+    static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

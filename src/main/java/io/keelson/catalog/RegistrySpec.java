@@ -1,0 +1,8 @@
+package io.keelson.catalog;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Registry credentials for {@code docker login}; the password is named by an environment variable or a file. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RegistrySpec(String server, String username, String passwordEnv, String passwordFile) {
+}

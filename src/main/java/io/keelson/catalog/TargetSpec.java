@@ -1,0 +1,36 @@
+package io.keelson.catalog;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * One deploy target as written in a catalog file or sent to the API: the contract's §2 structure,
+ * bound field for field so that an unknown key is an error rather than silently ignored.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TargetSpec(
+        String name,
+        String strategy,
+        String description,
+        SshSpec ssh,
+        ComposeSpec compose,
+        RegistrySpec registry,
+        DockerSpec docker,
+        WatchSpec watch,
+        RegistryAuthSpec registryAuth,
+        RolloutSpec rollout) {
+
+    public static final String SSH_COMPOSE = "ssh-compose";
+    public static final String WATCH = "watch";
+
+    /** The rollout settings with every default filled in. */
+    @JsonIgnore
+    public RolloutSpec effectiveRollout() {
+        return RolloutSpec.withDefaults(rollout);
+    }
+
+    @JsonIgnore
+    public boolean isSshCompose() {
+        return SSH_COMPOSE.equals(strategy);
+    }
+}

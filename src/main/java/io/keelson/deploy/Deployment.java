@@ -1,0 +1,78 @@
+package io.keelson.deploy;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Sort;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.Lob;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** One stored deployment: what was asked, by whom, and how it ended. */
+@Entity
+@Table(name = "deployment")
+public class Deployment extends PanacheEntityBase {
+
+    @Id
+    public String id;
+    public String target;
+    @Enumerated(EnumType.STRING)
+    @Column(name = "trigger_kind")
+    public Trigger trigger;
+    @Enumerated(EnumType.STRING)
+    public Status status;
+    @Column(name = "requested_by")
+    public String requestedBy;
+    public String reason;
+    @Column(name = "pipeline_project")
+    public String pipelineProject;
+    @Column(name = "pipeline_id")
+    public String pipelineId;
+    @Column(name = "pipeline_commit")
+    public String pipelineCommit;
+    @Column(name = "pipeline_ref")
+    public String pipelineRef;
+    @Column(name = "pipeline_url")
+    public String pipelineUrl;
+    @Lob
+    public String request;
+    @Column(name = "idempotency_key")
+    public String idempotencyKey;
+    @Column(name = "created_at")
+    public Instant createdAt;
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+    public String error;
+
+    public static Optional<Deployment> byId(String id) {
+        return findByIdOptional(id);
+    }
+
+    public static Optional<Deployment> byIdempotencyKey(String target, String key) {
+        return find("target = ?1 and idempotencyKey = ?2", target, key).firstResultOptional();
+    }
+
+    /** The newest first, at most {@code limit}. */
+    public static List<Deployment> history(String target, int limit) {
+        return find("target", Sort.descending("id"), target).page(Page.ofSize(limit)).list();
+    }
+
+    public static List<Deployment> unfinished() {
+        return list("status in ?1", List.of(Status.QUEUED, Status.RUNNING));
+    }
+
+    public Pipeline pipeline() {
+        if (pipelineProject == null && pipelineId == null && pipelineCommit == null && pipelineRef == null && pipelineUrl == null) {
+            return null;
+        }
+        return new Pipeline(pipelineProject, pipelineId, pipelineCommit, pipelineRef, pipelineUrl);
+    }
+}

@@ -1,0 +1,45 @@
+package io.keelson.deploy;
+
+import io.keelson.strategy.ChangeStatus;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
+import jakarta.persistence.Table;
+import java.util.List;
+import java.util.Optional;
+
+/** One unit's change within a deployment: host, unit, image, and the digests before and after. */
+@Entity
+@Table(name = "deployment_change")
+public class DeploymentChange extends PanacheEntityBase {
+
+    @Id
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "change_seq")
+    @SequenceGenerator(name = "change_seq", sequenceName = "deployment_change_seq", allocationSize = 50)
+    public Long id;
+    @Column(name = "deployment_id")
+    public String deploymentId;
+    public String host;
+    public String unit;
+    public String image;
+    @Column(name = "from_digest")
+    public String fromDigest;
+    @Column(name = "to_digest")
+    public String toDigest;
+    @Enumerated(EnumType.STRING)
+    public ChangeStatus status;
+
+    public static List<DeploymentChange> of(String deploymentId) {
+        return list("deploymentId = ?1 order by id", deploymentId);
+    }
+
+    public static Optional<DeploymentChange> of(String deploymentId, String host, String unit) {
+        return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit).firstResultOptional();
+    }
+}

@@ -1,0 +1,19 @@
+package io.keelson.deploy;
+
+/** A deployment or rollback that cannot be started; {@link Kind} tells the API which status to answer. */
+public class DeploymentRefused extends RuntimeException {
+
+    /** Why it was refused. */
+    public enum Kind { NOT_FOUND, CONFLICT, INVALID }
+
+    private final Kind kind;
+
+    public DeploymentRefused(Kind kind, String message) {
+        super(message);
+        this.kind = kind;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+}

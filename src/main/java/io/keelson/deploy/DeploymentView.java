@@ -1,0 +1,20 @@
+package io.keelson.deploy;
+
+import io.keelson.strategy.UnitChange;
+import java.time.Instant;
+import java.util.List;
+
+/** A deployment with its changes and log, read in one transaction and safe to hand out. */
+public record DeploymentView(
+        String id, String target, Trigger trigger, Status status, String requestedBy, String reason,
+        Pipeline pipeline, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
+        List<UnitChange> changes, List<String> log) {
+
+    static DeploymentView of(Deployment d) {
+        List<UnitChange> changes = DeploymentChange.of(d.id).stream()
+                .map(c -> new UnitChange(c.host, c.unit, c.image, c.fromDigest, c.toDigest, c.status))
+                .toList();
+        return new DeploymentView(d.id, d.target, d.trigger, d.status, d.requestedBy, d.reason, d.pipeline(),
+                d.createdAt, d.startedAt, d.finishedAt, d.error, changes, LogLine.linesOf(d.id));
+    }
+}

@@ -1,0 +1,152 @@
+package io.keelson.deploy;
+
+import com.github.f4b6a3.ulid.UlidCreator;
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.strategy.DeployOrder;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Starts deployments and answers for them: every request is recorded as its own QUEUED deployment
+ * before it is queued on its target's lane, so none is lost and the queue keeps request order.
+ */
+@ApplicationScoped
+public class Deployments {
+
+    private final TargetLanes lanes;
+    private final Deployer deployer;
+    private final RollbackPlanner rollbacks;
+    private final Clock clock;
+    private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
+
+    public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, Clock clock) {
+        this.lanes = lanes;
+        this.deployer = deployer;
+        this.rollbacks = rollbacks;
+        this.clock = clock;
+    }
+
+    /** What a submission answered: the deployment, and whether this call created it. */
+    public record Submitted(DeploymentView deployment, boolean created) {
+    }
+
+    public Submitted deploy(CatalogTarget target, DeploymentRequest request) {
+        if (target.paused()) {
+            throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
+                    "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name() + "/resume first");
+        }
+        List<String> units = request.services() == null || request.services().isEmpty()
+                ? defaultUnits(target) : List.copyOf(request.services());
+        StoredOrder order = new StoredOrder(units, request.force(), request.image() == null ? null : request.image().toString(), Map.of());
+        return submit(target.name(), Trigger.API, order, request.reason(), request.pipeline(), request.requestedBy(), request.idempotencyKey());
+    }
+
+    /** Queues a rollback to an earlier deployment's digests (or, without one, undoes the newest change). */
+    public Submitted rollback(CatalogTarget target, String toDeployment, String reason, String requestedBy, String idempotencyKey) {
+        Map<String, Map<String, DeployOrder.Pin>> pins = QuarkusTransaction.requiringNew()
+                .call(() -> rollbacks.pinsFor(target.name(), toDeployment));
+        List<String> units = pins.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+        StoredOrder order = new StoredOrder(units, false, null, pins);
+        return submit(target.name(), Trigger.ROLLBACK, order, reason, null, requestedBy, idempotencyKey);
+    }
+
+    public Optional<DeploymentView> find(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> Deployment.byId(id).map(DeploymentView::of));
+    }
+
+    public List<DeploymentView> history(String target, int limit) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                Deployment.history(target, limit).stream().map(DeploymentView::of).toList());
+    }
+
+    /** Log lines after the first {@code skip}, and whether the deployment has ended (read first, so no line is missed). */
+    public record LogChunk(List<String> lines, boolean ended) {
+    }
+
+    public LogChunk logAfter(String id, int skip) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            boolean ended = Deployment.byId(id).map(d -> d.status.isFinal()).orElse(true);
+            return new LogChunk(LogLine.linesAfter(id, skip), ended);
+        });
+    }
+
+    /** Waits until the deployment ends or {@code timeout} passes, then answers it as it is. */
+    public DeploymentView await(String id, Duration timeout) {
+        CompletableFuture<Void> ending = endings.computeIfAbsent(id, k -> new CompletableFuture<>());
+        DeploymentView now = find(id).orElseThrow();
+        if (!now.status().isFinal()) {
+            try {
+                ending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // Answer the running deployment; the caller follows it by its id.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+        return find(id).orElseThrow();
+    }
+
+    private Submitted submit(String target, Trigger trigger, StoredOrder order, String reason, Pipeline pipeline,
+                             String requestedBy, String idempotencyKey) {
+        synchronized (lanes.lock(target)) {
+            if (idempotencyKey != null) {
+                Optional<DeploymentView> earlier = QuarkusTransaction.requiringNew().call(() ->
+                        Deployment.byIdempotencyKey(target, idempotencyKey).map(DeploymentView::of));
+                if (earlier.isPresent()) {
+                    return new Submitted(earlier.get(), false);
+                }
+            }
+            String id = UlidCreator.getMonotonicUlid().toString();
+            QuarkusTransaction.requiringNew().run(() -> record(id, target, trigger, order, reason, pipeline, requestedBy, idempotencyKey));
+            lanes.enqueue(target, () -> {
+                try {
+                    deployer.run(id);
+                } finally {
+                    CompletableFuture<Void> ending = endings.remove(id);
+                    if (ending != null) {
+                        ending.complete(null);
+                    }
+                }
+            });
+            return new Submitted(find(id).orElseThrow(), true);
+        }
+    }
+
+    private void record(String id, String target, Trigger trigger, StoredOrder order, String reason, Pipeline pipeline,
+                        String requestedBy, String idempotencyKey) {
+        Deployment d = new Deployment();
+        d.id = id;
+        d.target = target;
+        d.trigger = trigger;
+        d.status = Status.QUEUED;
+        d.requestedBy = requestedBy;
+        d.reason = reason;
+        if (pipeline != null) {
+            d.pipelineProject = pipeline.project();
+            d.pipelineId = pipeline.id();
+            d.pipelineCommit = pipeline.commit();
+            d.pipelineRef = pipeline.ref();
+            d.pipelineUrl = pipeline.url();
+        }
+        d.request = order.toJson();
+        d.idempotencyKey = idempotencyKey;
+        d.createdAt = clock.instant();
+        d.persist();
+    }
+
+    private static List<String> defaultUnits(CatalogTarget target) {
+        return target.spec().compose() == null ? List.of() : target.spec().compose().services();
+    }
+}

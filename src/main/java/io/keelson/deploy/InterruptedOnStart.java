@@ -1,0 +1,51 @@
+package io.keelson.deploy;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import org.jboss.logging.Logger;
+
+/**
+ * Closes the deployments a previous run of Keelson left open: a running one is INTERRUPTED with
+ * what it had done kept; a queued one never started and is INTERRUPTED too, so it can be asked again.
+ */
+@ApplicationScoped
+public class InterruptedOnStart {
+
+    private static final Logger LOG = Logger.getLogger(InterruptedOnStart.class);
+
+    private final Clock clock;
+
+    public InterruptedOnStart(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Transactional
+    void onStart(@Observes StartupEvent event) {
+        markInterrupted();
+    }
+
+    /** Marks every unfinished deployment INTERRUPTED; returns how many there were. */
+    @Transactional
+    public int markInterrupted() {
+        int count = 0;
+        for (Deployment d : Deployment.unfinished()) {
+            String what = d.status == Status.RUNNING
+                    ? "Keelson stopped while this deployment was running; its changes so far are recorded, check the units before deploying again"
+                    : "Keelson stopped before this deployment started; nothing was changed, ask for it again";
+            d.status = Status.INTERRUPTED;
+            d.finishedAt = clock.instant();
+            d.error = what;
+            LogLine line = new LogLine();
+            line.deploymentId = d.id;
+            line.loggedAt = d.finishedAt;
+            line.line = "deployment INTERRUPTED: " + what;
+            line.persist();
+            LOG.warnf("deployment %s of %s marked INTERRUPTED", d.id, d.target);
+            count++;
+        }
+        return count;
+    }
+}

@@ -1,0 +1,58 @@
+package io.keelson.deploy;
+
+import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.DeployOrder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Works out which digest each unit goes back to. With a deployment named, every unit it changed
+ * returns to the digest it deployed then; without, the newest deployment that changed something is
+ * undone, each unit returning to the digest it had before. Must run inside a transaction.
+ */
+@ApplicationScoped
+public class RollbackPlanner {
+
+    private static final int SEARCH_DEPTH = 200;
+
+    Map<String, Map<String, DeployOrder.Pin>> pinsFor(String target, String toDeployment) {
+        return toDeployment == null ? undoNewest(target) : restore(target, toDeployment);
+    }
+
+    private Map<String, Map<String, DeployOrder.Pin>> restore(String target, String id) {
+        Deployment d = Deployment.byId(id)
+                .filter(found -> found.target.equals(target))
+                .orElseThrow(() -> new DeploymentRefused(DeploymentRefused.Kind.NOT_FOUND,
+                        "target '" + target + "' has no deployment " + id + "; GET /api/v1/targets/" + target + "/deployments lists them"));
+        Map<String, Map<String, DeployOrder.Pin>> pins = new LinkedHashMap<>();
+        for (DeploymentChange c : DeploymentChange.of(d.id)) {
+            if (c.status == ChangeStatus.SUCCEEDED && c.toDigest != null) {
+                pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(c.image, c.toDigest));
+            }
+        }
+        if (pins.isEmpty()) {
+            throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
+                    "deployment " + id + " left no unit changed (status " + d.status + "), so there is nothing to go back to");
+        }
+        return pins;
+    }
+
+    private Map<String, Map<String, DeployOrder.Pin>> undoNewest(String target) {
+        List<Deployment> recent = Deployment.history(target, SEARCH_DEPTH);
+        for (Deployment d : recent) {
+            Map<String, Map<String, DeployOrder.Pin>> pins = new LinkedHashMap<>();
+            for (DeploymentChange c : DeploymentChange.of(d.id)) {
+                if (c.status == ChangeStatus.SUCCEEDED && c.fromDigest != null) {
+                    pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(c.image, c.fromDigest));
+                }
+            }
+            if (!pins.isEmpty()) {
+                return pins;
+            }
+        }
+        throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
+                "target '" + target + "' has no deployment that changed a unit with a known earlier digest; name one with toDeployment");
+    }
+}

@@ -1,0 +1,115 @@
+package io.keelson.strategy.ssh;
+
+import io.keelson.catalog.ComposeSpec;
+import io.keelson.registry.ImageRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Every command the ssh-compose strategy runs on a host, built as argv by pure functions. Values
+ * reaching here were validated by the catalog or parsed as {@link ImageRef}; quoting happens once,
+ * in {@link ShellQuote}.
+ */
+public final class ComposeCommands {
+
+    /** The compose file Keelson owns in the project folder: each deployed service pinned by digest. */
+    public static final String OVERRIDE_FILE = "keelson.override.yml";
+    private static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+
+    private final ComposeSpec compose;
+
+    public ComposeCommands(ComposeSpec compose) {
+        this.compose = compose;
+    }
+
+    public String overridePath() {
+        return compose.projectDir().replaceAll("/+$", "") + "/" + OVERRIDE_FILE;
+    }
+
+    /** {@code docker login} with the password on stdin: it never appears on a command line. */
+    public static RemoteCommand login(String server, String username, String password) {
+        return RemoteCommand.of(List.of("docker", "login", "--username", username, "--password-stdin", server)).withStdin(password + "\n");
+    }
+
+    /** The merged configuration of the user's own files, without Keelson's pins: the images as tagged. */
+    public RemoteCommand config() {
+        List<String> argv = compose(false);
+        argv.add("config");
+        return RemoteCommand.of(argv).in(compose.projectDir()).asQuiet();
+    }
+
+    public static RemoteCommand pull(ImageRef image) {
+        return RemoteCommand.of(List.of("docker", "pull", image.toString())).withTimeout(PULL_TIMEOUT);
+    }
+
+    public static RemoteCommand repoDigests(String imageOrId) {
+        return RemoteCommand.of(List.of("docker", "image", "inspect", "--format", "{{json .RepoDigests}}", imageOrId)).asQuiet();
+    }
+
+    /**
+     * The containers of a service, found by compose's own labels: a plain {@code docker ps} costs
+     * a fraction of a {@code docker-compose ps}, which starts a Python interpreter each time.
+     */
+    public RemoteCommand containerIds(String service) {
+        return RemoteCommand.of(List.of("docker", "ps", "-a", "-q", "--no-trunc",
+                "--filter", "label=com.docker.compose.project=" + projectName(),
+                "--filter", "label=com.docker.compose.service=" + service,
+                "--filter", "label=com.docker.compose.oneoff=False")).asQuiet();
+    }
+
+    /** The project name compose uses: the configured one, else the folder's name as compose normalises it. */
+    public String projectName() {
+        if (compose.projectName() != null) {
+            return compose.projectName();
+        }
+        String dir = compose.projectDir().replaceAll("/+$", "");
+        return dir.substring(dir.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^-_a-z0-9]", "");
+    }
+
+    public static RemoteCommand inspectContainer(String id) {
+        return RemoteCommand.of(List.of("docker", "inspect", "--type", "container", id)).asQuiet();
+    }
+
+    /** Recreates one service in one step (stop, remove, create, start), leaving its dependencies alone. */
+    public RemoteCommand up(String service, boolean forceRecreate) {
+        List<String> argv = compose(true);
+        argv.addAll(List.of("up", "-d", "--no-deps"));
+        if (forceRecreate) {
+            argv.add("--force-recreate");
+        }
+        argv.add(service);
+        return RemoteCommand.of(argv).in(compose.projectDir());
+    }
+
+    /** Stops and removes a service that did not exist before the deployment that failed. */
+    public RemoteCommand remove(String service) {
+        List<String> argv = compose(true);
+        argv.addAll(List.of("rm", "--stop", "--force", service));
+        return RemoteCommand.of(argv).in(compose.projectDir());
+    }
+
+    public RemoteCommand readOverride() {
+        return RemoteCommand.of(List.of("cat", overridePath())).asQuiet();
+    }
+
+    /** Replaces the override file atomically (write aside, then rename) with the content on stdin. */
+    public RemoteCommand writeOverride(String content) {
+        return RemoteCommand.of(List.of("sh", "-c", "cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"", "sh", overridePath()))
+                .withStdin(content).asQuiet();
+    }
+
+    private List<String> compose(boolean withOverride) {
+        List<String> argv = new ArrayList<>(List.of(compose.effectiveCommand().split(" ")));
+        if (compose.projectName() != null) {
+            argv.addAll(List.of("-p", compose.projectName()));
+        }
+        for (String file : compose.effectiveFiles()) {
+            argv.addAll(List.of("-f", file));
+        }
+        if (withOverride) {
+            argv.addAll(List.of("-f", OVERRIDE_FILE));
+        }
+        return argv;
+    }
+}

@@ -1,0 +1,75 @@
+package io.keelson.strategy.ssh;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.keelson.registry.ImageRef;
+import io.keelson.strategy.ContainerState;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads the JSON that {@code docker inspect} prints on a host. */
+final class DockerJson {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private DockerJson() {
+    }
+
+    /** The container's image id and state, from {@code docker inspect --type container}. */
+    record Container(String id, String imageId, ContainerState state) {
+    }
+
+    static Container container(String inspectOutput) {
+        JsonNode node = first(inspectOutput);
+        JsonNode state = node.path("State");
+        String policy = node.path("HostConfig").path("RestartPolicy").path("Name").asText("");
+        ContainerState s = new ContainerState(
+                state.path("Status").asText("unknown"),
+                state.path("Running").asBoolean(false),
+                state.path("Restarting").asBoolean(false),
+                state.path("ExitCode").asInt(0),
+                state.path("Health").isMissingNode() || state.path("Health").isNull() ? null : state.path("Health").path("Status").asText(null),
+                state.path("StartedAt").asText(""),
+                node.path("RestartCount").asInt(0),
+                policy.isEmpty() || "no".equals(policy));
+        return new Container(node.path("Id").asText(), node.path("Image").asText(), s);
+    }
+
+    /** The digest under which {@code repository} knows the image, from its {@code RepoDigests}. */
+    static Optional<String> digestFor(String repoDigestsJson, ImageRef image) {
+        try {
+            JsonNode array = JSON.readTree(repoDigestsJson.trim());
+            List<String> entries = new ArrayList<>();
+            array.forEach(e -> entries.add(e.asText()));
+            String wanted = familiar(image.repository());
+            return entries.stream()
+                    .filter(e -> e.contains("@"))
+                    .filter(e -> familiar(e.substring(0, e.indexOf('@'))).equals(wanted))
+                    .map(e -> e.substring(e.indexOf('@') + 1))
+                    .filter(ImageRef::isDigest)
+                    .findFirst();
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unexpected RepoDigests output: " + repoDigestsJson.trim(), e);
+        }
+    }
+
+    /** Docker writes Hub repositories short ({@code busybox}); compare in that form. */
+    private static String familiar(String repository) {
+        String r = repository.startsWith("docker.io/") ? repository.substring("docker.io/".length()) : repository;
+        return r.startsWith("library/") ? r.substring("library/".length()) : r;
+    }
+
+    private static JsonNode first(String output) {
+        try {
+            JsonNode node = JSON.readTree(output.trim());
+            if (node.isArray() && !node.isEmpty()) {
+                return node.get(0);
+            }
+            throw new IllegalArgumentException("docker inspect returned no container");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("docker inspect output does not parse", e);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+package io.keelson.strategy.ssh;
+
+import io.keelson.catalog.TargetSpec;
+import io.keelson.registry.ImageRef;
+import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.DeployOrder;
+import io.keelson.strategy.HealthGate;
+import io.keelson.strategy.Progress;
+import io.keelson.strategy.UnitChange;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One deployment on one host: connect, log in, pull while the old containers serve, pin by digest,
+ * recreate what changed one service at a time behind the health gate. It keeps what it changed so
+ * the whole deployment can put it back.
+ */
+final class HostDeploy {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+
+    /** A service this deployment recreated, and the digests before and after. */
+    private record Applied(String service, ImageRef image, String fromDigest, String toDigest) {
+    }
+
+    private final String host;
+    private final TargetSpec target;
+    private final DeployOrder order;
+    private final Progress progress;
+    private final Clock clock;
+    private final String registryPassword;
+    private final ComposeCommands commands;
+    private final List<Applied> applied = new ArrayList<>();
+    private SshHost ssh;
+    private String composeVersion;
+    private Map<String, String> pins = new LinkedHashMap<>();
+
+    HostDeploy(String host, TargetSpec target, DeployOrder order, Progress progress, Clock clock, String registryPassword) {
+        this.host = host;
+        this.target = target;
+        this.order = order;
+        this.progress = progress;
+        this.clock = clock;
+        this.registryPassword = registryPassword;
+        this.commands = new ComposeCommands(target.compose());
+    }
+
+    String host() {
+        return host;
+    }
+
+    /** The runbook for this host; throws with the reason at the first step that fails. */
+    void run() {
+        if (order.isRollback() && !order.pins().containsKey(host)) {
+            log("nothing to restore on this host");
+            return;
+        }
+        log("deploying " + String.join(", ", order.units()) + (order.isRollback() ? " (rollback)" : ""));
+        connect();
+        logIn();
+        Map<String, ImageRef> images = resolveImages();
+        readPins();
+        Map<String, String> before = new LinkedHashMap<>();
+        images.keySet().forEach(service -> before.put(service, runningDigest(service, images.get(service)).orElse(null)));
+        Map<String, String> pulled = new LinkedHashMap<>();
+        images.forEach((service, image) -> pulled.put(service, pull(image)));
+        for (String service : images.keySet()) {
+            rollOut(service, images.get(service), before.get(service), pulled.get(service));
+        }
+        log("done");
+    }
+
+    /** Puts back every service this host changed, newest first; returns the units it could not restore. */
+    List<String> rollBack() {
+        List<String> failed = new ArrayList<>();
+        for (int i = applied.size() - 1; i >= 0; i--) {
+            Applied a = applied.get(i);
+            try {
+                restore(a);
+                progress.record(new UnitChange(host, a.service(), a.image().toString(), a.fromDigest(), a.toDigest(), ChangeStatus.ROLLED_BACK));
+            } catch (RuntimeException e) {
+                log("rollback of " + a.service() + " failed: " + e.getMessage());
+                failed.add(host + "/" + a.service());
+            }
+        }
+        return failed;
+    }
+
+    boolean changedAnything() {
+        return !applied.isEmpty();
+    }
+
+    void close() {
+        if (ssh != null) {
+            ssh.close();
+        }
+    }
+
+    private void connect() {
+        var s = target.ssh();
+        ssh = SshHost.connect(host, s.effectivePort(), s.user(), Path.of(s.privateKeyFile()), Path.of(s.knownHostsFile()), CONNECT_TIMEOUT);
+        log("connected as " + s.user() + ", host key verified");
+    }
+
+    private void logIn() {
+        var registry = target.registry();
+        if (registry != null) {
+            require(ComposeCommands.login(registry.server(), registry.username(), registryPassword), "docker login to " + registry.server());
+        }
+    }
+
+    private Map<String, ImageRef> resolveImages() {
+        Map<String, ImageRef> images = new LinkedHashMap<>();
+        if (order.isRollback()) {
+            Map<String, DeployOrder.Pin> hostPins = order.pins().getOrDefault(host, Map.of());
+            hostPins.forEach((service, pin) -> images.put(service, ImageRef.parse(pin.image()).pinned(pin.digest())));
+            return images;
+        }
+        ComposeFiles.Model model = ComposeFiles.parse(require(commands.config(), "docker-compose config").stdout());
+        composeVersion = model.version();
+        List<String> matching = new ArrayList<>();
+        for (String service : order.units()) {
+            if (!model.images().containsKey(service)) {
+                throw new IllegalStateException("service '" + service + "' is not in the compose files " + target.compose().effectiveFiles());
+            }
+            String configured = model.images().get(service);
+            if (configured == null) {
+                throw new IllegalStateException("service '" + service + "' has no image in the compose files; Keelson deploys images, not builds");
+            }
+            ImageRef ref = ImageRef.parse(configured);
+            if (order.image() != null && ref.repository().equals(order.image().repository())) {
+                ref = order.image();
+                matching.add(service);
+            }
+            images.put(service, ref);
+        }
+        if (order.image() != null && matching.isEmpty()) {
+            if (order.units().size() != 1) {
+                throw new IllegalStateException("image " + order.image() + " is not the repository of any of " + order.units()
+                        + "; name the one service it is for in \"services\"");
+            }
+            images.put(order.units().get(0), order.image());
+        }
+        return images;
+    }
+
+    private void readPins() {
+        SshHost.Result current = ssh.run(commands.readOverride(), line -> { });
+        if (current.ok()) {
+            ComposeFiles.Model model = ComposeFiles.parse(current.stdout());
+            pins = new LinkedHashMap<>(model.images());
+            if (composeVersion == null) {
+                composeVersion = model.version();
+            }
+        } else if (composeVersion == null) {
+            composeVersion = ComposeFiles.parse(require(commands.config(), "docker-compose config").stdout()).version();
+        }
+    }
+
+    private void rollOut(String service, ImageRef image, String fromDigest, String toDigest) {
+        boolean same = toDigest.equals(fromDigest);
+        if (same && !order.force()) {
+            log(service + ": already runs " + toDigest + ", left alone");
+            progress.record(new UnitChange(host, service, image.toString(), fromDigest, toDigest, ChangeStatus.UNCHANGED));
+            pins.put(service, image.pinned(toDigest).toString());
+            return;
+        }
+        log(service + ": " + (fromDigest == null ? "not running" : fromDigest) + " -> " + toDigest);
+        applied.add(new Applied(service, image, fromDigest, toDigest));
+        Optional<String> failure = recreate(service, image.pinned(toDigest), same);
+        String running = runningDigest(service, image).orElse(null);
+        if (failure.isPresent()) {
+            progress.record(new UnitChange(host, service, image.toString(), fromDigest, running, ChangeStatus.FAILED));
+            throw new IllegalStateException(service + " on " + host + " failed its health gate: " + failure.get());
+        }
+        progress.record(new UnitChange(host, service, image.toString(), fromDigest, running, ChangeStatus.SUCCEEDED));
+    }
+
+    private void restore(Applied a) {
+        if (a.fromDigest() == null) {
+            log(a.service() + ": was not running before, removing it");
+            pins.remove(a.service());
+            writePins();
+            require(commands.remove(a.service()), "docker-compose rm " + a.service());
+            return;
+        }
+        log(a.service() + ": restoring " + a.fromDigest());
+        recreate(a.service(), a.image().pinned(a.fromDigest()), false)
+                .ifPresent(reason -> log(a.service() + ": restored, but " + reason));
+    }
+
+    /** Pins the service, recreates it in one compose step and waits for the health gate. */
+    private Optional<String> recreate(String service, ImageRef pinned, boolean forceRecreate) {
+        pins.put(service, pinned.toString());
+        writePins();
+        require(commands.up(service, forceRecreate), "docker-compose up " + service);
+        var rollout = target.effectiveRollout();
+        List<String> ids = containerIds(service);
+        if (ids.isEmpty()) {
+            return Optional.of("no container is running for " + service + " after up");
+        }
+        for (String id : ids) {
+            HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
+            Optional<String> failure = gate.await(() -> inspect(id).map(DockerJson.Container::state).orElse(null));
+            if (failure.isPresent()) {
+                return failure;
+            }
+        }
+        log(service + ": healthy");
+        return Optional.empty();
+    }
+
+    private void writePins() {
+        require(commands.writeOverride(ComposeFiles.renderOverride(composeVersion, pins)), "writing " + commands.overridePath());
+    }
+
+    private String pull(ImageRef image) {
+        require(ComposeCommands.pull(image), "docker pull " + image);
+        String json = require(ComposeCommands.repoDigests(image.toString()), "docker image inspect " + image).stdout();
+        return DockerJson.digestFor(json, image)
+                .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no digest for it"));
+    }
+
+    private Optional<String> runningDigest(String service, ImageRef image) {
+        List<String> ids = containerIds(service);
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        return inspect(ids.get(0)).flatMap(c -> {
+            SshHost.Result digests = ssh.run(ComposeCommands.repoDigests(c.imageId()), this::log);
+            return digests.ok() ? DockerJson.digestFor(digests.stdout(), image) : Optional.empty();
+        });
+    }
+
+    private List<String> containerIds(String service) {
+        String out = require(commands.containerIds(service), "docker ps for " + service).stdout();
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
+    private Optional<DockerJson.Container> inspect(String id) {
+        SshHost.Result result = ssh.run(ComposeCommands.inspectContainer(id), line -> { });
+        return result.ok() ? Optional.of(DockerJson.container(result.stdout())) : Optional.empty();
+    }
+
+    private SshHost.Result require(RemoteCommand command, String what) {
+        if (!command.quiet()) {
+            log("$ " + command.shellText());
+        }
+        SshHost.Result result = ssh.run(command, this::log);
+        if (!result.ok()) {
+            String exit = result.exitCode() == null ? "died of a signal" : "exited " + result.exitCode();
+            throw new IllegalStateException(what + " on " + host + " " + exit + (result.lastError().isEmpty() ? "" : ": " + result.lastError()));
+        }
+        return result;
+    }
+
+    private void log(String line) {
+        progress.log("[" + host + "] " + line);
+    }
+
+}

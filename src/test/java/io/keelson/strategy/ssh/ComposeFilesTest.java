@@ -1,0 +1,34 @@
+package io.keelson.strategy.ssh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ComposeFilesTest {
+
+    @Test
+    void readsTheVersionAndEachServicesImage() {
+        ComposeFiles.Model model = ComposeFiles.parse("""
+                services:
+                  bot:
+                    image: registry.example.com/bot:latest
+                  builder:
+                    build: .
+                version: '3.8'
+                """);
+        assertThat(model.version()).isEqualTo("3.8");
+        assertThat(model.images()).containsEntry("bot", "registry.example.com/bot:latest").containsEntry("builder", null);
+    }
+
+    @Test
+    void theOverrideKeepsTheVersionAndPinsEachServiceRoundTrip() {
+        String yaml = ComposeFiles.renderOverride("3.8", Map.of("web", "r/web@sha256:bb", "bot", "r/bot@sha256:aa"));
+
+        assertThat(yaml).startsWith("# Written by Keelson");
+        assertThat(yaml).contains("version: \"3.8\"");
+        ComposeFiles.Model back = ComposeFiles.parse(yaml);
+        assertThat(back.version()).isEqualTo("3.8");
+        assertThat(back.images()).containsExactly(Map.entry("bot", "r/bot@sha256:aa"), Map.entry("web", "r/web@sha256:bb"));
+    }
+}

@@ -1,0 +1,49 @@
+package io.keelson.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+/** The test tokens of application.properties and helpers to create targets through the API. */
+public final class Api {
+
+    public static final String ADMIN = "test-admin-token-0123456789";
+    public static final String CI = "test-ci-token-0123456789";
+    public static final String READER = "test-reader-token-0123456789";
+    public static final String OPS = "test-ops-token-0123456789";
+
+    private Api() {
+    }
+
+    public static RequestSpecification as(String token) {
+        return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
+    }
+
+    /** A target name the ci token may deploy (it-*), unique to the test. */
+    public static String uniqueTarget() {
+        return "it-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** Creates an ssh-compose target for {@code project} on the test sshd; returns its name. */
+    public static String createSshTarget(ComposeProject project, List<String> services, Path knownHosts, String rollout) {
+        String name = uniqueTarget();
+        String body = """
+                {"name": "%s", "strategy": "ssh-compose", "description": "integration test",
+                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root",
+                         "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                 "compose": {"projectDir": "%s", "projectName": "%s", "files": ["docker-compose.yml"],
+                             "services": [%s]},
+                 "rollout": %s}
+                """.formatted(name, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), knownHosts,
+                project.dir(), project.name(), String.join(",", services.stream().map(s -> "\"" + s + "\"").toList()), rollout);
+        as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
+        return name;
+    }
+
+    /** Health gate short enough for tests: stable for 1s, at most 20s. */
+    public static final String FAST_ROLLOUT = "{\"healthTimeout\": \"20s\", \"stableFor\": \"1s\", \"onFailure\": \"rollback\"}";
+}

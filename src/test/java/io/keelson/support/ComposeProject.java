@@ -1,0 +1,79 @@
+package io.keelson.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** A docker-compose project on the test SSH host (this machine), and what runs in it. */
+public final class ComposeProject {
+
+    private final String name;
+    private final Path dir;
+
+    private ComposeProject(String name, Path dir) {
+        this.name = name;
+        this.dir = dir;
+    }
+
+    /** Writes a compose file with one service per entry (service name to image), restart unless-stopped. */
+    public static ComposeProject create(Map<String, String> services) {
+        String name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+        Path dir = TestEnv.DIR.resolve("projects").resolve(name);
+        StringBuilder yaml = new StringBuilder("version: \"3.8\"\nservices:\n");
+        services.forEach((service, image) -> yaml.append("  ").append(service).append(":\n")
+                .append("    image: ").append(image).append("\n")
+                .append("    restart: unless-stopped\n")
+                .append("    stop_grace_period: 2s\n"));
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("docker-compose.yml"), yaml);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new ComposeProject(name, dir);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The ids of the running containers of a service. */
+    public List<String> containers(String service) {
+        String out = Shell.run("docker", "ps", "-q", "--no-trunc", "--filter", "label=com.docker.compose.project=" + name,
+                "--filter", "label=com.docker.compose.service=" + service).require();
+        return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+    }
+
+    /** The registry digest of the image the service's running container was created from. */
+    public Optional<String> runningDigest(String service, String repository) {
+        List<String> ids = containers(service);
+        if (ids.isEmpty()) {
+            return Optional.empty();
+        }
+        String image = Shell.run("docker", "inspect", "--format", "{{.Image}}", ids.get(0)).require().strip();
+        String digests = Shell.run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
+        return digests.lines().filter(l -> l.startsWith(repository + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst();
+    }
+
+    public String overrideFile() {
+        try {
+            Path file = dir.resolve("keelson.override.yml");
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Removes the project's containers and network. */
+    public void down() {
+        Shell.run("docker-compose", "-p", name, "-f", dir.resolve("docker-compose.yml").toString(), "down", "-t", "1");
+    }
+}

@@ -1,0 +1,47 @@
+package io.keelson.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a local command for a test (docker CLI), with its output. */
+public final class Shell {
+
+    /** Exit status and combined output. */
+    public record Result(int exit, String output) {
+        public String require() {
+            if (exit != 0) {
+                throw new IllegalStateException("command failed (" + exit + "): " + output);
+            }
+            return output;
+        }
+    }
+
+    private Shell() {
+    }
+
+    public static Result run(String... argv) {
+        List<String> command = List.of(argv);
+        if (argv[0].equals("docker")) {
+            // Debian's client, matched to Debian's engine (another client may sit earlier in PATH).
+            command = new java.util.ArrayList<>(command);
+            command.set(0, java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker");
+        }
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(5, TimeUnit.MINUTES)) {
+                p.destroyForcibly();
+                return new Result(-1, out + "\n(timed out)");
+            }
+            return new Result(p.exitValue(), out);
+        } catch (IOException e) {
+            return new Result(-1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Result(-1, e.toString());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package io.keelson.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The real environment of scripts/test-env.sh: Docker engine, registry on 127.0.0.1:5000 and sshd
+ * on 127.0.0.1:2222. A test that needs it fails (never skips) when it is missing.
+ */
+public final class TestEnv {
+
+    public static final Path DIR = Path.of(System.getenv().getOrDefault("KEELSON_TEST_ENV_DIR", "/var/tmp/keelson-test-env"));
+    public static final String SSH_HOST = "127.0.0.1";
+    public static final int SSH_PORT = Integer.parseInt(System.getenv().getOrDefault("KEELSON_TEST_SSH_PORT", "2222"));
+    public static final String REGISTRY = "127.0.0.1:5000";
+
+    private static volatile boolean checked;
+
+    private TestEnv() {
+    }
+
+    public static Path clientKey() {
+        return DIR.resolve("ssh/client_ed25519");
+    }
+
+    public static Path knownHosts() {
+        return DIR.resolve("ssh/known_hosts");
+    }
+
+    /** A known_hosts file that pins a different key for the test host. */
+    public static Path wrongKnownHosts() {
+        return DIR.resolve("ssh/known_hosts_wrong");
+    }
+
+    public static Path busyboxContext() {
+        return DIR.resolve("images");
+    }
+
+    /** Fails the calling test, saying what to run, unless dockerd, the registry and sshd all answer. */
+    public static void require() {
+        if (checked) {
+            return;
+        }
+        String hint = " — run `sudo scripts/test-env.sh` (it installs and starts the test environment)";
+        if (!Files.isReadable(clientKey()) || !Files.isReadable(knownHosts())) {
+            fail("no SSH test keys under " + DIR + hint);
+        }
+        if (!listening(SSH_HOST, SSH_PORT)) {
+            fail("sshd is not listening on " + SSH_HOST + ":" + SSH_PORT + hint);
+        }
+        if (!registryUp()) {
+            fail("the registry does not answer on http://" + REGISTRY + "/v2/" + hint);
+        }
+        Shell.Result docker = Shell.run("docker", "info", "--format", "{{.ServerVersion}}");
+        if (docker.exit() != 0) {
+            fail("the Docker engine does not answer (" + docker.output().strip() + ")" + hint);
+        }
+        checked = true;
+    }
+
+    private static boolean listening(String host, int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress(host, port), 2000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean registryUp() {
+        try {
+            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + REGISTRY + "/v2/").toURL().openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(2000);
+            return c.getResponseCode() == 200;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
