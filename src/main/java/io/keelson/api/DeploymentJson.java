@@ -16,9 +16,10 @@ public record DeploymentJson(
 
     /** One unit's change. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record ChangeJson(String host, String unit, String image, String fromDigest, String toDigest, String status) {
+    public record ChangeJson(String host, String unit, String image, String fromDigest, String toDigest, String status,
+                             String fromImage) {
         static ChangeJson from(UnitChange c) {
-            return new ChangeJson(c.host(), c.unit(), c.image(), c.fromDigest(), c.toDigest(), c.status().name());
+            return new ChangeJson(c.host(), c.unit(), c.image(), c.fromDigest(), c.toDigest(), c.status().name(), c.fromImage());
         }
     }
 

@@ -28,6 +28,8 @@ public class DeploymentChange extends PanacheEntityBase {
     public String host;
     public String unit;
     public String image;
+    @Column(name = "from_image")
+    public String fromImage;
     @Column(name = "from_digest")
     public String fromDigest;
     @Column(name = "to_digest")

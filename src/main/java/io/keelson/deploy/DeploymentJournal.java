@@ -50,6 +50,7 @@ final class DeploymentJournal implements Progress {
             row.host = change.host();
             row.unit = change.unit();
             row.image = change.image();
+            row.fromImage = change.fromImage();
             row.fromDigest = change.fromDigest();
             row.toDigest = change.toDigest();
             row.status = change.status();

@@ -12,7 +12,7 @@ public record DeploymentView(
 
     static DeploymentView of(Deployment d) {
         List<UnitChange> changes = DeploymentChange.of(d.id).stream()
-                .map(c -> new UnitChange(c.host, c.unit, c.image, c.fromDigest, c.toDigest, c.status))
+                .map(c -> new UnitChange(c.host, c.unit, c.image, c.fromImage, c.fromDigest, c.toDigest, c.status))
                 .toList();
         return new DeploymentView(d.id, d.target, d.trigger, d.status, d.requestedBy, d.reason, d.pipeline(),
                 d.createdAt, d.startedAt, d.finishedAt, d.error, changes, LogLine.linesOf(d.id));

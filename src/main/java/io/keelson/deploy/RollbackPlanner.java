@@ -45,7 +45,8 @@ public class RollbackPlanner {
             Map<String, Map<String, DeployOrder.Pin>> pins = new LinkedHashMap<>();
             for (DeploymentChange c : DeploymentChange.of(d.id)) {
                 if (c.status == ChangeStatus.SUCCEEDED && c.fromDigest != null) {
-                    pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(c.image, c.fromDigest));
+                    String image = c.fromImage != null ? c.fromImage : c.image;
+                    pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(image, c.fromDigest));
                 }
             }
             if (!pins.isEmpty()) {

@@ -105,6 +105,21 @@ class SshComposeDeploymentTest {
     }
 
     @Test
+    void anImageFromAnotherRepositoryIsRolledBackToTheRepositoryThatRanBefore() {
+        String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        deploy("{}", 200);
+        String ciRepo = repo + "-ci";
+        String built = TestImages.push(TestImages.Kind.APP, ciRepo + ":4711");
+
+        JsonPath d = deploy("{\"image\": \"" + ciRepo + ":4711\"}", 200);
+        assertThat(d.getString("changes[0].fromImage")).startsWith(repo + "@");
+        assertThat(project.runningDigest("bot", ciRepo)).contains(built);
+
+        as(OPS).body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200);
+        assertThat(project.runningDigest("bot", repo)).contains(v1);
+    }
+
+    @Test
     void rollbackRestoresThePreviousDigest() {
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String first = deploy("{}", 200).getString("id");

@@ -17,8 +17,11 @@ final class DockerJson {
     private DockerJson() {
     }
 
-    /** The container's image id and state, from {@code docker inspect --type container}. */
-    record Container(String id, String imageId, ContainerState state) {
+    /**
+     * The container's image id, the reference it was created from ({@code Config.Image}) and its
+     * state, from {@code docker inspect --type container}.
+     */
+    record Container(String id, String imageId, String configImage, ContainerState state) {
     }
 
     static Container container(String inspectOutput) {
@@ -34,7 +37,7 @@ final class DockerJson {
                 state.path("StartedAt").asText(""),
                 node.path("RestartCount").asInt(0),
                 policy.isEmpty() || "no".equals(policy));
-        return new Container(node.path("Id").asText(), node.path("Image").asText(), s);
+        return new Container(node.path("Id").asText(), node.path("Image").asText(), node.path("Config").path("Image").asText(null), s);
     }
 
     /** The digest under which {@code repository} knows the image, from its {@code RepoDigests}. */

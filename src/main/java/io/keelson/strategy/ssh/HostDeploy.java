@@ -25,8 +25,19 @@ final class HostDeploy {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
-    /** A service this deployment recreated, and the digests before and after. */
-    private record Applied(String service, ImageRef image, String fromDigest, String toDigest) {
+    /** What a service's container ran: the reference it was created from and that image's registry digest (null if none). */
+    private record Running(ImageRef image, String digest) {
+    }
+
+    /** A service this deployment recreated: what ran before (null if nothing did) and the digest deployed. */
+    private record Applied(String service, ImageRef image, Running before, String toDigest) {
+        String fromDigest() {
+            return before == null ? null : before.digest();
+        }
+
+        String fromImage() {
+            return before == null ? null : before.image().toString();
+        }
     }
 
     private final String host;
@@ -66,8 +77,8 @@ final class HostDeploy {
         logIn();
         Map<String, ImageRef> images = resolveImages();
         readPins();
-        Map<String, String> before = new LinkedHashMap<>();
-        images.keySet().forEach(service -> before.put(service, runningDigest(service, images.get(service)).orElse(null)));
+        Map<String, Running> before = new LinkedHashMap<>();
+        images.keySet().forEach(service -> before.put(service, running(service).orElse(null)));
         Map<String, String> pulled = new LinkedHashMap<>();
         images.forEach((service, image) -> pulled.put(service, pull(image)));
         for (String service : images.keySet()) {
@@ -83,7 +94,8 @@ final class HostDeploy {
             Applied a = applied.get(i);
             try {
                 restore(a);
-                progress.record(new UnitChange(host, a.service(), a.image().toString(), a.fromDigest(), a.toDigest(), ChangeStatus.ROLLED_BACK));
+                progress.record(new UnitChange(host, a.service(), a.image().toString(), a.fromImage(), a.fromDigest(), a.toDigest(),
+                        ChangeStatus.ROLLED_BACK));
             } catch (RuntimeException e) {
                 log("rollback of " + a.service() + " failed: " + e.getMessage());
                 failed.add(host + "/" + a.service());
@@ -163,35 +175,40 @@ final class HostDeploy {
         }
     }
 
-    private void rollOut(String service, ImageRef image, String fromDigest, String toDigest) {
-        boolean same = toDigest.equals(fromDigest);
+    private void rollOut(String service, ImageRef image, Running before, String toDigest) {
+        String fromDigest = before == null ? null : before.digest();
+        String fromImage = before == null ? null : before.image().toString();
+        boolean same = toDigest.equals(fromDigest) && before.image().repository().equals(image.repository());
         if (same && !order.force()) {
             log(service + ": already runs " + toDigest + ", left alone");
-            progress.record(new UnitChange(host, service, image.toString(), fromDigest, toDigest, ChangeStatus.UNCHANGED));
+            progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.UNCHANGED));
             pins.put(service, image.pinned(toDigest).toString());
             return;
         }
-        log(service + ": " + (fromDigest == null ? "not running" : fromDigest) + " -> " + toDigest);
-        applied.add(new Applied(service, image, fromDigest, toDigest));
+        log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + fromDigest) + " -> " + toDigest);
+        applied.add(new Applied(service, image, before, toDigest));
         Optional<String> failure = recreate(service, image.pinned(toDigest), same);
-        String running = runningDigest(service, image).orElse(null);
+        String now = running(service).map(Running::digest).orElse(null);
         if (failure.isPresent()) {
-            progress.record(new UnitChange(host, service, image.toString(), fromDigest, running, ChangeStatus.FAILED));
+            progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.FAILED));
             throw new IllegalStateException(service + " on " + host + " failed its health gate: " + failure.get());
         }
-        progress.record(new UnitChange(host, service, image.toString(), fromDigest, running, ChangeStatus.SUCCEEDED));
+        progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.SUCCEEDED));
     }
 
     private void restore(Applied a) {
-        if (a.fromDigest() == null) {
+        if (a.before() == null) {
             log(a.service() + ": was not running before, removing it");
             pins.remove(a.service());
             writePins();
             require(commands.remove(a.service()), "docker-compose rm " + a.service());
             return;
         }
-        log(a.service() + ": restoring " + a.fromDigest());
-        recreate(a.service(), a.image().pinned(a.fromDigest()), false)
+        if (a.fromDigest() == null) {
+            throw new IllegalStateException(a.service() + " ran " + a.before().image() + ", an image with no registry digest, which cannot be pulled back");
+        }
+        log(a.service() + ": restoring " + a.before().image().repository() + "@" + a.fromDigest());
+        recreate(a.service(), a.before().image().pinned(a.fromDigest()), false)
                 .ifPresent(reason -> log(a.service() + ": restored, but " + reason));
     }
 
@@ -227,14 +244,21 @@ final class HostDeploy {
                 .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no digest for it"));
     }
 
-    private Optional<String> runningDigest(String service, ImageRef image) {
+    /** What the service's container runs now, read from the container itself; empty when there is none. */
+    private Optional<Running> running(String service) {
         List<String> ids = containerIds(service);
         if (ids.isEmpty()) {
             return Optional.empty();
         }
         return inspect(ids.get(0)).flatMap(c -> {
+            Optional<ImageRef> image = ImageRef.tryParse(c.configImage());
+            if (image.isEmpty()) {
+                log(service + ": its container runs '" + c.configImage() + "', which is not an image reference Keelson can restore");
+                return Optional.empty();
+            }
             SshHost.Result digests = ssh.run(ComposeCommands.repoDigests(c.imageId()), this::log);
-            return digests.ok() ? DockerJson.digestFor(digests.stdout(), image) : Optional.empty();
+            String digest = digests.ok() ? DockerJson.digestFor(digests.stdout(), image.get()).orElse(null) : null;
+            return Optional.of(new Running(image.get(), digest));
         });
     }
 
