@@ -22,6 +22,7 @@ KEELSON_PID=
 
 cleanup() {
   [ -n "$KEELSON_PID" ] && kill "$KEELSON_PID" 2>/dev/null || true
+  [ -f "$WORK/keelson.log" ] && cp "$WORK/keelson.log" "${TMPDIR:-/tmp}/keelson-bench-last.log"
   for way in keelson shell floor; do
     [ -d "$WORK/$way" ] && (cd "$WORK/$way" && docker-compose -p "bench$way$$" down -t 1 >/dev/null 2>&1) || true
   done

@@ -58,6 +58,15 @@ final class DockerJson {
         }
     }
 
+    /** The digest {@code docker pull} reports on its {@code Digest: sha256:…} line, when it printed one. */
+    static Optional<String> digestInPullOutput(String stdout) {
+        return stdout.lines().map(String::trim)
+                .filter(l -> l.startsWith("Digest: "))
+                .map(l -> l.substring("Digest: ".length()).trim())
+                .filter(ImageRef::isDigest)
+                .reduce((first, second) -> second);
+    }
+
     /** Docker writes Hub repositories short ({@code busybox}); compare in that form. */
     private static String familiar(String repository) {
         String r = repository.startsWith("docker.io/") ? repository.substring("docker.io/".length()) : repository;

@@ -15,6 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One deployment on one host: connect, log in, pull while the old containers serve, pin by digest,
@@ -47,13 +51,16 @@ final class HostDeploy {
     private final Clock clock;
     private final String registryPassword;
     private final ComposeCommands commands;
+    private final Executor background;
     private final List<Applied> applied = new ArrayList<>();
     private SshHost ssh;
     private String composeVersion;
     private Map<String, String> pins = new LinkedHashMap<>();
 
-    HostDeploy(String host, TargetSpec target, DeployOrder order, Progress progress, Clock clock, String registryPassword) {
+    HostDeploy(String host, TargetSpec target, DeployOrder order, Progress progress, Clock clock, String registryPassword,
+               Executor background) {
         this.host = host;
+        this.background = background;
         this.target = target;
         this.order = order;
         this.progress = progress;
@@ -75,10 +82,17 @@ final class HostDeploy {
         log("deploying " + String.join(", ", order.units()) + (order.isRollback() ? " (rollback)" : ""));
         connect();
         logIn();
-        Map<String, ImageRef> images = resolveImages();
-        readPins();
+        // Independent reads, each its own SSH channel: compose's Python start-up dominates, so overlap them.
+        List<String> services = order.isRollback() ? List.copyOf(order.pins().get(host).keySet()) : order.units();
+        CompletableFuture<String> config = order.isRollback() ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> require(commands.config(), "docker-compose config").stdout(), background);
+        CompletableFuture<SshHost.Result> override = CompletableFuture.supplyAsync(() -> ssh.run(commands.readOverride(), line -> { }), background);
+        Map<String, CompletableFuture<Optional<Running>>> running = new LinkedHashMap<>();
+        services.forEach(service -> running.put(service, CompletableFuture.supplyAsync(() -> running(service), background)));
+        Map<String, ImageRef> images = resolveImages(join(config));
+        readPins(join(override));
         Map<String, Running> before = new LinkedHashMap<>();
-        images.keySet().forEach(service -> before.put(service, running(service).orElse(null)));
+        images.keySet().forEach(service -> before.put(service, join(running.get(service)).orElse(null)));
         Map<String, String> pulled = new LinkedHashMap<>();
         images.forEach((service, image) -> pulled.put(service, pull(image)));
         for (String service : images.keySet()) {
@@ -127,14 +141,14 @@ final class HostDeploy {
         }
     }
 
-    private Map<String, ImageRef> resolveImages() {
+    private Map<String, ImageRef> resolveImages(String configYaml) {
         Map<String, ImageRef> images = new LinkedHashMap<>();
         if (order.isRollback()) {
             Map<String, DeployOrder.Pin> hostPins = order.pins().getOrDefault(host, Map.of());
             hostPins.forEach((service, pin) -> images.put(service, ImageRef.parse(pin.image()).pinned(pin.digest())));
             return images;
         }
-        ComposeFiles.Model model = ComposeFiles.parse(require(commands.config(), "docker-compose config").stdout());
+        ComposeFiles.Model model = ComposeFiles.parse(configYaml);
         composeVersion = model.version();
         List<String> matching = new ArrayList<>();
         for (String service : order.units()) {
@@ -162,8 +176,7 @@ final class HostDeploy {
         return images;
     }
 
-    private void readPins() {
-        SshHost.Result current = ssh.run(commands.readOverride(), line -> { });
+    private void readPins(SshHost.Result current) {
         if (current.ok()) {
             ComposeFiles.Model model = ComposeFiles.parse(current.stdout());
             pins = new LinkedHashMap<>(model.images());
@@ -187,11 +200,11 @@ final class HostDeploy {
         }
         log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + fromDigest) + " -> " + toDigest);
         applied.add(new Applied(service, image, before, toDigest));
-        Optional<String> failure = recreate(service, image.pinned(toDigest), same);
-        String now = running(service).map(Running::digest).orElse(null);
-        if (failure.isPresent()) {
+        Recreated result = recreate(service, image.pinned(toDigest), same);
+        String now = result.now().map(Running::digest).orElse(null);
+        if (result.failure().isPresent()) {
             progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.FAILED));
-            throw new IllegalStateException(service + " on " + host + " failed its health gate: " + failure.get());
+            throw new IllegalStateException(service + " on " + host + " failed its health gate: " + result.failure().get());
         }
         progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.SUCCEEDED));
     }
@@ -208,29 +221,36 @@ final class HostDeploy {
             throw new IllegalStateException(a.service() + " ran " + a.before().image() + ", an image with no registry digest, which cannot be pulled back");
         }
         log(a.service() + ": restoring " + a.before().image().repository() + "@" + a.fromDigest());
-        recreate(a.service(), a.before().image().pinned(a.fromDigest()), false)
+        recreate(a.service(), a.before().image().pinned(a.fromDigest()), false).failure()
                 .ifPresent(reason -> log(a.service() + ": restored, but " + reason));
     }
 
     /** Pins the service, recreates it in one compose step and waits for the health gate. */
-    private Optional<String> recreate(String service, ImageRef pinned, boolean forceRecreate) {
+    /** How a recreate ended: the gate's failure, if any, and what the new container runs. */
+    private record Recreated(Optional<String> failure, Optional<Running> now) {
+    }
+
+    private Recreated recreate(String service, ImageRef pinned, boolean forceRecreate) {
         pins.put(service, pinned.toString());
-        writePins();
-        require(commands.up(service, forceRecreate), "docker-compose up " + service);
+        require(commands.pinAndUp(ComposeFiles.renderOverride(composeVersion, pins), service, forceRecreate), "docker-compose up " + service);
         var rollout = target.effectiveRollout();
         List<String> ids = containerIds(service);
         if (ids.isEmpty()) {
-            return Optional.of("no container is running for " + service + " after up");
+            return new Recreated(Optional.of("no container exists for " + service + " after up"), Optional.empty());
         }
+        AtomicReference<DockerJson.Container> last = new AtomicReference<>();
         for (String id : ids) {
             HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
-            Optional<String> failure = gate.await(() -> inspect(id).map(DockerJson.Container::state).orElse(null));
+            Optional<String> failure = gate.await(() -> inspect(id).map(c -> {
+                last.set(c);
+                return c.state();
+            }).orElse(null));
             if (failure.isPresent()) {
-                return failure;
+                return new Recreated(failure, last.get() == null ? Optional.empty() : describe(service, last.get()));
             }
         }
         log(service + ": healthy");
-        return Optional.empty();
+        return new Recreated(Optional.empty(), describe(service, last.get()));
     }
 
     private void writePins() {
@@ -238,7 +258,10 @@ final class HostDeploy {
     }
 
     private String pull(ImageRef image) {
-        require(ComposeCommands.pull(image), "docker pull " + image);
+        Optional<String> reported = DockerJson.digestInPullOutput(require(ComposeCommands.pull(image), "docker pull " + image).stdout());
+        if (reported.isPresent()) {
+            return reported.get();
+        }
         String json = require(ComposeCommands.repoDigests(image.toString()), "docker image inspect " + image).stdout();
         return DockerJson.digestFor(json, image)
                 .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no digest for it"));
@@ -250,16 +273,22 @@ final class HostDeploy {
         if (ids.isEmpty()) {
             return Optional.empty();
         }
-        return inspect(ids.get(0)).flatMap(c -> {
-            Optional<ImageRef> image = ImageRef.tryParse(c.configImage());
-            if (image.isEmpty()) {
-                log(service + ": its container runs '" + c.configImage() + "', which is not an image reference Keelson can restore");
-                return Optional.empty();
-            }
-            SshHost.Result digests = ssh.run(ComposeCommands.repoDigests(c.imageId()), this::log);
-            String digest = digests.ok() ? DockerJson.digestFor(digests.stdout(), image.get()).orElse(null) : null;
-            return Optional.of(new Running(image.get(), digest));
-        });
+        return inspect(ids.get(0)).flatMap(c -> describe(service, c));
+    }
+
+    private Optional<Running> describe(String service, DockerJson.Container c) {
+        Optional<ImageRef> image = ImageRef.tryParse(c.configImage());
+        if (image.isEmpty()) {
+            log(service + ": its container runs '" + c.configImage() + "', which is not an image reference Keelson can restore");
+            return Optional.empty();
+        }
+        if (image.get().digest() != null) {
+            // Created from a pinned reference (Keelson's own pins): the digest is in the name.
+            return Optional.of(new Running(image.get(), image.get().digest()));
+        }
+        SshHost.Result digests = ssh.run(ComposeCommands.repoDigests(c.imageId()), this::log);
+        String digest = digests.ok() ? DockerJson.digestFor(digests.stdout(), image.get()).orElse(null) : null;
+        return Optional.of(new Running(image.get(), digest));
     }
 
     private List<String> containerIds(String service) {
@@ -282,6 +311,14 @@ final class HostDeploy {
             throw new IllegalStateException(what + " on " + host + " " + exit + (result.lastError().isEmpty() ? "" : ": " + result.lastError()));
         }
         return result;
+    }
+
+    private static <T> T join(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     private void log(String line) {

@@ -27,6 +27,12 @@ import java.util.concurrent.Future;
 public class SshComposeStrategy {
 
     private final Clock clock;
+    /** Runs the independent reads of a host deployment side by side; threads end when idle. */
+    private final ExecutorService reads = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "ssh-compose-read");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public SshComposeStrategy(Clock clock) {
         this.clock = clock;
@@ -50,7 +56,7 @@ public class SshComposeStrategy {
             for (int start = 0; start < hosts.size(); start += rollout.hostsAtOnce()) {
                 List<HostDeploy> batch = new ArrayList<>();
                 for (String host : hosts.subList(start, Math.min(hosts.size(), start + rollout.hostsAtOnce()))) {
-                    batch.add(new HostDeploy(host, target, order, progress, clock, password));
+                    batch.add(new HostDeploy(host, target, order, progress, clock, password, reads));
                 }
                 touched.addAll(batch);
                 String failure = runBatch(batch, pool);

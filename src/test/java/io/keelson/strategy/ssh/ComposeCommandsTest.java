@@ -21,6 +21,15 @@ class ComposeCommandsTest {
     }
 
     @Test
+    void pinAndUpWritesTheOverrideThenRecreatesInOneExec() {
+        RemoteCommand command = commands.pinAndUp("services: {}\n", "bot", false);
+        assertThat(command.shellText()).isEqualTo("cd '/srv/my app' && sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\" && shift && exec \"$@\"'"
+                + " sh '/srv/my app/keelson.override.yml'"
+                + " docker-compose -p rouana -f docker-compose.yml -f prod.yml -f keelson.override.yml up -d --no-deps bot");
+        assertThat(command.stdin()).isEqualTo("services: {}\n");
+    }
+
+    @Test
     void configReadsOnlyTheUsersFiles() {
         assertThat(commands.config().shellText()).isEqualTo("cd '/srv/my app' && docker-compose -p rouana -f docker-compose.yml -f prod.yml config");
     }
