@@ -4,6 +4,10 @@
 # server on 127.0.0.1:2222 (its own host key, a client key, a known_hosts
 # file) and docker-compose, then builds and pushes the small test images.
 #
+# A second deploy host for multi-host tests: the same sshd also listens on
+# 127.0.0.2:2222, and a session there talks to a second Docker engine
+# (DOCKER_HOST set by sshd) with KEELSON_TEST_HOST=b in its environment.
+#
 # Idempotent: run it as often as you like; it only does what is missing.
 # Needs root (apt-get, dockerd, sshd). Everything it generates lives in
 # $KEELSON_TEST_ENV_DIR (default /var/tmp/keelson-test-env); the tests read
@@ -14,6 +18,10 @@ STATE=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 SSH_PORT=${KEELSON_TEST_SSH_PORT:-2222}
 REGISTRY=127.0.0.1:5000
 DOCKER=/usr/bin/docker   # Debian's client, matched to Debian's engine
+HOST_B_RUN=/var/run/keelson-test-b
+HOST_B_SOCK=unix://$HOST_B_RUN/docker.sock
+HOST_B_BRIDGE=keelsonb0               # the second engine's default bridge, local to this machine
+HOST_B_BRIDGE_CIDR=10.213.0.1/24
 
 log() { printf 'test-env: %s\n' "$*"; }
 die() { printf 'test-env: error: %s\n' "$*" >&2; exit 1; }
@@ -23,7 +31,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -44,9 +52,28 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
 
 start_dockerd() {
   if "$DOCKER" info >/dev/null 2>&1; then return; fi
+  # A dockerd stopped uncleanly leaves its pid file and socket behind; the next one must not trip on them.
+  rm -f /var/run/docker.pid
   log "starting dockerd (log: $STATE/dockerd.log)"
   setsid nohup dockerd --storage-driver=overlay2 >"$STATE/dockerd.log" 2>&1 </dev/null &
   wait_for 60 dockerd "$DOCKER" info
+}
+
+start_dockerd_b() {
+  if "$DOCKER" -H "$HOST_B_SOCK" info >/dev/null 2>&1; then return; fi
+  mkdir -p "$HOST_B_RUN" "$STATE/docker-b"
+  log "starting the second Docker engine on $HOST_B_SOCK (log: $STATE/dockerd-b.log)"
+  # Its own data, exec root, socket and default bridge, and no iptables rules: it never touches the
+  # first engine's docker0 (with --bridge=none it would delete it) nor its firewall chains.
+  if ! ip link show "$HOST_B_BRIDGE" >/dev/null 2>&1; then
+    ip link add name "$HOST_B_BRIDGE" type bridge
+    ip addr add "$HOST_B_BRIDGE_CIDR" dev "$HOST_B_BRIDGE"
+    ip link set "$HOST_B_BRIDGE" up
+  fi
+  setsid nohup dockerd --data-root "$STATE/docker-b/data" --exec-root "$HOST_B_RUN/exec" --pidfile "$HOST_B_RUN/docker.pid" \
+    -H "$HOST_B_SOCK" --bridge="$HOST_B_BRIDGE" --iptables=false --ip-masq=false --storage-driver=overlay2 \
+    >"$STATE/dockerd-b.log" 2>&1 </dev/null &
+  wait_for 60 "second dockerd" "$DOCKER" -H "$HOST_B_SOCK" info
 }
 
 start_registry() {
@@ -75,10 +102,14 @@ start_sshd() {
   [ -f "$dir/other_host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/other_host_ed25519"
   [ -f "$dir/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/client_ed25519"
   cp "$dir/client_ed25519.pub" "$dir/authorized_keys"
-  printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")" >"$dir/known_hosts"
-  printf '[127.0.0.1]:%s %s\n' "$SSH_PORT" "$(cut -d' ' -f1,2 "$dir/other_host_ed25519.pub")" >"$dir/known_hosts_wrong"
+  : >"$dir/known_hosts"; : >"$dir/known_hosts_wrong"
+  for addr in 127.0.0.1 127.0.0.2; do
+    printf '[%s]:%s %s\n' "$addr" "$SSH_PORT" "$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")" >>"$dir/known_hosts"
+    printf '[%s]:%s %s\n' "$addr" "$SSH_PORT" "$(cut -d' ' -f1,2 "$dir/other_host_ed25519.pub")" >>"$dir/known_hosts_wrong"
+  done
   cat >"$dir/sshd_config" <<CFG
 ListenAddress 127.0.0.1
+ListenAddress 127.0.0.2
 Port $SSH_PORT
 HostKey $dir/host_ed25519
 AuthorizedKeysFile $dir/authorized_keys
@@ -90,8 +121,15 @@ StrictModes no
 PidFile $dir/sshd.pid
 MaxSessions 64
 MaxStartups 64
+Match LocalAddress 127.0.0.2
+    SetEnv DOCKER_HOST=$HOST_B_SOCK KEELSON_TEST_HOST=b
 CFG
-  if (exec 3<>"/dev/tcp/127.0.0.1/$SSH_PORT") 2>/dev/null; then return; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$SSH_PORT") 2>/dev/null; then
+    (exec 3<>"/dev/tcp/127.0.0.2/$SSH_PORT") 2>/dev/null && return
+    log "restarting sshd: its configuration predates the second host"
+    [ -f "$dir/sshd.pid" ] && kill "$(cat "$dir/sshd.pid")" 2>/dev/null || true
+    sleep 0.5
+  fi
   log "starting sshd on 127.0.0.1:$SSH_PORT"
   setsid nohup /usr/sbin/sshd -f "$dir/sshd_config" -D -e >"$STATE/sshd.log" 2>&1 </dev/null &
   wait_for 15 sshd bash -c "exec 3<>/dev/tcp/127.0.0.1/$SSH_PORT"
@@ -137,6 +175,7 @@ DF
 
 install_packages
 start_dockerd
+start_dockerd_b
 start_registry
 start_sshd
 build_images
@@ -145,5 +184,7 @@ KEELSON_TEST_ENV_DIR=$STATE
 KEELSON_TEST_SSH_HOST=127.0.0.1
 KEELSON_TEST_SSH_PORT=$SSH_PORT
 KEELSON_TEST_REGISTRY=$REGISTRY
+KEELSON_TEST_HOST_B=127.0.0.2
+KEELSON_TEST_HOST_B_DOCKER=$HOST_B_SOCK
 ENV
-log "ready: docker, registry $REGISTRY, sshd 127.0.0.1:$SSH_PORT, images in $REGISTRY/keelson-test"
+log "ready: docker (+ $HOST_B_SOCK), registry $REGISTRY, sshd 127.0.0.1 and 127.0.0.2 :$SSH_PORT, images in $REGISTRY/keelson-test"

@@ -30,15 +30,20 @@ public final class Api {
 
     /** Creates an ssh-compose target for {@code project} on the test sshd; returns its name. */
     public static String createSshTarget(ComposeProject project, List<String> services, Path knownHosts, String rollout) {
+        return createSshTarget(project, List.of(TestEnv.SSH_HOST), services, knownHosts, rollout);
+    }
+
+    /** The same with the hosts given, rolled in that order. */
+    public static String createSshTarget(ComposeProject project, List<String> hosts, List<String> services, Path knownHosts, String rollout) {
         String name = uniqueTarget();
         String body = """
                 {"name": "%s", "strategy": "ssh-compose", "description": "integration test",
-                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root",
+                 "ssh": {"hosts": [%s], "port": %d, "user": "root",
                          "privateKeyFile": "%s", "knownHostsFile": "%s"},
                  "compose": {"projectDir": "%s", "projectName": "%s", "files": ["docker-compose.yml"],
                              "services": [%s]},
                  "rollout": %s}
-                """.formatted(name, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), knownHosts,
+                """.formatted(name, String.join(",", hosts.stream().map(h -> "\"" + h + "\"").toList()), TestEnv.SSH_PORT, TestEnv.clientKey(), knownHosts,
                 project.dir(), project.name(), String.join(",", services.stream().map(s -> "\"" + s + "\"").toList()), rollout);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
         return name;

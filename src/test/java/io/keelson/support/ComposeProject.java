@@ -47,20 +47,38 @@ public final class ComposeProject {
 
     /** The ids of the running containers of a service. */
     public List<String> containers(String service) {
-        String out = Shell.run("docker", "ps", "-q", "--no-trunc", "--filter", "label=com.docker.compose.project=" + name,
+        return containers(null, service);
+    }
+
+    /** The same on the engine at {@code dockerHost} (null: the first test host's engine). */
+    public List<String> containers(String dockerHost, String service) {
+        String out = docker(dockerHost, "ps", "-q", "--no-trunc", "--filter", "label=com.docker.compose.project=" + name,
                 "--filter", "label=com.docker.compose.service=" + service).require();
         return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
 
     /** The registry digest of the image the service's running container was created from. */
     public Optional<String> runningDigest(String service, String repository) {
-        List<String> ids = containers(service);
+        return runningDigest(null, service, repository);
+    }
+
+    public Optional<String> runningDigest(String dockerHost, String service, String repository) {
+        List<String> ids = containers(dockerHost, service);
         if (ids.isEmpty()) {
             return Optional.empty();
         }
-        String image = Shell.run("docker", "inspect", "--format", "{{.Image}}", ids.get(0)).require().strip();
-        String digests = Shell.run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
+        String image = docker(dockerHost, "inspect", "--format", "{{.Image}}", ids.get(0)).require().strip();
+        String digests = docker(dockerHost, "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
         return digests.lines().filter(l -> l.startsWith(repository + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst();
+    }
+
+    private static Shell.Result docker(String dockerHost, String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of("docker"));
+        if (dockerHost != null) {
+            argv.addAll(List.of("-H", dockerHost));
+        }
+        argv.addAll(List.of(args));
+        return Shell.run(argv.toArray(String[]::new));
     }
 
     public String overrideFile() {
@@ -72,8 +90,9 @@ public final class ComposeProject {
         }
     }
 
-    /** Removes the project's containers and network. */
+    /** Removes the project's containers and network, on both test engines. */
     public void down() {
         Shell.run("docker-compose", "-p", name, "-f", dir.resolve("docker-compose.yml").toString(), "down", "-t", "1");
+        Shell.run("docker-compose", "-H", TestEnv.HOST_B_DOCKER, "-p", name, "-f", dir.resolve("docker-compose.yml").toString(), "down", "-t", "1");
     }
 }

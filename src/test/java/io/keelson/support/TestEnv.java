@@ -20,6 +20,9 @@ public final class TestEnv {
     public static final String SSH_HOST = "127.0.0.1";
     public static final int SSH_PORT = Integer.parseInt(System.getenv().getOrDefault("KEELSON_TEST_SSH_PORT", "2222"));
     public static final String REGISTRY = "127.0.0.1:5000";
+    /** The second deploy host: same sshd, its own Docker engine, KEELSON_TEST_HOST=b in its sessions. */
+    public static final String HOST_B = "127.0.0.2";
+    public static final String HOST_B_DOCKER = "unix:///var/run/keelson-test-b/docker.sock";
 
     private static volatile boolean checked;
 
@@ -61,6 +64,9 @@ public final class TestEnv {
         Shell.Result docker = Shell.run("docker", "info", "--format", "{{.ServerVersion}}");
         if (docker.exit() != 0) {
             fail("the Docker engine does not answer (" + docker.output().strip() + ")" + hint);
+        }
+        if (!listening(HOST_B, SSH_PORT) || Shell.run("docker", "-H", HOST_B_DOCKER, "info").exit() != 0) {
+            fail("the second test host (sshd on " + HOST_B + ", engine " + HOST_B_DOCKER + ") is not up" + hint);
         }
         checked = true;
     }
