@@ -4,7 +4,8 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +39,9 @@ public class TargetLanes {
         });
     }
 
+    /** One worker at most, which ends after a minute idle: a target with nothing to do costs no thread. */
     private static ExecutorService newLane(String target) {
-        return Executors.newSingleThreadExecutor(runnable -> {
+        return new ThreadPoolExecutor(0, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
             Thread thread = new Thread(runnable, "lane-" + target);
             thread.setDaemon(true);
             return thread;

@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
@@ -75,6 +76,23 @@ class SshComposeDeploymentTest {
         assertThat(history.getList("id")).hasSize(2);
         assertThat(history.getString("[0].changes[0].toDigest")).isEqualTo(v2);
         assertThat(history.getString("[1].changes[0].toDigest")).isEqualTo(v1);
+    }
+
+    @Test
+    void theNewImageIsPulledWhileTheOldContainerKeepsRunning() {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        deploy("{}", 200);
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        long since = System.currentTimeMillis() / 1000 - 1;
+
+        deploy("{}", 200);
+
+        String events = Shell.run("docker", "events", "--since", String.valueOf(since), "--until", String.valueOf(System.currentTimeMillis() / 1000 + 1),
+                "--filter", "type=image", "--filter", "event=pull", "--filter", "type=container", "--filter", "event=die",
+                "--format", "{{.TimeNano}} {{.Type}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes \"com.docker.compose.project\"}}").require();
+        long pulled = events.lines().filter(l -> l.contains(" image pull ") && l.contains(repo)).mapToLong(l -> Long.parseLong(l.split(" ")[0])).max().orElseThrow();
+        long died = events.lines().filter(l -> l.contains(" container die ") && l.endsWith(project.name())).mapToLong(l -> Long.parseLong(l.split(" ")[0])).min().orElseThrow();
+        assertThat(pulled).as("the pull finished before the old container stopped").isLessThan(died);
     }
 
     @Test
