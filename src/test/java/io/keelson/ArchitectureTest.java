@@ -22,6 +22,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void dockerJavaStaysInTheWatchStrategy() {
+        noClasses().that().resideOutsideOfPackage("io.keelson.strategy.watch..")
+                .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
+                .check(MAIN);
+    }
+
+    @Test
     void dependenciesPointFromApiToDeployToStrategy() {
         noClasses().that().resideInAnyPackage("io.keelson.deploy..", "io.keelson.strategy..", "io.keelson.catalog..", "io.keelson.registry..")
                 .should().dependOnClassesThat().resideInAPackage("io.keelson.api..")

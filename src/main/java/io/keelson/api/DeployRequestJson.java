@@ -30,6 +30,12 @@ public record DeployRequestJson(
                 throw ApiException.badRequest("image: " + e.getMessage());
             }
         }
+        if (image != null && !sshCompose) {
+            throw ApiException.badRequest("image: applies to ssh-compose targets; a watch deployment takes \"images\" to limit its check");
+        }
+        if (services != null && !sshCompose) {
+            throw ApiException.badRequest("services: applies to ssh-compose targets");
+        }
         if (images != null) {
             if (sshCompose) {
                 throw ApiException.badRequest("images: applies to watch targets; an ssh-compose deployment takes \"image\"");
@@ -48,7 +54,8 @@ public record DeployRequestJson(
             Text.limit("pipeline.ref", pipeline.ref(), 255);
             Text.limit("pipeline.url", pipeline.url(), 2048);
         }
-        return new DeploymentRequest(services, Boolean.TRUE.equals(force), ref, reason,
+        List<ImageRef> refs = images == null ? List.of() : images.stream().map(ImageRef::parse).toList();
+        return new DeploymentRequest(services, Boolean.TRUE.equals(force), ref, refs, reason,
                 pipeline == null ? null : pipeline.toPipeline(), requestedBy, idempotencyKey);
     }
 }

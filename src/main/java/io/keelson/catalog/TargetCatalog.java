@@ -2,6 +2,7 @@ package io.keelson.catalog;
 
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.nio.file.Path;
@@ -26,10 +27,12 @@ public class TargetCatalog {
 
     private final CatalogConfig config;
     private final Clock clock;
+    private final Event<CatalogChanged> changed;
 
-    public TargetCatalog(CatalogConfig config, Clock clock) {
+    public TargetCatalog(CatalogConfig config, Clock clock, Event<CatalogChanged> changed) {
         this.config = config;
         this.clock = clock;
+        this.changed = changed;
     }
 
     @Transactional
@@ -72,6 +75,7 @@ public class TargetCatalog {
         }
         problems.forEach(p -> LOG.warnf("catalog: rejected %s", p));
         LOG.infof("catalog: %d target(s) from %s, %d removed, %d problem(s)", loaded.size(), dir, removed.size(), problems.size());
+        changed.fire(new CatalogChanged());
         return new ReloadReport(loaded, removed, problems);
     }
 
@@ -94,6 +98,7 @@ public class TargetCatalog {
         Target row = newRow(spec, Target.Source.API);
         write(row, spec);
         row.persist();
+        changed.fire(new CatalogChanged());
         LOG.infof("catalog: created target %s through the API", spec.name());
         return CatalogTarget.of(row);
     }
@@ -106,6 +111,7 @@ public class TargetCatalog {
         }
         requireValid(spec);
         write(row, spec);
+        changed.fire(new CatalogChanged());
         LOG.infof("catalog: updated target %s through the API", name);
         return CatalogTarget.of(row);
     }
@@ -113,6 +119,7 @@ public class TargetCatalog {
     @Transactional
     public void delete(String name) {
         apiDefined(name, "deleted").delete();
+        changed.fire(new CatalogChanged());
         LOG.infof("catalog: deleted target %s through the API", name);
     }
 
@@ -121,6 +128,7 @@ public class TargetCatalog {
         Target row = Target.byName(name).orElseThrow(() -> CatalogException.notFound(name));
         row.paused = paused;
         row.updatedAt = clock.instant();
+        changed.fire(new CatalogChanged());
         LOG.infof("catalog: target %s %s", name, paused ? "paused" : "resumed");
         return CatalogTarget.of(row);
     }

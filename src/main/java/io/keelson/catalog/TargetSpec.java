@@ -29,6 +29,17 @@ public record TargetSpec(
         return RolloutSpec.withDefaults(rollout);
     }
 
+    /** The watch settings with Watchtower's defaults filled in. */
+    @JsonIgnore
+    public WatchSpec effectiveWatch() {
+        return WatchSpec.withDefaults(watch);
+    }
+
+    @JsonIgnore
+    public boolean isWatch() {
+        return WATCH.equals(strategy);
+    }
+
     @JsonIgnore
     public boolean isSshCompose() {
         return SSH_COMPOSE.equals(strategy);

@@ -138,6 +138,12 @@ public final class TargetValidator {
             if (!host.startsWith("unix:///") && !host.startsWith("tcp://")) {
                 problem("docker.host", "must be unix:///path or tcp://host:port");
             }
+            if (host.startsWith("tcp://") && spec.docker().tls() == null && !TargetValidator.isLoopbackTcp(host)) {
+                problem("docker.tls", "is required for a tcp:// engine that is not on this machine's loopback");
+            }
+        }
+        if (spec.docker() != null && spec.docker().tls() != null) {
+            path("docker.tls.certPath", spec.docker().tls().certPath(), true);
         }
         WatchSpec watch = spec.watch();
         if (watch != null) {
@@ -180,6 +186,11 @@ public final class TargetValidator {
                 && rollout.stableFor().compareTo(rollout.healthTimeout()) > 0) {
             problem("rollout.stableFor", "must not be longer than healthTimeout");
         }
+    }
+
+    static boolean isLoopbackTcp(String host) {
+        String rest = host.substring("tcp://".length());
+        return rest.startsWith("127.") || rest.startsWith("localhost:") || rest.startsWith("[::1]");
     }
 
     public static boolean isServiceName(String name) {

@@ -41,6 +41,15 @@ public class DeploymentChange extends PanacheEntityBase {
         return list("deploymentId = ?1 order by id", deploymentId);
     }
 
+    /** Changes of a target's recent deployments that failed or were rolled back. */
+    public static List<DeploymentChange> failedOf(String target) {
+        return getEntityManager().createQuery(
+                        "select c from DeploymentChange c, Deployment d where d.id = c.deploymentId and d.target = ?1"
+                                + " and c.status in (?2, ?3) order by c.id desc", DeploymentChange.class)
+                .setParameter(1, target).setParameter(2, ChangeStatus.FAILED).setParameter(3, ChangeStatus.ROLLED_BACK)
+                .setMaxResults(500).getResultList();
+    }
+
     public static Optional<DeploymentChange> of(String deploymentId, String host, String unit) {
         return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit).firstResultOptional();
     }

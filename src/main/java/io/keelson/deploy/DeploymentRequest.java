@@ -10,6 +10,6 @@ import java.util.List;
  * @param image null to deploy each service's configured image again
  */
 public record DeploymentRequest(
-        List<String> services, boolean force, ImageRef image, String reason, Pipeline pipeline,
+        List<String> services, boolean force, ImageRef image, List<ImageRef> images, String reason, Pipeline pipeline,
         String requestedBy, String idempotencyKey) {
 }

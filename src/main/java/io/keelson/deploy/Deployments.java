@@ -2,6 +2,8 @@ package io.keelson.deploy;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -26,14 +29,47 @@ public class Deployments {
     private final TargetLanes lanes;
     private final Deployer deployer;
     private final RollbackPlanner rollbacks;
+    private final TargetCatalog catalog;
     private final Clock clock;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
+    private final Set<String> pendingCycles = ConcurrentHashMap.newKeySet();
 
-    public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, Clock clock) {
+    public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, TargetCatalog catalog, Clock clock) {
         this.lanes = lanes;
         this.deployer = deployer;
         this.rollbacks = rollbacks;
+        this.catalog = catalog;
         this.clock = clock;
+    }
+
+    /**
+     * Queues a check of a watch target on its lane, unless one is already waiting there: a cycle
+     * never overlaps or piles up behind another. Answers whether a check was queued.
+     */
+    public boolean requestCycle(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
+        if (!pendingCycles.add(target)) {
+            return false;
+        }
+        lanes.enqueue(target, () -> {
+            pendingCycles.remove(target);
+            deployer.runWatchCycle(target, trigger, images, requestedBy);
+        });
+        return true;
+    }
+
+    /** A deployment the watcher found necessary, recorded as running; must run inside a transaction. */
+    static String recordRunning(String target, Trigger trigger, String requestedBy, Clock clock) {
+        Deployment d = new Deployment();
+        d.id = UlidCreator.getMonotonicUlid().toString();
+        d.target = target;
+        d.trigger = trigger;
+        d.status = Status.RUNNING;
+        d.requestedBy = requestedBy;
+        d.request = new StoredOrder(List.of(), false, null, Map.of()).toJson();
+        d.createdAt = clock.instant();
+        d.startedAt = d.createdAt;
+        d.persist();
+        return d.id;
     }
 
     /** What a submission answered: the deployment, and whether this call created it. */
@@ -47,7 +83,8 @@ public class Deployments {
         }
         List<String> units = request.services() == null || request.services().isEmpty()
                 ? defaultUnits(target) : List.copyOf(request.services());
-        StoredOrder order = new StoredOrder(units, request.force(), request.image() == null ? null : request.image().toString(), Map.of());
+        StoredOrder order = new StoredOrder(units, request.force(), request.image() == null ? null : request.image().toString(), Map.of(),
+                request.images().stream().map(ImageRef::toString).toList());
         return submit(target.name(), Trigger.API, order, request.reason(), request.pipeline(), request.requestedBy(), request.idempotencyKey());
     }
 
@@ -57,6 +94,10 @@ public class Deployments {
                 .call(() -> rollbacks.pinsFor(target.name(), toDeployment));
         List<String> units = pins.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
         StoredOrder order = new StoredOrder(units, false, null, pins);
+        if (target.spec().isWatch() && !target.paused()) {
+            // Paused before the rollback runs, so no watch cycle can undo it in between.
+            catalog.setPaused(target.name(), true);
+        }
         return submit(target.name(), Trigger.ROLLBACK, order, reason, null, requestedBy, idempotencyKey);
     }
 

@@ -6,6 +6,7 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.Strategy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,7 +25,7 @@ import java.util.concurrent.Future;
  * changed, the failed one included, goes back to the digests it ran before.
  */
 @ApplicationScoped
-public class SshComposeStrategy {
+public class SshComposeStrategy implements Strategy {
 
     private final Clock clock;
     /** Runs the independent reads of a host deployment side by side; threads end when idle. */
@@ -38,6 +39,7 @@ public class SshComposeStrategy {
         this.clock = clock;
     }
 
+    @Override
     public Outcome deploy(TargetSpec target, DeployOrder order, Progress progress) {
         RolloutSpec rollout = target.effectiveRollout();
         String password;

@@ -1,0 +1,108 @@
+package io.keelson.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.deploy.Deployments;
+import io.keelson.deploy.Trigger;
+import io.keelson.registry.ImageRef;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What makes the watcher look now instead of at its next interval: Watchtower's own
+ * {@code POST /v1/update}, and a registry's push notification.
+ */
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public class WatchTriggerResource {
+
+    private final TargetCatalog catalog;
+    private final Deployments deployments;
+    private final CurrentCaller caller;
+    private final JsonBody bodies;
+
+    public WatchTriggerResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, JsonBody bodies) {
+        this.catalog = catalog;
+        this.deployments = deployments;
+        this.caller = caller;
+        this.bodies = bodies;
+    }
+
+    /** Watchtower-compatible: checks every watch target now, or only containers of the given references. */
+    @POST
+    @Path("v1/update")
+    @Requires(Role.DEPLOY)
+    public Map<String, Object> update(@QueryParam("image") String image) {
+        List<ImageRef> only = new ArrayList<>();
+        if (image != null && !image.isBlank()) {
+            for (String ref : image.split(",")) {
+                try {
+                    only.add(ImageRef.parse(ref.trim()));
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("image: " + e.getMessage());
+                }
+            }
+        }
+        return Map.of("checking", check(only, Trigger.API));
+    }
+
+    /** A distribution registry's events envelope: each pushed tag makes the targets watching it look now. */
+    @POST
+    @Path("api/v1/hooks/registry")
+    @Requires(Role.DEPLOY)
+    public Response registryEvents(String body) {
+        JsonNode envelope = bodies.read(body, JsonNode.class);
+        if (envelope == null || !envelope.path("events").isArray()) {
+            throw ApiException.badRequest("events: expected the registry's notification envelope {\"events\": [...]}");
+        }
+        Set<ImageRef> pushed = new LinkedHashSet<>();
+        for (JsonNode event : envelope.get("events")) {
+            if (!"push".equals(event.path("action").asText()) || !event.path("target").hasNonNull("tag")) {
+                continue;
+            }
+            String host = event.path("request").path("host").asText("");
+            if (host.isEmpty()) {
+                host = hostOf(event.path("target").path("url").asText(""));
+            }
+            String text = (host.isEmpty() ? "" : host + "/") + event.path("target").path("repository").asText() + ":" + event.path("target").path("tag").asText();
+            ImageRef.tryParse(text).ifPresent(pushed::add);
+        }
+        if (pushed.isEmpty()) {
+            return Response.accepted(Map.of("pushed", List.of(), "checking", List.of())).build();
+        }
+        return Response.accepted(Map.of("pushed", pushed.stream().map(ImageRef::toString).toList(),
+                "checking", check(List.copyOf(pushed), Trigger.WEBHOOK))).build();
+    }
+
+    private List<String> check(List<ImageRef> only, Trigger trigger) {
+        List<String> checking = new ArrayList<>();
+        for (CatalogTarget target : catalog.list()) {
+            if (target.spec().isWatch() && !target.paused() && caller.get().mayAct(target.name())) {
+                deployments.requestCycle(target.name(), trigger, only, caller.get().name());
+                checking.add(target.name());
+            }
+        }
+        return checking;
+    }
+
+    private static String hostOf(String url) {
+        try {
+            String authority = URI.create(url).getAuthority();
+            return authority == null ? "" : authority;
+        } catch (IllegalArgumentException e) {
+            return "";
+        }
+    }
+
+}

@@ -1,0 +1,37 @@
+package io.keelson.strategy.watch;
+
+import io.keelson.catalog.DockerSpec;
+import io.keelson.catalog.TargetSpec;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One engine client per target, made on first use and replaced when the target's engine changes. */
+@ApplicationScoped
+public class DockerEngines {
+
+    private record Entry(DockerSpec spec, DockerEngine engine) {
+    }
+
+    private final Map<String, Entry> engines = new ConcurrentHashMap<>();
+
+    public DockerEngine of(TargetSpec target) {
+        DockerSpec spec = target.docker() == null ? new DockerSpec(null, null) : target.docker();
+        Entry entry = engines.compute(target.name(), (name, current) -> {
+            if (current != null && current.spec().equals(spec)) {
+                return current;
+            }
+            if (current != null) {
+                current.engine().close();
+            }
+            return new Entry(spec, DockerEngine.connect(spec));
+        });
+        return entry.engine();
+    }
+
+    @PreDestroy
+    void closeAll() {
+        engines.values().forEach(e -> e.engine().close());
+    }
+}

@@ -1,0 +1,124 @@
+package io.keelson.strategy.watch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.RolloutSpec;
+import io.keelson.strategy.ContainerState;
+import io.keelson.strategy.HealthGate;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Replaces one container by a new one with the same configuration, so that the container is never
+ * missing: the old one is stopped and renamed aside, the new one takes its name and must pass the
+ * health gate; the old one is removed only when the caller {@link Swap#commit() commits}, and is
+ * put back, under its name and running, on {@link Swap#restore() restore}.
+ */
+final class Recreator {
+
+    private final DockerEngine engine;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    Recreator(DockerEngine engine, Clock clock, Consumer<String> log) {
+        this.engine = engine;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** A replacement in progress; exactly one of commit or restore ends it. */
+    final class Swap {
+        private final String name;
+        private final String oldId;
+        private final String asideName;
+        private String newId;
+
+        private Swap(String name, String oldId) {
+            this.name = name;
+            this.oldId = oldId;
+            this.asideName = name + "-keelson-old-" + oldId.substring(0, 12);
+        }
+
+        String newId() {
+            return newId;
+        }
+
+        /** Removes the old container: the new one has proved itself. */
+        void commit() {
+            engine.remove(oldId);
+            log.accept(name + ": old container " + oldId.substring(0, 12) + " removed");
+        }
+
+        /** Removes the new container and starts the old one again under its own name. */
+        void restore() {
+            if (newId != null) {
+                engine.remove(newId);
+            }
+            engine.rename(oldId, name);
+            engine.start(oldId);
+            log.accept(name + ": old container " + oldId.substring(0, 12) + " restored and running");
+        }
+    }
+
+    /** What a replacement came to: the swap to commit or restore, and the gate's failure if any. */
+    record Result(Swap swap, Optional<String> failure) {
+    }
+
+    /**
+     * Stops and sets aside the old container, creates and starts the new one from {@code image}
+     * (the reference, normally the same tag, now naming the pulled image) and waits for the gate.
+     */
+    Result replace(ObjectNode inspect, ObjectNode oldImage, String image, int stopTimeoutSeconds, RolloutSpec rollout) {
+        String name = inspect.path("Name").asText().replaceFirst("^/", "");
+        Swap swap = new Swap(name, inspect.path("Id").asText());
+        CreateBody create = CreateBody.from(inspect, oldImage);
+        create.body().put("Image", image);
+        keepComposeUpToDate(name, create.body());
+        engine.stop(swap.oldId, stopTimeoutSeconds);
+        try {
+            engine.rename(swap.oldId, swap.asideName);
+        } catch (RuntimeException e) {
+            engine.start(swap.oldId);
+            throw e;
+        }
+        try {
+            swap.newId = engine.create(name, create.body());
+            for (Map.Entry<String, JsonNode> network : create.laterNetworks().entrySet()) {
+                engine.connect(network.getKey(), swap.newId, network.getValue());
+            }
+            engine.start(swap.newId);
+        } catch (RuntimeException e) {
+            return new Result(swap, Optional.of("could not start the new container: " + e.getMessage()));
+        }
+        log.accept(name + ": new container " + swap.newId.substring(0, 12) + " started, waiting for the health gate");
+        HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
+        String id = swap.newId;
+        Optional<String> failure = gate.await(() -> engine.inspectContainer(id).map(Recreator::state).orElse(null));
+        return new Result(swap, failure);
+    }
+
+    /** Gives a compose-managed container the config hash compose computes for its new image. */
+    private void keepComposeUpToDate(String name, ObjectNode body) {
+        if (!(body.get("Labels") instanceof ObjectNode labels)) {
+            return;
+        }
+        Map<String, String> map = new java.util.HashMap<>();
+        labels.fields().forEachRemaining(l -> map.put(l.getKey(), l.getValue().asText()));
+        ComposeHash.Result hash = ComposeHash.of(map, engine.host());
+        hash.hash().ifPresent(h -> labels.put(ComposeHash.CONFIG_HASH, h));
+        if (hash.problem() != null) {
+            log.accept(name + ": keeps its old compose config hash, so docker-compose up will recreate it once more: " + hash.problem());
+        }
+    }
+
+    static ContainerState state(ObjectNode inspect) {
+        JsonNode s = inspect.path("State");
+        JsonNode health = s.path("Health");
+        String policy = inspect.path("HostConfig").path("RestartPolicy").path("Name").asText("");
+        return new ContainerState(s.path("Status").asText("unknown"), s.path("Running").asBoolean(), s.path("Restarting").asBoolean(),
+                s.path("ExitCode").asInt(), health.isMissingNode() || health.isNull() ? null : health.path("Status").asText(null),
+                s.path("StartedAt").asText(""), inspect.path("RestartCount").asInt(), policy.isEmpty() || policy.equals("no"));
+    }
+}

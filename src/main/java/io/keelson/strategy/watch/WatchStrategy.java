@@ -1,0 +1,313 @@
+package io.keelson.strategy.watch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.RegistryAuthSpec;
+import io.keelson.catalog.RolloutSpec;
+import io.keelson.catalog.TargetSpec;
+import io.keelson.catalog.WatchSpec;
+import io.keelson.registry.CredentialSource;
+import io.keelson.registry.Credentials;
+import io.keelson.registry.ImageRef;
+import io.keelson.registry.RegistryClient;
+import io.keelson.registry.RegistryHost;
+import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.DeployOrder;
+import io.keelson.strategy.Outcome;
+import io.keelson.strategy.Progress;
+import io.keelson.strategy.Strategy;
+import io.keelson.strategy.UnitChange;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Watchtower done right: asks the registry for the digest behind each watched tag (one request per
+ * distinct reference, never a pull), then replaces each container whose image moved, one at a time,
+ * with the same configuration, behind the health gate, keeping every old container until the whole
+ * update has passed.
+ */
+@ApplicationScoped
+public class WatchStrategy implements Strategy {
+
+    private final DockerEngines engines;
+    private final RegistryClient registry;
+    private final Clock clock;
+
+    public WatchStrategy(DockerEngines engines, RegistryClient registry, Clock clock) {
+        this.engines = engines;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /** The engine a target watches, as its changes name it ({@code host} of a change). */
+    public String engineOf(TargetSpec target) {
+        return engines.of(target).host();
+    }
+
+    public boolean reachable(TargetSpec target) {
+        return engines.of(target).ping();
+    }
+
+    /** A deployment asked through the API, or a rollback: check now (or restore pins) and update. */
+    @Override
+    public Outcome deploy(TargetSpec target, DeployOrder order, Progress progress) {
+        if (order.isRollback()) {
+            return restore(target, order, progress);
+        }
+        WatchPlan plan = plan(target, order.images(), order.refused());
+        plan.notes().forEach(progress::log);
+        return apply(target, plan, progress);
+    }
+
+    /** The runbook of a check: select, group by reference, one registry request each, compare. */
+    public WatchPlan plan(TargetSpec target, List<ImageRef> only, Set<String> refused) {
+        DockerEngine engine = engines.of(target);
+        WatchSpec watch = target.effectiveWatch();
+        List<String> notes = new ArrayList<>();
+        Map<String, List<ObjectNode>> byImage = new LinkedHashMap<>();
+        for (DockerEngine.Listed listed : engine.runningContainers()) {
+            if (!Selection.selected(listed.labels(), watch.labelEnable(), watch.scope())) {
+                continue;
+            }
+            Optional<ObjectNode> inspect = engine.inspectContainer(listed.id());
+            if (inspect.isEmpty()) {
+                continue;
+            }
+            String configured = inspect.get().path("Config").path("Image").asText("");
+            Optional<ImageRef> ref = ImageRef.tryParse(configured);
+            if (ref.isEmpty() || ref.get().digest() != null) {
+                notes.add(listed.name() + ": runs '" + configured + "', not a tag; not watched");
+                continue;
+            }
+            if (!only.isEmpty() && only.stream().noneMatch(o -> sameTag(o, ref.get()))) {
+                continue;
+            }
+            byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>()).add(inspect.get());
+        }
+        CredentialSource credentials = credentials(target);
+        List<WatchPlan.Update> updates = new ArrayList<>();
+        for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
+            ImageRef ref = ImageRef.parse(group.getKey());
+            RegistryClient.Answer answer = registry.digestOf(ref, credentials);
+            if (answer instanceof RegistryClient.Failed failed) {
+                notes.add("registry check of " + ref + " failed, nothing changed for " + names(group.getValue()) + ": " + failed.reason());
+                continue;
+            }
+            String remote = ((RegistryClient.Digest) answer).digest();
+            for (ObjectNode inspect : group.getValue()) {
+                String name = nameOf(inspect);
+                ObjectNode oldImage = engine.inspectImage(inspect.path("Image").asText()).orElse(null);
+                String local = oldImage == null ? null : digestIn(oldImage, ref).orElse(null);
+                if (remote.equals(local)) {
+                    continue;
+                }
+                if (refused.contains(name + "@" + remote)) {
+                    notes.add(name + ": skips " + remote + ", which failed its health gate before; push a new image or deploy it by hand");
+                    continue;
+                }
+                updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
+            }
+        }
+        return new WatchPlan(updates, notes);
+    }
+
+    /** Pulls what moved and replaces the containers one at a time; all old ones stay until all pass. */
+    public Outcome apply(TargetSpec target, WatchPlan plan, Progress progress) {
+        DockerEngine engine = engines.of(target);
+        String host = engine.host();
+        WatchSpec watch = target.effectiveWatch();
+        if (plan.isEmpty()) {
+            progress.log("nothing to update");
+            return Outcome.succeeded();
+        }
+        if (watch.monitorOnly()) {
+            for (WatchPlan.Update u : plan.updates()) {
+                progress.log("monitorOnly: " + u.name() + " would go from " + u.fromDigest() + " to " + u.toDigest() + " (" + u.image() + ")");
+                progress.record(new UnitChange(host, u.name(), u.image().toString(), u.image().toString(), u.fromDigest(), u.toDigest(), ChangeStatus.UNCHANGED));
+            }
+            return Outcome.succeeded();
+        }
+        CredentialSource credentials = credentials(target);
+        Map<String, String> pulled = new LinkedHashMap<>();
+        for (WatchPlan.Update u : plan.updates()) {
+            if (!pulled.containsKey(u.image().toString())) {
+                progress.log("pulling " + u.image());
+                String registryHost = RegistryHost.of(u.image());
+                engine.pull(u.image(), credentials.forRegistry(registryHost), registryHost);
+                String now = engine.inspectImage(u.image().toString()).flatMap(i -> digestIn(i, u.image())).orElse(u.toDigest());
+                pulled.put(u.image().toString(), now);
+            }
+        }
+        return replaceAll(target, engine, plan.updates(), pulled, progress);
+    }
+
+    private Outcome replaceAll(TargetSpec target, DockerEngine engine, List<WatchPlan.Update> updates, Map<String, String> pulled, Progress progress) {
+        String host = engine.host();
+        RolloutSpec rollout = target.effectiveRollout();
+        Recreator recreator = new Recreator(engine, clock, progress::log);
+        List<Recreator.Swap> done = new ArrayList<>();
+        List<WatchPlan.Update> doneUpdates = new ArrayList<>();
+        for (WatchPlan.Update u : updates) {
+            String toDigest = pulled.getOrDefault(u.image().toString(), u.toDigest());
+            progress.log(u.name() + ": " + u.fromDigest() + " -> " + toDigest);
+            Recreator.Result result;
+            try {
+                result = recreator.replace(u.inspect(), u.oldImage(), u.image().toString(), stopTimeout(target, u.inspect()), rollout);
+            } catch (RuntimeException e) {
+                result = null;
+                progress.log(u.name() + ": could not be set aside: " + e.getMessage());
+            }
+            if (result == null || result.failure().isPresent()) {
+                String reason = result == null ? "the old container could not be stopped and set aside" : result.failure().get();
+                if (result != null) {
+                    result.swap().restore();
+                }
+                boolean rollBack = rollout.onFailure() == RolloutSpec.OnFailure.ROLLBACK;
+                progress.record(change(host, u, toDigest, rollBack ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
+                String error = u.name() + " failed its health gate: " + reason;
+                if (!rollBack) {
+                    done.forEach(Recreator.Swap::commit);
+                    return Outcome.failed(error);
+                }
+                for (int i = done.size() - 1; i >= 0; i--) {
+                    done.get(i).restore();
+                    progress.record(change(host, doneUpdates.get(i), pulled.get(doneUpdates.get(i).image().toString()), ChangeStatus.ROLLED_BACK));
+                }
+                return Outcome.rolledBack(error);
+            }
+            done.add(result.swap());
+            doneUpdates.add(u);
+            progress.record(change(host, u, toDigest, ChangeStatus.SUCCEEDED));
+            progress.log(u.name() + ": healthy");
+        }
+        done.forEach(Recreator.Swap::commit);
+        if (target.effectiveWatch().cleanup()) {
+            updates.stream().map(u -> u.inspect().path("Image").asText()).distinct().forEach(imageId -> {
+                if (engine.removeImageIfUnused(imageId)) {
+                    progress.log("cleanup: removed superseded image " + imageId);
+                }
+            });
+        }
+        return Outcome.succeeded();
+    }
+
+    /** Puts each named container back on the digest a rollback pins, keeping its tag as its image. */
+    private Outcome restore(TargetSpec target, DeployOrder order, Progress progress) {
+        DockerEngine engine = engines.of(target);
+        Map<String, DeployOrder.Pin> pins = order.pins().getOrDefault(engine.host(), Map.of());
+        if (pins.isEmpty()) {
+            return Outcome.failed("the deployment rolled back to changed no container on " + engine.host());
+        }
+        List<WatchPlan.Update> updates = new ArrayList<>();
+        Map<String, String> pulled = new LinkedHashMap<>();
+        CredentialSource credentials = credentials(target);
+        for (Map.Entry<String, DeployOrder.Pin> pin : pins.entrySet()) {
+            Optional<ObjectNode> inspect = engine.inspectContainer(pin.getKey());
+            if (inspect.isEmpty()) {
+                progress.log(pin.getKey() + ": no such container on " + engine.host() + " any more; skipped");
+                continue;
+            }
+            ImageRef tag = withTag(ImageRef.parse(inspect.get().path("Config").path("Image").asText(pin.getValue().image())));
+            ImageRef pinned = tag.pinned(pin.getValue().digest());
+            progress.log("pulling " + pinned);
+            String registryHost = RegistryHost.of(pinned);
+            engine.pull(pinned, credentials.forRegistry(registryHost), registryHost);
+            String imageId = engine.inspectImage(pinned.toString()).map(i -> i.path("Id").asText())
+                    .orElseThrow(() -> new IllegalStateException("pulled " + pinned + " but the engine does not know it"));
+            engine.tag(imageId, tag.repository(), tag.effectiveTag());
+            ObjectNode oldImage = engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
+            String from = oldImage == null ? null : digestIn(oldImage, tag).orElse(null);
+            updates.add(new WatchPlan.Update(pin.getKey(), inspect.get(), oldImage, tag, from, pin.getValue().digest()));
+            pulled.put(tag.toString(), pin.getValue().digest());
+        }
+        if (updates.isEmpty()) {
+            return Outcome.failed("none of the containers to roll back exists any more");
+        }
+        return replaceAll(target, engine, updates, pulled, progress);
+    }
+
+    private static UnitChange change(String host, WatchPlan.Update u, String toDigest, ChangeStatus status) {
+        return new UnitChange(host, u.name(), u.image().toString(), u.fromDigest() == null ? null : u.image().toString(), u.fromDigest(), toDigest, status);
+    }
+
+    private static int stopTimeout(TargetSpec target, ObjectNode inspect) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        inspect.path("Config").path("Labels").fields().forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
+        return Selection.stopTimeout(labels).orElse((int) target.effectiveWatch().stopTimeout().toSeconds());
+    }
+
+    /** The registry digest of a local image for {@code ref}'s repository, from its RepoDigests. */
+    static Optional<String> digestIn(JsonNode image, ImageRef ref) {
+        String wanted = familiar(ref.repository());
+        for (JsonNode entry : image.path("RepoDigests")) {
+            String text = entry.asText();
+            int at = text.indexOf('@');
+            if (at > 0 && familiar(text.substring(0, at)).equals(wanted)) {
+                return Optional.of(text.substring(at + 1));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String familiar(String repository) {
+        String r = repository.startsWith("docker.io/") ? repository.substring(10) : repository;
+        return r.startsWith("library/") ? r.substring(8) : r;
+    }
+
+    private static ImageRef withTag(ImageRef ref) {
+        return ref.tag() != null ? ref : new ImageRef(ref.domain(), ref.path(), "latest", null);
+    }
+
+    private static boolean sameTag(ImageRef a, ImageRef b) {
+        return familiar(a.repository()).equals(familiar(b.repository())) && a.effectiveTag().equals(b.effectiveTag());
+    }
+
+    private static String names(List<ObjectNode> containers) {
+        return String.join(", ", containers.stream().map(WatchStrategy::nameOf).toList());
+    }
+
+    private static String nameOf(ObjectNode inspect) {
+        return inspect.path("Name").asText().replaceFirst("^/", "");
+    }
+
+    /** The target's registry credentials, else the Docker config.json of the user Keelson runs as. */
+    static CredentialSource credentials(TargetSpec target) {
+        RegistryAuthSpec auth = target.registryAuth();
+        if (auth == null) {
+            return new CredentialSource.DockerConfig(Path.of(System.getProperty("user.home"), ".docker", "config.json"));
+        }
+        if (auth.username() != null) {
+            return new CredentialSource.Fixed(new Credentials(auth.username(), password(auth)));
+        }
+        if (auth.configFile() != null) {
+            return new CredentialSource.DockerConfig(Path.of(auth.configFile()));
+        }
+        return new CredentialSource.None();
+    }
+
+    private static String password(RegistryAuthSpec auth) {
+        if (auth.passwordEnv() != null) {
+            String value = System.getenv(auth.passwordEnv());
+            if (value == null) {
+                throw new IllegalStateException("registryAuth.passwordEnv names " + auth.passwordEnv() + ", which is not set in Keelson's environment");
+            }
+            return value;
+        }
+        try {
+            return Files.readString(Path.of(auth.passwordFile()), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("registryAuth.passwordFile " + auth.passwordFile() + " cannot be read: " + e.getMessage());
+        }
+    }
+
+}

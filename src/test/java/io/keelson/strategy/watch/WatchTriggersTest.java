@@ -1,0 +1,124 @@
+package io.keelson.strategy.watch;
+
+import static io.keelson.support.Api.CI;
+import static io.keelson.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.support.ComposeProject;
+import io.keelson.support.Shell;
+import io.keelson.support.TestEnv;
+import io.keelson.support.TestImages;
+import io.keelson.support.WatchFixture;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What starts a watch check without waiting for the interval, and how it leaves compose projects. */
+@QuarkusTest
+class WatchTriggersTest {
+
+    private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"};
+
+    private WatchFixture fx;
+    private String repo;
+
+    @BeforeEach
+    void setUp() {
+        TestEnv.require();
+        fx = new WatchFixture().create();
+        repo = TestImages.uniqueRepo("trigger");
+    }
+
+    @AfterEach
+    void tearDown() {
+        fx.cleanUp();
+    }
+
+    @Test
+    void aRegistryPushNotificationStartsAnUpdateWithoutWaitingForTheInterval() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        String name = fx.name("app");
+        fx.run(name, List.of("--label", "keelson.enable=true"), repo + ":latest", STAY_UP);
+        String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        String path = repo.substring(TestEnv.REGISTRY.length() + 1);
+        String envelope = """
+                {"events": [{"id": "1", "timestamp": "2026-11-22T00:00:00Z", "action": "push",
+                  "target": {"mediaType": "application/vnd.docker.distribution.manifest.v2+json", "digest": "%s",
+                             "repository": "%s", "tag": "latest", "url": "http://%s/v2/%s/manifests/%s"},
+                  "request": {"host": "%s", "method": "PUT"}}]}
+                """.formatted(v2, path, TestEnv.REGISTRY, path, v2, TestEnv.REGISTRY);
+
+        as(CI).contentType("application/vnd.docker.distribution.events.v1+json").body(envelope)
+                .post("/api/v1/hooks/registry").then().statusCode(202);
+
+        JsonPath d = awaitDeployment();
+        assertThat(d.getString("trigger")).isEqualTo("WEBHOOK");
+        assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
+        assertThat(fx.digest(name, repo)).isEqualTo(v2);
+    }
+
+    @Test
+    void watchtowersUpdateEndpointChecksNowAndHonoursTheImageFilter() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        String other = TestImages.uniqueRepo("other");
+        TestImages.push(TestImages.Kind.APP, other + ":latest");
+        String name = fx.name("app");
+        String untouched = fx.name("other");
+        fx.run(name, List.of("--label", "keelson.enable=true"), repo + ":latest", STAY_UP);
+        String otherId = fx.run(untouched, List.of("--label", "keelson.enable=true"), other + ":latest", STAY_UP);
+        String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        TestImages.push(TestImages.Kind.APP, other + ":latest");
+
+        as(CI).post("/v1/update?image=" + repo + ":latest").then().statusCode(200);
+
+        awaitDeployment();
+        assertThat(fx.digest(name, repo)).isEqualTo(v2);
+        assertThat(fx.id(untouched)).isEqualTo(otherId);
+    }
+
+    @Test
+    void aComposeManagedContainerUpdatedByKeelsonIsUpToDateForCompose() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        ComposeProject project = ComposeProject.create(Map.of("web", repo + ":latest"));
+        Files.writeString(project.dir().resolve("docker-compose.yml"), """
+                version: "3.8"
+                services:
+                  web:
+                    image: %s:latest
+                    labels: ["keelson.enable=true", "keelson.scope=%s"]
+                    environment: [FOO=bar]
+                    stop_grace_period: 2s
+                """.formatted(repo, fx.scope));
+        String compose = project.dir().resolve("docker-compose.yml").toString();
+        try {
+            Shell.run("docker-compose", "-p", project.name(), "-f", compose, "up", "-d").require();
+            String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments?wait=true").then().statusCode(200);
+            String updated = project.containers("web").get(0);
+            assertThat(project.runningDigest("web", repo)).contains(v2);
+
+            String again = Shell.run("docker-compose", "-p", project.name(), "-f", compose, "up", "-d").require();
+
+            assertThat(again).contains("is up-to-date");
+            assertThat(project.containers("web")).containsExactly(updated);
+        } finally {
+            project.down();
+        }
+    }
+
+    private JsonPath awaitDeployment() throws InterruptedException {
+        for (int i = 0; i < 150; i++) {
+            JsonPath history = as(CI).get("/api/v1/targets/" + fx.target + "/deployments").then().statusCode(200).extract().jsonPath();
+            if (!history.getList("id").isEmpty() && List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(history.getString("[0].status"))) {
+                return new JsonPath(history.prettify()).setRootPath("[0]");
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no deployment of " + fx.target + " ended within 30 s");
+    }
+}

@@ -1,0 +1,79 @@
+package io.keelson.support;
+
+import static io.keelson.support.Api.ADMIN;
+import static io.keelson.support.Api.as;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A watch target of its own for one test: a unique scope, so the target only ever sees the
+ * containers this test started on the shared engine, and those containers.
+ */
+public final class WatchFixture {
+
+    public final String scope = "kt" + UUID.randomUUID().toString().substring(0, 8);
+    public final String target = Api.uniqueTarget();
+    private final List<String> containers = new ArrayList<>();
+    private final List<String> networks = new ArrayList<>();
+
+    /** Creates the target through the API; {@code extra} is more JSON members, e.g. {@code "registryAuth": {...}}. */
+    public WatchFixture create(String watchExtra, String extra) {
+        String body = """
+                {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
+                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s", "stopTimeout": "5s"%s},
+                 "rollout": {"healthTimeout": "15s", "stableFor": "1s", "onFailure": "rollback"}%s}
+                """.formatted(target, scope, watchExtra, extra);
+        as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
+        return this;
+    }
+
+    public WatchFixture create() {
+        return create("", "");
+    }
+
+    /** {@code docker run -d} with this fixture's scope label and the given extra arguments before the image. */
+    public String run(String name, List<String> args, String image, String... command) {
+        List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name", name, "--label", "keelson.scope=" + scope));
+        argv.addAll(args);
+        argv.add(image);
+        argv.addAll(List.of(command));
+        String id = Shell.run(argv.toArray(String[]::new)).require().strip();
+        containers.add(name);
+        return id;
+    }
+
+    public String network() {
+        String name = scope + "-net" + networks.size();
+        Shell.run("docker", "network", "create", name).require();
+        networks.add(name);
+        return name;
+    }
+
+    public String name(String suffix) {
+        return scope + "-" + suffix;
+    }
+
+    public String id(String container) {
+        return inspect(container, "{{.Id}}");
+    }
+
+    public String inspect(String container, String format) {
+        return Shell.run("docker", "inspect", "--format", format, container).require().strip();
+    }
+
+    /** The registry digest of the image a container runs. */
+    public String digest(String container, String repository) {
+        String image = inspect(container, "{{.Image}}");
+        String digests = Shell.run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
+        return digests.lines().filter(l -> l.startsWith(repository + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst().orElse(null);
+    }
+
+    public void cleanUp() {
+        String ids = Shell.run("docker", "ps", "-aq", "--filter", "label=keelson.scope=" + scope).output();
+        ids.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(id -> Shell.run("docker", "rm", "-f", "-v", id));
+        containers.forEach(c -> Shell.run("docker", "rm", "-f", "-v", c));
+        networks.forEach(n -> Shell.run("docker", "network", "rm", n));
+    }
+}
