@@ -63,6 +63,26 @@ class WatchTriggersTest {
     }
 
     @Test
+    void thePollingScheduleUpdatesWithinAnIntervalOfAPush() throws Exception {
+        // A later "interval" member overrides the fixture's hour (the last of duplicate JSON keys wins).
+        WatchFixture polling = new WatchFixture().create(", \"interval\": \"2s\"", "");
+        try {
+            TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            String name = polling.name("app");
+            polling.run(name, List.of("--label", "keelson.enable=true"), repo + ":latest", STAY_UP);
+            String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+
+            JsonPath d = awaitDeployment(polling.target);
+
+            assertThat(d.getString("trigger")).isEqualTo("WATCH");
+            assertThat(d.getString("requestedBy")).isEqualTo("watcher");
+            assertThat(polling.digest(name, repo)).isEqualTo(v2);
+        } finally {
+            polling.cleanUp();
+        }
+    }
+
+    @Test
     void watchtowersUpdateEndpointChecksNowAndHonoursTheImageFilter() throws Exception {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String other = TestImages.uniqueRepo("other");
@@ -112,13 +132,17 @@ class WatchTriggersTest {
     }
 
     private JsonPath awaitDeployment() throws InterruptedException {
+        return awaitDeployment(fx.target);
+    }
+
+    private static JsonPath awaitDeployment(String target) throws InterruptedException {
         for (int i = 0; i < 150; i++) {
-            JsonPath history = as(CI).get("/api/v1/targets/" + fx.target + "/deployments").then().statusCode(200).extract().jsonPath();
+            JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments").then().statusCode(200).extract().jsonPath();
             if (!history.getList("id").isEmpty() && List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(history.getString("[0].status"))) {
                 return new JsonPath(history.prettify()).setRootPath("[0]");
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no deployment of " + fx.target + " ended within 30 s");
+        throw new AssertionError("no deployment of " + target + " ended within 30 s");
     }
 }
