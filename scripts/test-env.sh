@@ -31,7 +31,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -173,7 +173,15 @@ DF
   done
 }
 
+token_signing_key() {
+  # A key and self-signed certificate with which the tests' token server signs registry tokens.
+  [ -f "$STATE/token.crt" ] && return
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$STATE/token.key" -out "$STATE/token.crt" -days 3650 \
+    -subj /CN=keelson-test-token >/dev/null 2>&1
+}
+
 install_packages
+token_signing_key
 start_dockerd
 start_dockerd_b
 start_registry

@@ -24,6 +24,11 @@ final class PrivateRegistry implements AutoCloseable {
     }
 
     static PrivateRegistry start(int port, String user, String password) throws IOException, InterruptedException {
+        return start(port, user, password, null);
+    }
+
+    /** With a token realm, the registry takes bearer tokens from that token service instead of htpasswd. */
+    static PrivateRegistry start(int port, String user, String password, String tokenRealm) throws IOException, InterruptedException {
         Path dir = TestEnv.DIR.resolve("registry-" + port);
         Shell.run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
@@ -37,7 +42,16 @@ final class PrivateRegistry implements AutoCloseable {
                 http:
                   addr: 127.0.0.1:%d
                 """.formatted(dir, port));
-        if (user != null) {
+        if (tokenRealm != null) {
+            config.append("""
+                    auth:
+                      token:
+                        realm: %s
+                        service: %s
+                        issuer: %s
+                        rootcertbundle: %s
+                    """.formatted(tokenRealm, TokenServer.SERVICE, TokenServer.SERVICE, TestEnv.DIR.resolve("token.crt")));
+        } else if (user != null) {
             Files.writeString(dir.resolve("htpasswd"), Shell.run("htpasswd", "-Bbn", user, password).require().strip() + "\n");
             config.append("""
                     auth:

@@ -193,6 +193,29 @@ class WatchStrategyTest {
     }
 
     @Test
+    void aBearerTokenRegistryWorksThroughItsTokenService() throws Exception {
+        try (TokenServer tokens = TokenServer.start("keelson", "token-pass");
+             PrivateRegistry registry = PrivateRegistry.start(5004, "keelson", "token-pass", tokens.realm())) {
+            var passwordFile = Files.createTempFile("registry-pass", ".txt");
+            Files.writeString(passwordFile, "token-pass");
+            fx.create("", ", \"registryAuth\": {\"username\": \"keelson\", \"passwordFile\": \"" + passwordFile + "\"}");
+            String privateRepo = "127.0.0.1:5004/it/bearer-" + fx.scope;
+            registry.login();
+            TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
+            String name = fx.name("app");
+            fx.run(name, List.of("--label", "keelson.enable=true"), privateRepo + ":latest", STAY_UP);
+            String v2 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
+            registry.logout();
+            Shell.run("docker", "rmi", privateRepo + ":latest");
+
+            JsonPath d = deploy(200);
+
+            assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
+            assertThat(fx.digest(name, privateRepo)).isEqualTo(v2);
+        }
+    }
+
+    @Test
     void aRegistryThatIsDownChangesNothingAndTheNextCheckAfterItReturnsUpdates() throws Exception {
         fx.create();
         String flakyRepo = "127.0.0.1:5003/it/flaky-" + fx.scope;
