@@ -254,12 +254,17 @@ class WatchStrategyTest {
                 fx.inspect(name, "{{json .Config.Env}}"),
                 fx.inspect(name, "{{json .Config.Labels}}"),
                 fx.inspect(name, "{{json .Config.ExposedPorts}} {{json .HostConfig.PortBindings}}"),
-                fx.inspect(name, "{{range .Mounts}}{{.Type}}:{{if eq .Type \"volume\"}}{{if ne (len .Name) 64}}{{.Name}}{{end}}{{else}}{{.Source}}{{end}}:{{.Destination}}:{{.RW}} {{end}}"),
+                sorted(fx.inspect(name, "{{range .Mounts}}{{.Type}}:{{if eq .Type \"volume\"}}{{if ne (len .Name) 64}}{{.Name}}{{end}}{{else}}{{.Source}}{{end}}:{{.Destination}}:{{.RW}} {{end}}")),
                 fx.inspect(name, "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{range $v.Aliases}}{{if ne (len .) 12}}{{.}},{{end}}{{end}} {{end}}"),
                 fx.inspect(name, "{{json .HostConfig.RestartPolicy}}"),
                 fx.inspect(name, "{{json .Config.Healthcheck}}"),
                 fx.inspect(name, "{{.Config.User}} {{.Config.WorkingDir}} {{.Config.Hostname}} {{.Config.StopTimeout}}"),
                 fx.inspect(name, "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}"));
+    }
+
+    /** The engine lists mounts in no fixed order. */
+    private static String sorted(String words) {
+        return String.join(" ", java.util.Arrays.stream(words.split(" ")).sorted().toList());
     }
 
     private static long manifestRequests() throws Exception {
