@@ -2,6 +2,8 @@ package io.keelson.catalog;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
 
 /**
  * One deploy target as written in a catalog file or sent to the API: the contract's §2 structure,
@@ -18,7 +20,14 @@ public record TargetSpec(
         DockerSpec docker,
         WatchSpec watch,
         RegistryAuthSpec registryAuth,
-        RolloutSpec rollout) {
+        RolloutSpec rollout,
+        @JsonProperty("notify") List<NotifySpec> notifications) {
+
+    /** A target without notifications of its own. */
+    public TargetSpec(String name, String strategy, String description, SshSpec ssh, ComposeSpec compose, RegistrySpec registry,
+                      DockerSpec docker, WatchSpec watch, RegistryAuthSpec registryAuth, RolloutSpec rollout) {
+        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null);
+    }
 
     public static final String SSH_COMPOSE = "ssh-compose";
     public static final String WATCH = "watch";

@@ -56,6 +56,34 @@ public final class TargetValidator {
             problem("strategy", "must be ssh-compose or watch");
         }
         checkRollout(spec.rollout());
+        checkNotify(spec.notifications());
+    }
+
+    private void checkNotify(List<NotifySpec> channels) {
+        if (channels == null) {
+            return;
+        }
+        for (int i = 0; i < channels.size(); i++) {
+            NotifySpec n = channels.get(i);
+            String at = "notify[" + i + "]";
+            int sources = (n.url() == null ? 0 : 1) + (n.urlEnv() == null ? 0 : 1) + (n.urlFile() == null ? 0 : 1);
+            if (sources != 1) {
+                problem(at, "name the address with exactly one of url, urlEnv or urlFile");
+            } else if (n.url() != null && !n.url().matches("https?://[^\\s]+")) {
+                problem(at + ".url", "must be an http:// or https:// URL");
+            } else if (n.urlEnv() != null && !ENV_NAME.matcher(n.urlEnv()).matches()) {
+                problem(at + ".urlEnv", "is not an environment variable name");
+            } else if (n.urlFile() != null) {
+                path(at + ".urlFile", n.urlFile(), true);
+            }
+            if (n.on() != null) {
+                for (String ending : n.on()) {
+                    if (!NotifySpec.ENDINGS.contains(ending)) {
+                        problem(at + ".on", "'" + ending + "' is not one of " + NotifySpec.ENDINGS);
+                    }
+                }
+            }
+        }
     }
 
     private void checkSshCompose(TargetSpec spec) {

@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -33,13 +34,16 @@ public class Deployer {
     private final WatchStrategy watch;
     private final MeterRegistry meters;
     private final Clock clock;
+    private final Event<DeploymentEnded> ended;
 
-    public Deployer(TargetCatalog catalog, SshComposeStrategy sshCompose, WatchStrategy watch, MeterRegistry meters, Clock clock) {
+    public Deployer(TargetCatalog catalog, SshComposeStrategy sshCompose, WatchStrategy watch, MeterRegistry meters, Clock clock,
+                    Event<DeploymentEnded> ended) {
         this.catalog = catalog;
         this.sshCompose = sshCompose;
         this.watch = watch;
         this.meters = meters;
         this.clock = clock;
+        this.ended = ended;
     }
 
     /** The runbook: mark running, hand the order to the target's strategy, record the end. */
@@ -137,6 +141,8 @@ public class Deployer {
         finish(d.id, status, outcome.error());
         LOG.infof("deployment %s of %s ended %s", d.id, d.target, status);
         record(d, status);
+        QuarkusTransaction.requiringNew().call(() -> Deployment.byId(d.id).map(DeploymentView::of))
+                .ifPresent(view -> ended.fireAsync(new DeploymentEnded(view)));
     }
 
     private Deployment start(String id) {

@@ -1,0 +1,83 @@
+package io.keelson.notify;
+
+import io.keelson.catalog.NotifySpec;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.deploy.DeploymentEnded;
+import io.keelson.deploy.DeploymentView;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.ObservesAsync;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jboss.logging.Logger;
+
+/**
+ * Tells the configured channels how each deployment ended. It runs after the deployment is
+ * recorded, on its own threads, so a slow or dead receiver never delays or fails a deployment.
+ * Addresses are never logged: a Slack webhook URL is a secret.
+ */
+@ApplicationScoped
+public class Notifier {
+
+    private static final Logger LOG = Logger.getLogger(Notifier.class);
+
+    private final NotifyConfig config;
+    private final TargetCatalog catalog;
+    private final WebhookSender sender;
+
+    public Notifier(NotifyConfig config, TargetCatalog catalog, WebhookSender sender) {
+        this.config = config;
+        this.catalog = catalog;
+        this.sender = sender;
+    }
+
+    void onEnd(@ObservesAsync DeploymentEnded event) {
+        DeploymentView d = event.deployment();
+        String ending = d.status().name().toLowerCase(Locale.ROOT);
+        for (NotifySpec channel : channels(d.target())) {
+            List<String> on = channel.on() == null ? NotifySpec.DEFAULT_ON : channel.on();
+            if (!on.contains(ending)) {
+                continue;
+            }
+            String link = config.linkBase().map(b -> b.replaceAll("/+$", "")).orElse("") + "/api/v1/deployments/" + d.id();
+            String body = (channel.format() == NotifySpec.Format.SLACK ? Payloads.slack(d, link) : Payloads.json(d, link)).toString();
+            try {
+                sender.send(URI.create(address(channel)), "application/json", body);
+                LOG.infof("notified a %s channel of deployment %s (%s)", channel.format() == null ? "json" : channel.format().name().toLowerCase(Locale.ROOT), d.id(), d.status());
+            } catch (RuntimeException e) {
+                LOG.warnf("could not notify a channel of deployment %s of %s: %s", d.id(), d.target(), e.getMessage());
+            }
+        }
+    }
+
+    private List<NotifySpec> channels(String target) {
+        List<NotifySpec> channels = new ArrayList<>();
+        config.url().ifPresent(url -> channels.add(new NotifySpec(url, null, null,
+                "slack".equalsIgnoreCase(config.format()) ? NotifySpec.Format.SLACK : NotifySpec.Format.JSON, config.on())));
+        catalog.find(target).map(t -> t.spec().notifications()).ifPresent(list -> channels.addAll(list));
+        return channels;
+    }
+
+    private static String address(NotifySpec channel) {
+        if (channel.url() != null) {
+            return channel.url();
+        }
+        if (channel.urlEnv() != null) {
+            String value = System.getenv(channel.urlEnv());
+            if (value == null) {
+                throw new IllegalStateException("notify urlEnv " + channel.urlEnv() + " is not set in Keelson's environment");
+            }
+            return value.strip();
+        }
+        try {
+            return Files.readString(Path.of(channel.urlFile()), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalStateException("notify urlFile " + channel.urlFile() + " cannot be read");
+        }
+    }
+}
