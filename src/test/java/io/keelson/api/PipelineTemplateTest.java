@@ -1,0 +1,121 @@
+package io.keelson.api;
+
+import static io.keelson.support.Api.CI;
+import static io.keelson.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.keelson.support.Api;
+import io.keelson.support.ComposeProject;
+import io.keelson.support.TestEnv;
+import io.keelson.support.TestImages;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The CI template's own script, run as a job would run it, against a running Keelson and a real deploy. */
+@QuarkusTest
+class PipelineTemplateTest {
+
+    @TestHTTPResource("/")
+    URL keelson;
+
+    private String repo;
+    private ComposeProject project;
+    private String target;
+
+    @BeforeEach
+    void setUp() {
+        TestEnv.require();
+        repo = TestImages.uniqueRepo("pipeline");
+        project = ComposeProject.create(Map.of("bot", repo + ":latest"));
+        target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+                "{\"healthTimeout\": \"10s\", \"stableFor\": \"3s\", \"onFailure\": \"rollback\"}");
+    }
+
+    @AfterEach
+    void tearDown() {
+        project.down();
+    }
+
+    /** What the job printed, each line with when it arrived, and how it exited. */
+    record Job(int exit, List<String> lines, List<Instant> arrived) {
+    }
+
+    @Test
+    void aSuccessfulDeploymentExitsZeroAndItsLogArrivesWhileItRuns() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+
+        Job job = runTemplate();
+
+        assertThat(job.exit()).as(String.join("\n", job.lines())).isZero();
+        assertThat(job.lines()).anyMatch(l -> l.contains("docker pull")).anyMatch(l -> l.endsWith("SUCCEEDED"));
+        Instant finished = Instant.parse(as(CI).get("/api/v1/targets/" + target + "/deployments").then().extract().path("[0].finishedAt"));
+        int firstLogLine = indexOf(job.lines(), "docker pull");
+        assertThat(job.arrived().get(firstLogLine)).as("log lines reach the job before the deployment ends").isBefore(finished);
+    }
+
+    @Test
+    void aFailedDeploymentFailsTheJobAndPrintsWhy() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
+
+        Job job = runTemplate();
+
+        assertThat(job.exit()).isNotZero();
+        assertThat(job.lines()).anyMatch(l -> l.contains("did not succeed")).anyMatch(l -> l.contains("ROLLED_BACK"));
+    }
+
+    private Job runTemplate() throws Exception {
+        JsonNode template = new YAMLMapper().readTree(Path.of("ci/keelson-deploy.gitlab-ci.yml").toFile());
+        String script = template.path(".keelson-deploy").path("script").get(0).asText();
+        Path dir = Files.createTempDirectory("ci-job");
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.put("KEELSON_URL", keelson.toString().replaceAll("/$", ""));
+        env.put("KEELSON_TOKEN", Api.CI);
+        env.put("KEELSON_TARGET", target);
+        env.put("KEELSON_TIMEOUT", "120");
+        env.put("CI_JOB_ID", UUID.randomUUID().toString());
+        env.put("CI_PIPELINE_ID", "4711");
+        env.put("CI_PROJECT_PATH", "lappis/tais");
+        env.put("CI_COMMIT_SHA", "3f2a9c1");
+        env.put("CI_COMMIT_REF_NAME", "master");
+        env.put("CI_PIPELINE_URL", "https://gitlab.example.com/lappis/tais/-/pipelines/4711");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        List<String> lines = new ArrayList<>();
+        List<Instant> arrived = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                lines.add(line);
+                arrived.add(Instant.now());
+            }
+        }
+        return new Job(p.waitFor(), lines, arrived);
+    }
+
+    private static int indexOf(List<String> lines, String part) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(part)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line contains " + part + ": " + lines);
+    }
+}
