@@ -17,6 +17,7 @@ set -euo pipefail
 STATE=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 SSH_PORT=${KEELSON_TEST_SSH_PORT:-2222}
 REGISTRY=127.0.0.1:5000
+JRE_BASE=keelson-test/jre-base:bookworm
 DOCKER=/usr/bin/docker   # Debian's client, matched to Debian's engine
 HOST_B_RUN=/var/run/keelson-test-b
 HOST_B_SOCK=unix://$HOST_B_RUN/docker.sock
@@ -31,7 +32,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -180,6 +181,21 @@ token_signing_key() {
     -subj /CN=keelson-test-token >/dev/null 2>&1
 }
 
+jre_base_image() {
+  # A real JRE base image without any image registry: Debian minbase plus Debian's JRE, imported.
+  # Users build Keelson's image on a standard JRE image instead (the Dockerfile's BASE_IMAGE).
+  "$DOCKER" image inspect "$JRE_BASE" >/dev/null 2>&1 && return
+  local root=$STATE/jre-rootfs mirror
+  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
+  log "building $JRE_BASE with debootstrap from ${mirror:-http://deb.debian.org/debian} (about a minute)"
+  rm -rf "$root"
+  debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$root" "${mirror:-http://deb.debian.org/debian}" >"$STATE/debootstrap.log" 2>&1 ||
+    die "debootstrap failed; see $STATE/debootstrap.log"
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/locale
+  tar -C "$root" -c . | "$DOCKER" import - "$JRE_BASE" >/dev/null
+  rm -rf "$root"
+}
+
 install_packages
 token_signing_key
 start_dockerd
@@ -187,6 +203,7 @@ start_dockerd_b
 start_registry
 start_sshd
 build_images
+jre_base_image
 cat >"$STATE/env" <<ENV
 KEELSON_TEST_ENV_DIR=$STATE
 KEELSON_TEST_SSH_HOST=127.0.0.1

@@ -22,6 +22,11 @@ public final class Shell {
     }
 
     public static Result run(String... argv) {
+        return runWithEnv(null, java.util.Map.of(), argv);
+    }
+
+    /** The same in {@code dir} (null: the current one) with extra environment variables. */
+    public static Result runWithEnv(java.nio.file.Path dir, java.util.Map<String, String> env, String... argv) {
         List<String> command = List.of(argv);
         if (argv[0].equals("docker")) {
             // Debian's client, matched to Debian's engine (another client may sit earlier in PATH).
@@ -29,7 +34,12 @@ public final class Shell {
             command.set(0, java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker");
         }
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            if (dir != null) {
+                pb.directory(dir.toFile());
+            }
+            pb.environment().putAll(env);
+            Process p = pb.start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.MINUTES)) {

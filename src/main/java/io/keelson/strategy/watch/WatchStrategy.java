@@ -17,7 +17,11 @@ import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
 import io.keelson.strategy.UnitChange;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,11 +46,14 @@ public class WatchStrategy implements Strategy {
     private final DockerEngines engines;
     private final RegistryClient registry;
     private final Clock clock;
+    private final MeterRegistry meters;
+    private final Map<String, AtomicInteger> watched = new ConcurrentHashMap<>();
 
-    public WatchStrategy(DockerEngines engines, RegistryClient registry, Clock clock) {
+    public WatchStrategy(DockerEngines engines, RegistryClient registry, Clock clock, MeterRegistry meters) {
         this.engines = engines;
         this.registry = registry;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /** The engine a target watches, as its changes name it ({@code host} of a change). */
@@ -93,6 +100,9 @@ public class WatchStrategy implements Strategy {
                 continue;
             }
             byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>()).add(inspect.get());
+        }
+        if (only.isEmpty()) {
+            watchedGauge(target.name()).set(byImage.values().stream().mapToInt(List::size).sum());
         }
         CredentialSource credentials = credentials(target);
         List<WatchPlan.Update> updates = new ArrayList<>();
@@ -234,6 +244,11 @@ public class WatchStrategy implements Strategy {
             return Outcome.failed("none of the containers to roll back exists any more");
         }
         return replaceAll(target, engine, updates, pulled, progress);
+    }
+
+    /** keelson_watched_containers{target}: how many containers the target's last full check watched. */
+    private AtomicInteger watchedGauge(String target) {
+        return watched.computeIfAbsent(target, t -> meters.gauge("keelson.watched.containers", Tags.of("target", t), new AtomicInteger()));
     }
 
     private static UnitChange change(String host, WatchPlan.Update u, String toDigest, ChangeStatus status) {
