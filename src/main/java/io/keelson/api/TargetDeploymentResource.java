@@ -16,6 +16,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +49,13 @@ public class TargetDeploymentResource {
     @POST
     @Path("deployments")
     @Requires(Role.DEPLOY)
+    @Operation(summary = "Start a deployment", description = "Without wait: 202 and a Location. With wait=true: 200 when it "
+            + "SUCCEEDED, 424 when it ended otherwise, 202 when timeout seconds passed first. The body is the deployment.")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = DeployRequestJson.class)))
+    @APIResponse(responseCode = "200", description = "the deployment SUCCEEDED (wait=true)", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
+    @APIResponse(responseCode = "202", description = "queued or still running", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
+    @APIResponse(responseCode = "424", description = "the deployment FAILED, was ROLLED_BACK or INTERRUPTED (wait=true)", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
+    @APIResponse(responseCode = "409", description = "the target is paused", content = @Content(schema = @Schema(implementation = ApiError.class)))
     public Response deploy(@PathParam("name") String name, String body,
                            @QueryParam("wait") @DefaultValue("false") String wait,
                            @QueryParam("timeout") @DefaultValue("600") String timeout,
@@ -78,6 +90,10 @@ public class TargetDeploymentResource {
     @POST
     @Path("rollback")
     @Requires(Role.OPERATE)
+    @Operation(summary = "Deploy again exactly the digests of an earlier deployment (or undo the newest change)")
+    @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RollbackRequestJson.class)))
+    @APIResponse(responseCode = "200", description = "the rollback SUCCEEDED (wait=true)", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
+    @APIResponse(responseCode = "202", description = "queued or still running", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
     public Response rollback(@PathParam("name") String name, String body,
                              @QueryParam("wait") @DefaultValue("false") String wait,
                              @QueryParam("timeout") @DefaultValue("600") String timeout,

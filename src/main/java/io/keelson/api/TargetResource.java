@@ -19,6 +19,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import java.net.URI;
 import java.util.List;
 
@@ -57,6 +61,8 @@ public class TargetResource {
 
     @POST
     @Requires(Role.ADMIN)
+    @Operation(summary = "Create an API-defined target", description = "The body is the catalog structure as JSON, durations as \"20s\".")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetSpec.class)))
     public Response create(String body) throws JsonProcessingException {
         TargetSpec spec = bind(body);
         caller.requireTarget(String.valueOf(spec.name()));
@@ -67,6 +73,8 @@ public class TargetResource {
     @PUT
     @Path("{name}")
     @Requires(Role.ADMIN)
+    @Operation(summary = "Replace an API-defined target; a file-defined one answers 409")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetSpec.class)))
     public ObjectNode update(@PathParam("name") String name, String body) throws JsonProcessingException {
         Targets.require(catalog, name);
         return describe(catalog.update(name, bind(body)));
