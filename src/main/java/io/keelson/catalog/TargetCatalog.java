@@ -59,6 +59,7 @@ public class TargetCatalog {
             row.sourceFile = entry.file();
             write(row, entry.spec());
             if (existing.isEmpty()) {
+                row.paused = Boolean.TRUE.equals(entry.spec().startsPaused());
                 row.persist();
             }
             present.add(row.name);
@@ -96,6 +97,7 @@ public class TargetCatalog {
             throw new CatalogException(CatalogException.Kind.CONFLICT, "a target named '" + spec.name() + "' already exists");
         }
         Target row = newRow(spec, Target.Source.API);
+        row.paused = Boolean.TRUE.equals(spec.startsPaused());
         write(row, spec);
         row.persist();
         changed.fire(new CatalogChanged());

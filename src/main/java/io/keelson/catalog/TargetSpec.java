@@ -21,12 +21,13 @@ public record TargetSpec(
         WatchSpec watch,
         RegistryAuthSpec registryAuth,
         RolloutSpec rollout,
-        @JsonProperty("notify") List<NotifySpec> notifications) {
+        @JsonProperty("notify") List<NotifySpec> notifications,
+        @JsonProperty("paused") Boolean startsPaused) {
 
     /** A target without notifications of its own. */
     public TargetSpec(String name, String strategy, String description, SshSpec ssh, ComposeSpec compose, RegistrySpec registry,
                       DockerSpec docker, WatchSpec watch, RegistryAuthSpec registryAuth, RolloutSpec rollout) {
-        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null);
+        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null, null);
     }
 
     public static final String SSH_COMPOSE = "ssh-compose";

@@ -50,6 +50,13 @@ class CatalogFilesTest {
     }
 
     @Test
+    void aFileMayAskForItsTargetToStartPaused() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("quiet").replace("strategy: ssh-compose", "strategy: ssh-compose\npaused: true"));
+
+        assertThat(CatalogFiles.read(dir).entries().get(0).spec().startsPaused()).isTrue();
+    }
+
+    @Test
     void twoFilesWithOneNameKeepTheFirst() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("same"));
         Files.writeString(dir.resolve("b.yaml"), GOOD.formatted("same"));
