@@ -27,7 +27,9 @@ cleanup() {
   [ -n "$KEELSON_PID" ] && kill "$KEELSON_PID" 2>/dev/null || true
   [ -n "$REGISTRY_PID" ] && kill "$REGISTRY_PID" 2>/dev/null || true
   [ -f "$WORK/keelson.log" ] && cp "$WORK/keelson.log" "${TMPDIR:-/tmp}/keelson-bench-watch-last.log"
-  "$DOCKER" ps -aq --filter "label=keelson.scope=$SCOPE" | xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
+  for s in "$SCOPE" "${SCOPE}poll" "${SCOPE}hook"; do
+    "$DOCKER" ps -aq --filter "label=keelson.scope=$s" | xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
+  done
   "$DOCKER" ps -aq --filter "label=bench.floor=$SCOPE" | xargs -r "$DOCKER" rm -f >/dev/null 2>&1 || true
   rm -rf "$WORK"
 }

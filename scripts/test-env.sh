@@ -18,6 +18,7 @@ STATE=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 SSH_PORT=${KEELSON_TEST_SSH_PORT:-2222}
 REGISTRY=127.0.0.1:5000
 JRE_BASE=keelson-test/jre-base:bookworm
+PG_PORT=5433
 DOCKER=/usr/bin/docker   # Debian's client, matched to Debian's engine
 HOST_B_RUN=/var/run/keelson-test-b
 HOST_B_SOCK=unix://$HOST_B_RUN/docker.sock
@@ -32,7 +33,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap postgresql; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -196,11 +197,29 @@ jre_base_image() {
   rm -rf "$root"
 }
 
+start_postgres() {
+  # A PostgreSQL of the tests' own on 127.0.0.1:$PG_PORT (database and user keelson), for the
+  # PostgreSQL build of Keelson. Its own cluster folder; the package's default cluster is not used.
+  local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then return; fi
+  mkdir -p "$STATE/postgres"; chown postgres "$STATE/postgres"
+  if [ ! -f "$STATE/postgres/PG_VERSION" ]; then
+    su postgres -s /bin/sh -c "$bin/initdb -D $STATE/postgres -U postgres --auth=trust" >"$STATE/initdb.log" 2>&1 ||
+      die "initdb failed; see $STATE/initdb.log"
+  fi
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  su postgres -s /bin/sh -c "$bin/pg_ctl -D $STATE/postgres -l $STATE/postgres/server.log -w -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' start" >/dev/null ||
+    die "PostgreSQL did not start; see $STATE/postgres/server.log"
+  "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -tc "SELECT 1 FROM pg_roles WHERE rolname='keelson'" | grep -q 1 ||
+    "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE ROLE keelson LOGIN PASSWORD 'keelson'" -c "CREATE DATABASE keelson OWNER keelson"
+}
+
 install_packages
 token_signing_key
 start_dockerd
 start_dockerd_b
 start_registry
+start_postgres
 start_sshd
 build_images
 jre_base_image

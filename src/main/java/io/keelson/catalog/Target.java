@@ -6,7 +6,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
@@ -27,7 +26,6 @@ public class Target extends PanacheEntityBase {
     public Source source;
     @Column(name = "source_file")
     public String sourceFile;
-    @Lob
     public String spec;
     public boolean paused;
     @Column(name = "created_at")

@@ -8,7 +8,6 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.Lob;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.List;
@@ -40,7 +39,6 @@ public class Deployment extends PanacheEntityBase {
     public String pipelineRef;
     @Column(name = "pipeline_url")
     public String pipelineUrl;
-    @Lob
     public String request;
     @Column(name = "idempotency_key")
     public String idempotencyKey;
