@@ -76,6 +76,22 @@ class HelmChartTest {
     }
 
     @Test
+    void anExternalPostgresqlReplacesTheVolumeAndTakesItsPasswordFromASecret() throws IOException {
+        List<JsonNode> objects = render("postgresql.yaml");
+
+        assertThat(kind(objects, "PersistentVolumeClaim")).isEmpty();
+        JsonNode pod = kind(objects, "Deployment").orElseThrow().path("spec").path("template").path("spec");
+        JsonNode container = pod.path("containers").get(0);
+        assertThat(env(container, "QUARKUS_DATASOURCE_JDBC_URL")).isEqualTo("jdbc:postgresql://db.example.com:5432/keelson");
+        assertThat(env(container, "QUARKUS_DATASOURCE_USERNAME")).isEqualTo("keelson");
+        assertThat(envVar(container, "QUARKUS_DATASOURCE_PASSWORD").orElseThrow().path("valueFrom").path("secretKeyRef").path("name").asText())
+                .isEqualTo("keelson-db");
+        assertThat(container.toString()).doesNotContain("\"password\":\"");
+        assertThat(volume(pod, "data").has("emptyDir")).isTrue();
+        assertThat(container.path("image").asText()).endsWith(":0.1.0-postgresql");
+    }
+
+    @Test
     void anExistingClaimAndAnotherImageAreUsedAsGiven() throws IOException {
         List<JsonNode> objects = render("existing-claim.yaml");
 
