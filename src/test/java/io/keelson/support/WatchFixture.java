@@ -22,9 +22,9 @@ public final class WatchFixture {
     public WatchFixture create(String watchExtra, String extra) {
         String body = """
                 {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
-                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s", "stopTimeout": "5s"%s},
+                 "watch": {%s"labelEnable": true, "scope": "%s", "stopTimeout": "5s"%s},
                  "rollout": {"healthTimeout": "15s", "stableFor": "1s", "onFailure": "rollback"}%s}
-                """.formatted(target, scope, watchExtra, extra);
+                """.formatted(target, watchExtra.contains("\"schedule\"") ? "" : "\"interval\": \"1h\", ", scope, watchExtra, extra);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
         return this;
     }

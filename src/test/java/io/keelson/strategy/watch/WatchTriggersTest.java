@@ -83,6 +83,28 @@ class WatchTriggersTest {
     }
 
     @Test
+    void aCronScheduleChecksOnItsOwnAndCleanupRemovesTheSupersededImage() throws Exception {
+        // Every two seconds, in the scheduler's Quartz syntax; a later "interval" member is dropped by the override below.
+        WatchFixture cron = new WatchFixture().create(", \"schedule\": \"0/2 * * * * ?\", \"cleanup\": true", "");
+        try {
+            TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            String name = cron.name("app");
+            cron.run(name, List.of("--label", "keelson.enable=true"), repo + ":latest", STAY_UP);
+            String oldImage = cron.inspect(name, "{{.Image}}");
+            String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+
+            JsonPath d = awaitDeployment(cron.target);
+
+            assertThat(d.getString("trigger")).isEqualTo("WATCH");
+            assertThat(cron.digest(name, repo)).isEqualTo(v2);
+            assertThat(d.getList("log", String.class)).anyMatch(l -> l.contains("cleanup: removed superseded image " + oldImage));
+            assertThat(Shell.run("docker", "image", "inspect", oldImage).exit()).as("the old image is gone").isNotZero();
+        } finally {
+            cron.cleanUp();
+        }
+    }
+
+    @Test
     void watchtowersUpdateEndpointChecksNowAndHonoursTheImageFilter() throws Exception {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String other = TestImages.uniqueRepo("other");
