@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.registry.ImageRef;
+import io.keelson.registry.RepoDigests;
 import io.keelson.strategy.ContainerState;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,19 +41,13 @@ final class DockerJson {
         return new Container(node.path("Id").asText(), node.path("Image").asText(), node.path("Config").path("Image").asText(null), s);
     }
 
-    /** The digest under which {@code repository} knows the image, from its {@code RepoDigests}. */
+    /** The digest under which {@code image}'s repository knows the image, from its {@code RepoDigests} as JSON. */
     static Optional<String> digestFor(String repoDigestsJson, ImageRef image) {
         try {
             JsonNode array = JSON.readTree(repoDigestsJson.trim());
             List<String> entries = new ArrayList<>();
             array.forEach(e -> entries.add(e.asText()));
-            String wanted = familiar(image.repository());
-            return entries.stream()
-                    .filter(e -> e.contains("@"))
-                    .filter(e -> familiar(e.substring(0, e.indexOf('@'))).equals(wanted))
-                    .map(e -> e.substring(e.indexOf('@') + 1))
-                    .filter(ImageRef::isDigest)
-                    .findFirst();
+            return RepoDigests.digestFor(entries, image);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("unexpected RepoDigests output: " + repoDigestsJson.trim(), e);
         }
@@ -65,12 +60,6 @@ final class DockerJson {
                 .map(l -> l.substring("Digest: ".length()).trim())
                 .filter(ImageRef::isDigest)
                 .reduce((first, second) -> second);
-    }
-
-    /** Docker writes Hub repositories short ({@code busybox}); compare in that form. */
-    private static String familiar(String repository) {
-        String r = repository.startsWith("docker.io/") ? repository.substring("docker.io/".length()) : repository;
-        return r.startsWith("library/") ? r.substring("library/".length()) : r;
     }
 
     private static JsonNode first(String output) {

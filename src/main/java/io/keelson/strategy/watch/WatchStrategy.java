@@ -11,6 +11,7 @@ import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryClient;
 import io.keelson.registry.RegistryHost;
+import io.keelson.registry.RepoDigests;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
@@ -96,7 +97,7 @@ public class WatchStrategy implements Strategy {
                 notes.add(listed.name() + ": runs '" + configured + "', not a tag; not watched");
                 continue;
             }
-            if (!only.isEmpty() && only.stream().noneMatch(o -> sameTag(o, ref.get()))) {
+            if (!only.isEmpty() && only.stream().noneMatch(o -> RepoDigests.sameTag(o, ref.get()))) {
                 continue;
             }
             byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>()).add(inspect.get());
@@ -261,30 +262,15 @@ public class WatchStrategy implements Strategy {
         return Selection.stopTimeout(labels).orElse((int) target.effectiveWatch().stopTimeout().toSeconds());
     }
 
-    /** The registry digest of a local image for {@code ref}'s repository, from its RepoDigests. */
+    /** The registry digest of a local image (its inspect JSON) for {@code ref}'s repository. */
     static Optional<String> digestIn(JsonNode image, ImageRef ref) {
-        String wanted = familiar(ref.repository());
-        for (JsonNode entry : image.path("RepoDigests")) {
-            String text = entry.asText();
-            int at = text.indexOf('@');
-            if (at > 0 && familiar(text.substring(0, at)).equals(wanted)) {
-                return Optional.of(text.substring(at + 1));
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static String familiar(String repository) {
-        String r = repository.startsWith("docker.io/") ? repository.substring(10) : repository;
-        return r.startsWith("library/") ? r.substring(8) : r;
+        List<String> entries = new ArrayList<>();
+        image.path("RepoDigests").forEach(e -> entries.add(e.asText()));
+        return RepoDigests.digestFor(entries, ref);
     }
 
     private static ImageRef withTag(ImageRef ref) {
         return ref.tag() != null ? ref : new ImageRef(ref.domain(), ref.path(), "latest", null);
-    }
-
-    private static boolean sameTag(ImageRef a, ImageRef b) {
-        return familiar(a.repository()).equals(familiar(b.repository())) && a.effectiveTag().equals(b.effectiveTag());
     }
 
     private static String names(List<ObjectNode> containers) {
