@@ -64,6 +64,7 @@ start_dockerd() {
 start_dockerd_b() {
   if "$DOCKER" -H "$HOST_B_SOCK" info >/dev/null 2>&1; then return; fi
   mkdir -p "$HOST_B_RUN" "$STATE/docker-b"
+  rm -f "$HOST_B_RUN/docker.pid"
   log "starting the second Docker engine on $HOST_B_SOCK (log: $STATE/dockerd-b.log)"
   # Its own data, exec root, socket and default bridge, and no iptables rules: it never touches the
   # first engine's docker0 (with --bridge=none it would delete it) nor its firewall chains.
@@ -207,6 +208,8 @@ start_postgres() {
     su postgres -s /bin/sh -c "$bin/initdb -D $STATE/postgres -U postgres --auth=trust" >"$STATE/initdb.log" 2>&1 ||
       die "initdb failed; see $STATE/initdb.log"
   fi
+  # Nothing answers on the port, so a lock file left by a killed server is stale.
+  rm -f "$STATE/postgres/postmaster.pid"
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   su postgres -s /bin/sh -c "$bin/pg_ctl -D $STATE/postgres -l $STATE/postgres/server.log -w -o '-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1' start" >/dev/null ||
     die "PostgreSQL did not start; see $STATE/postgres/server.log"
