@@ -70,7 +70,9 @@ public final class WatchFixture {
         return digests.lines().filter(l -> l.startsWith(repository + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst().orElse(null);
     }
 
+    /** Deletes the target (so its schedule stops) and removes every container and network of the scope. */
     public void cleanUp() {
+        as(ADMIN).delete("/api/v1/targets/" + target);
         String ids = Shell.run("docker", "ps", "-aq", "--filter", "label=keelson.scope=" + scope).output();
         ids.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(id -> Shell.run("docker", "rm", "-f", "-v", id));
         containers.forEach(c -> Shell.run("docker", "rm", "-f", "-v", c));
