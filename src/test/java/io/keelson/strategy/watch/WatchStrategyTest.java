@@ -171,23 +171,13 @@ class WatchStrategyTest {
     @Test
     void aTokenProtectedRegistryWorksWithTheTargetsCredentials() throws Exception {
         try (PrivateRegistry registry = PrivateRegistry.start(5002, "keelson", "s3cret-pass")) {
-            var passwordFile = Files.createTempFile("registry-pass", ".txt");
-            Files.writeString(passwordFile, "s3cret-pass");
-            fx.create("", ", \"registryAuth\": {\"username\": \"keelson\", \"passwordFile\": \"" + passwordFile + "\"}");
-            String privateRepo = "127.0.0.1:5002/it/private-" + fx.scope;
-            registry.login();
-            String v1 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
-            String name = fx.name("app");
-            fx.run(name, List.of("--label", "keelson.enable=true"), privateRepo + ":latest", STAY_UP);
-            String v2 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
-            registry.logout();
-            Shell.run("docker", "rmi", privateRepo + ":latest");
+            Watched app = watchedBehind(registry, "127.0.0.1:5002/it/private-", "s3cret-pass");
 
             JsonPath d = deploy(200);
 
-            assertThat(d.getString("changes[0].fromDigest")).isEqualTo(v1);
-            assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
-            assertThat(fx.digest(name, privateRepo)).isEqualTo(v2);
+            assertThat(d.getString("changes[0].fromDigest")).isEqualTo(app.v1());
+            assertThat(d.getString("changes[0].toDigest")).isEqualTo(app.v2());
+            assertThat(fx.digest(app.name(), app.repo())).isEqualTo(app.v2());
             assertThat(d.prettify()).doesNotContain("s3cret-pass");
         }
     }
@@ -196,23 +186,33 @@ class WatchStrategyTest {
     void aBearerTokenRegistryWorksThroughItsTokenService() throws Exception {
         try (TokenServer tokens = TokenServer.start("keelson", "token-pass");
              PrivateRegistry registry = PrivateRegistry.start(5004, "keelson", "token-pass", tokens.realm())) {
-            var passwordFile = Files.createTempFile("registry-pass", ".txt");
-            Files.writeString(passwordFile, "token-pass");
-            fx.create("", ", \"registryAuth\": {\"username\": \"keelson\", \"passwordFile\": \"" + passwordFile + "\"}");
-            String privateRepo = "127.0.0.1:5004/it/bearer-" + fx.scope;
-            registry.login();
-            TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
-            String name = fx.name("app");
-            fx.run(name, List.of("--label", "keelson.enable=true"), privateRepo + ":latest", STAY_UP);
-            String v2 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
-            registry.logout();
-            Shell.run("docker", "rmi", privateRepo + ":latest");
+            Watched app = watchedBehind(registry, "127.0.0.1:5004/it/bearer-", "token-pass");
 
             JsonPath d = deploy(200);
 
-            assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
-            assertThat(fx.digest(name, privateRepo)).isEqualTo(v2);
+            assertThat(d.getString("changes[0].toDigest")).isEqualTo(app.v2());
+            assertThat(fx.digest(app.name(), app.repo())).isEqualTo(app.v2());
         }
+    }
+
+    /** A labelled container running v1 of an image in a private registry, v2 pushed since, and no local copy of v2. */
+    private record Watched(String name, String repo, String v1, String v2) {
+    }
+
+    /** The target reads the registry's password from a file; the test's own docker login ends before Keelson runs. */
+    private Watched watchedBehind(PrivateRegistry registry, String repoPrefix, String password) throws Exception {
+        var passwordFile = Files.createTempFile("registry-pass", ".txt");
+        Files.writeString(passwordFile, password);
+        fx.create("", ", \"registryAuth\": {\"username\": \"keelson\", \"passwordFile\": \"" + passwordFile + "\"}");
+        String privateRepo = repoPrefix + fx.scope;
+        registry.login();
+        String v1 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
+        String name = fx.name("app");
+        fx.run(name, List.of("--label", "keelson.enable=true"), privateRepo + ":latest", STAY_UP);
+        String v2 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
+        registry.logout();
+        Shell.run("docker", "rmi", privateRepo + ":latest");
+        return new Watched(name, privateRepo, v1, v2);
     }
 
     @Test
