@@ -1,10 +1,18 @@
 package io.keelson;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import io.keelson.api.Requires;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HEAD;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import org.junit.jupiter.api.Test;
 
 /** Keeps each outside library inside its one wrapper, and dependencies pointing one way. */
@@ -38,6 +46,15 @@ class ArchitectureTest {
                 .check(MAIN);
         noClasses().that().resideInAnyPackage("io.keelson.catalog..", "io.keelson.registry..")
                 .should().dependOnClassesThat().resideInAPackage("io.keelson.strategy..")
+                .check(MAIN);
+    }
+
+    /** The token filter refuses a method without a role; this rule says which one forgot it, at build time. */
+    @Test
+    void everyEndpointDeclaresTheRoleItNeeds() {
+        methods().that().areAnnotatedWith(GET.class).or().areAnnotatedWith(POST.class).or().areAnnotatedWith(PUT.class)
+                .or().areAnnotatedWith(DELETE.class).or().areAnnotatedWith(PATCH.class).or().areAnnotatedWith(HEAD.class)
+                .should().beAnnotatedWith(Requires.class)
                 .check(MAIN);
     }
 }

@@ -1,5 +1,6 @@
 package io.keelson.api;
 
+import io.keelson.catalog.Glob;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -15,14 +16,6 @@ public record Caller(String name, Role role, List<Pattern> targets) {
 
     /** Turns {@code tais-*} into a pattern; only {@code *} and {@code ?} are special. */
     static Pattern glob(String glob) {
-        StringBuilder regex = new StringBuilder();
-        for (char c : glob.trim().toCharArray()) {
-            switch (c) {
-                case '*' -> regex.append(".*");
-                case '?' -> regex.append('.');
-                default -> regex.append(Pattern.quote(String.valueOf(c)));
-            }
-        }
-        return Pattern.compile(regex.toString());
+        return Glob.toPattern(glob);
     }
 }

@@ -10,7 +10,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Lets a request through only with a bearer token whose role covers the endpoint's {@link Requires}
- * and whose target globs cover the target named in the path.
+ * and whose target globs cover the target named in the path. An endpoint that declares no role is
+ * refused to everyone: forgetting the annotation closes an endpoint instead of opening it.
  */
 public class TokenFilter {
 
@@ -24,9 +25,12 @@ public class TokenFilter {
 
     @ServerRequestFilter
     public Optional<Response> authorize(ContainerRequestContext request, ResourceInfo resource) {
-        Requires requires = resource.getResourceMethod() == null ? null : resource.getResourceMethod().getAnnotation(Requires.class);
+        if (resource.getResourceMethod() == null) {
+            return Optional.empty();   // no endpoint matched: the 404 or 405 follows
+        }
+        Requires requires = resource.getResourceMethod().getAnnotation(Requires.class);
         if (requires == null) {
-            return Optional.empty();
+            return deny(403, "forbidden", "this endpoint declares no role, so no token may call it");
         }
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {

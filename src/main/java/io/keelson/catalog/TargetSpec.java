@@ -22,12 +22,27 @@ public record TargetSpec(
         RegistryAuthSpec registryAuth,
         RolloutSpec rollout,
         @JsonProperty("notify") List<NotifySpec> notifications,
-        @JsonProperty("paused") Boolean startsPaused) {
+        @JsonProperty("paused") Boolean startsPaused,
+        List<String> allowedImages) {
 
     /** A target without notifications of its own. */
     public TargetSpec(String name, String strategy, String description, SshSpec ssh, ComposeSpec compose, RegistrySpec registry,
                       DockerSpec docker, WatchSpec watch, RegistryAuthSpec registryAuth, RolloutSpec rollout) {
-        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null, null);
+        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null, null, null);
+    }
+
+    /**
+     * Whether a deployment may run {@code repository} as a unit whose configured image lives in
+     * {@code configuredRepository}: its own repository always, others only when {@code allowedImages}
+     * names them, so a deploy token cannot put an image of its choice in place of a service.
+     */
+    public boolean allowsImage(String repository, String configuredRepository) {
+        return repository.equals(configuredRepository) || matchesAllowedImages(repository);
+    }
+
+    /** Whether one of the {@code allowedImages} globs ({@code *} any characters) matches the repository. */
+    public boolean matchesAllowedImages(String repository) {
+        return allowedImages != null && allowedImages.stream().anyMatch(glob -> Glob.matches(glob, repository));
     }
 
     public static final String SSH_COMPOSE = "ssh-compose";

@@ -23,6 +23,9 @@ public final class TargetValidator {
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
     private static final Pattern PROJECT_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern IMAGE_GLOB = Pattern.compile("[a-z0-9*?][a-z0-9._/:*?-]{0,254}");
+    /** More units or hosts than this is a mistake, and each costs an SSH channel per deployment. */
+    public static final int MAX_LIST = 100;
     private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.QUARTZ));
 
     private final List<CatalogProblem> problems = new ArrayList<>();
@@ -57,6 +60,25 @@ public final class TargetValidator {
         }
         checkRollout(spec.rollout());
         checkNotify(spec.notifications());
+        checkAllowedImages(spec);
+    }
+
+    private void checkAllowedImages(TargetSpec spec) {
+        if (spec.allowedImages() == null) {
+            return;
+        }
+        if (!spec.isSshCompose()) {
+            problem("allowedImages", "applies to ssh-compose targets (a watch target deploys the images its containers name)");
+        }
+        if (spec.allowedImages().size() > MAX_LIST) {
+            problem("allowedImages", "must list at most " + MAX_LIST + " patterns");
+        }
+        for (int i = 0; i < spec.allowedImages().size(); i++) {
+            String glob = spec.allowedImages().get(i);
+            if (glob == null || !IMAGE_GLOB.matcher(glob).matches() || glob.contains("@")) {
+                problem("allowedImages[" + i + "]", "must be a repository pattern such as registry.example.com/team/* (lower case, * and ? as wildcards, no tag)");
+            }
+        }
     }
 
     private void checkNotify(List<NotifySpec> channels) {
@@ -102,6 +124,9 @@ public final class TargetValidator {
                         problem("ssh.hosts[" + i + "]", "is not a host name or IP address");
                     }
                 }
+                if (ssh.hosts().size() > MAX_LIST) {
+                    problem("ssh.hosts", "must list at most " + MAX_LIST + " hosts");
+                }
                 if (new HashSet<>(ssh.hosts()).size() != ssh.hosts().size()) {
                     problem("ssh.hosts", "lists a host twice");
                 }
@@ -133,6 +158,8 @@ public final class TargetValidator {
             }
             if (compose.services() == null || compose.services().isEmpty()) {
                 problem("compose.services", "must list at least one service");
+            } else if (compose.services().size() > MAX_LIST) {
+                problem("compose.services", "must list at most " + MAX_LIST + " services");
             } else {
                 for (int i = 0; i < compose.services().size(); i++) {
                     if (!isServiceName(compose.services().get(i))) {
@@ -196,6 +223,18 @@ public final class TargetValidator {
             }
             if (auth.username() != null) {
                 secret("registryAuth", auth.passwordEnv(), auth.passwordFile());
+                if (auth.server() == null || !isRegistryHost(auth.server())) {
+                    problem("registryAuth.server", "is required with username: the registry host (optionally :port) these credentials belong to; they are sent nowhere else");
+                }
+            } else if (auth.server() != null) {
+                problem("registryAuth.server", "applies only with username (a configFile names its registries itself)");
+            }
+            if (auth.realmHosts() != null) {
+                for (int i = 0; i < auth.realmHosts().size() && i <= MAX_LIST; i++) {
+                    if (!isRegistryHost(String.valueOf(auth.realmHosts().get(i)))) {
+                        problem("registryAuth.realmHosts[" + i + "]", "is not a host name, optionally with :port");
+                    }
+                }
             }
         }
     }

@@ -10,15 +10,22 @@ import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Where the credentials for a registry come from: one user and password for every registry, or a
- * Docker {@code config.json} read at each lookup (so a refreshed file is picked up). Credential
- * helpers ({@code credsStore}) are not supported: their entries are reported, not followed.
+ * Where the credentials for a registry come from: one user and password for one named registry, or
+ * a Docker {@code config.json} read at each lookup (so a refreshed file is picked up). Credentials
+ * are only ever handed out for the registry they belong to. Credential helpers ({@code credsStore})
+ * are not supported: their entries are reported, not followed.
  */
 public sealed interface CredentialSource {
 
     Optional<Credentials> forRegistry(String registryHost);
+
+    /** Hosts other than the registry itself that may receive its credentials as a bearer-token realm. */
+    default Set<String> realmHosts() {
+        return Set.of();
+    }
 
     /** No credentials: anonymous access only. */
     record None() implements CredentialSource {
@@ -28,16 +35,25 @@ public sealed interface CredentialSource {
         }
     }
 
-    /** The same credentials for every registry the target's images live in. */
-    record Fixed(Credentials credentials) implements CredentialSource {
+    /** Credentials for one registry host; any other registry is asked anonymously. */
+    record Fixed(String registryHost, Credentials credentials, Set<String> realmHosts) implements CredentialSource {
+        public Fixed {
+            registryHost = RegistryHost.normalize(registryHost);
+            realmHosts = Set.copyOf(realmHosts);
+        }
+
         @Override
-        public Optional<Credentials> forRegistry(String registryHost) {
-            return Optional.of(credentials);
+        public Optional<Credentials> forRegistry(String host) {
+            return RegistryHost.normalize(host).equals(registryHost) ? Optional.of(credentials) : Optional.empty();
         }
     }
 
     /** A Docker {@code config.json}: {@code auths.<host>.auth} (base64 of user:password) or username/password. */
-    record DockerConfig(Path file) implements CredentialSource {
+    record DockerConfig(Path file, Set<String> realmHosts) implements CredentialSource {
+        public DockerConfig(Path file) {
+            this(file, Set.of());
+        }
+
         private static final ObjectMapper JSON = new ObjectMapper();
 
         @Override
@@ -76,7 +92,7 @@ public sealed interface CredentialSource {
             String k = key.replaceFirst("^https?://", "");
             int slash = k.indexOf('/');
             k = slash < 0 ? k : k.substring(0, slash);
-            return k.equals("index.docker.io") ? RegistryHost.DOCKER_HUB : k;
+            return RegistryHost.normalize(k);
         }
     }
 }

@@ -39,6 +39,7 @@ public class RegistryClient {
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RegistryClient.class);
 
     /** What a registry said about a tag. */
     public sealed interface Answer permits Digest, Failed {
@@ -55,7 +56,8 @@ public class RegistryClient {
 
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NORMAL)
+            // Never follow: a redirect to another host would carry the Authorization header along.
+            .followRedirects(HttpClient.Redirect.NEVER)
             .build();
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> backoff = new ConcurrentHashMap<>();
@@ -88,7 +90,7 @@ public class RegistryClient {
             Optional<Credentials> creds = credentials.forRegistry(host);
             HttpResponse<Void> response = head(uri, cachedAuthorization(host, scope));
             if (response.statusCode() == 401) {
-                Optional<String> authorization = authorize(response, host, scope, creds);
+                Optional<String> authorization = authorize(response, host, scope, creds, credentials.realmHosts());
                 if (authorization.isEmpty()) {
                     return new Failed("registry " + host + " refused access to " + path
                             + (creds.isEmpty() ? " and no credentials are configured for it" : " with the configured credentials"));
@@ -142,8 +144,8 @@ public class RegistryClient {
     }
 
     /** Answers the registry's challenge: basic with the credentials, or a bearer token from its realm. */
-    private Optional<String> authorize(HttpResponse<Void> challenge, String host, String scope, Optional<Credentials> creds)
-            throws IOException, InterruptedException {
+    private Optional<String> authorize(HttpResponse<Void> challenge, String host, String scope, Optional<Credentials> creds,
+                                       java.util.Set<String> realmHosts) throws IOException, InterruptedException {
         String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
         if (header.regionMatches(true, 0, "Basic", 0, 5)) {
             return creds.map(Credentials::basicHeader);
@@ -167,7 +169,14 @@ public class RegistryClient {
             throw new IllegalStateException("registry " + host + " sent a token realm over plain HTTP (" + realm + "); refused");
         }
         HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT).GET();
-        creds.ifPresent(c -> request.header("Authorization", c.basicHeader()));
+        String realmHost = tokenUri.getAuthority();
+        if (realmHost.equals(host) || realmHosts.contains(realmHost) || RegistryHost.knownRealm(host, realmHost)) {
+            creds.ifPresent(c -> request.header("Authorization", c.basicHeader()));
+        } else if (creds.isPresent()) {
+            // The realm is elsewhere and the catalog did not trust it: ask for an anonymous token instead.
+            LOG.warnf("registry %s names token realm %s on another host; credentials not sent there (list it in registryAuth.realmHosts to trust it)",
+                    host, realmHost);
+        }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {
             return Optional.empty();

@@ -20,6 +20,19 @@ public final class RegistryHost {
         return ref.domain();
     }
 
+    /** Docker Hub goes by several names; every other host is compared as written. */
+    public static String normalize(String host) {
+        return switch (host) {
+            case "docker.io", "index.docker.io", "registry.hub.docker.com" -> DOCKER_HUB;
+            default -> host;
+        };
+    }
+
+    /** Hosts a registry's bearer-token realm is known to live on, besides the registry itself. */
+    static boolean knownRealm(String registryHost, String realmHost) {
+        return registryHost.equals(DOCKER_HUB) && realmHost.equals("auth.docker.io");
+    }
+
     /** The repository path as the registry API names it: Hub's official images live under library/. */
     public static String path(ImageRef ref) {
         return of(ref).equals(DOCKER_HUB) && !ref.path().contains("/") ? "library/" + ref.path() : ref.path();

@@ -287,11 +287,12 @@ public class WatchStrategy implements Strategy {
         if (auth == null) {
             return new CredentialSource.DockerConfig(Path.of(System.getProperty("user.home"), ".docker", "config.json"));
         }
+        Set<String> realms = auth.realmHosts() == null ? Set.of() : Set.copyOf(auth.realmHosts());
         if (auth.username() != null) {
-            return new CredentialSource.Fixed(new Credentials(auth.username(), password(auth)));
+            return new CredentialSource.Fixed(auth.server(), new Credentials(auth.username(), password(auth)), realms);
         }
         if (auth.configFile() != null) {
-            return new CredentialSource.DockerConfig(Path.of(auth.configFile()));
+            return new CredentialSource.DockerConfig(Path.of(auth.configFile()), realms);
         }
         return new CredentialSource.None();
     }

@@ -171,7 +171,7 @@ class WatchStrategyTest {
     @Test
     void aTokenProtectedRegistryWorksWithTheTargetsCredentials() throws Exception {
         try (PrivateRegistry registry = PrivateRegistry.start(5002, "keelson", "s3cret-pass")) {
-            Watched app = watchedBehind(registry, "127.0.0.1:5002/it/private-", "s3cret-pass");
+            Watched app = watchedBehind(registry, "127.0.0.1:5002/it/private-", "s3cret-pass", "");
 
             JsonPath d = deploy(200);
 
@@ -186,7 +186,8 @@ class WatchStrategyTest {
     void aBearerTokenRegistryWorksThroughItsTokenService() throws Exception {
         try (TokenServer tokens = TokenServer.start("keelson", "token-pass");
              PrivateRegistry registry = PrivateRegistry.start(5004, "keelson", "token-pass", tokens.realm())) {
-            Watched app = watchedBehind(registry, "127.0.0.1:5004/it/bearer-", "token-pass");
+            Watched app = watchedBehind(registry, "127.0.0.1:5004/it/bearer-", "token-pass",
+                    ", \"realmHosts\": [\"" + java.net.URI.create(tokens.realm()).getAuthority() + "\"]");
 
             JsonPath d = deploy(200);
 
@@ -200,10 +201,12 @@ class WatchStrategyTest {
     }
 
     /** The target reads the registry's password from a file; the test's own docker login ends before Keelson runs. */
-    private Watched watchedBehind(PrivateRegistry registry, String repoPrefix, String password) throws Exception {
+    private Watched watchedBehind(PrivateRegistry registry, String repoPrefix, String password, String authExtra) throws Exception {
         var passwordFile = Files.createTempFile("registry-pass", ".txt");
         Files.writeString(passwordFile, password);
-        fx.create("", ", \"registryAuth\": {\"username\": \"keelson\", \"passwordFile\": \"" + passwordFile + "\"}");
+        String server = repoPrefix.substring(0, repoPrefix.indexOf('/'));
+        fx.create("", ", \"registryAuth\": {\"server\": \"" + server + "\", \"username\": \"keelson\", \"passwordFile\": \""
+                + passwordFile + "\"" + authExtra + "}");
         String privateRepo = repoPrefix + fx.scope;
         registry.login();
         String v1 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
