@@ -1,18 +1,32 @@
 package io.keelson.api;
 
+import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.TargetValidator;
 import io.keelson.deploy.DeploymentRequest;
 import io.keelson.registry.ImageRef;
 import java.util.List;
+import java.util.Set;
 
 /** The body of {@code POST /targets/{name}/deployments}; every field is optional. */
 public record DeployRequestJson(
         List<String> services, Boolean force, String image, List<String> images, String reason,
         DeploymentJson.PipelineJson pipeline) {
 
-    /** Checks every field against its grammar before anything is queued. */
-    DeploymentRequest validate(boolean sshCompose, String requestedBy, String idempotencyKey) {
+    /** At most this many image references in {@code images}. */
+    static final int MAX_IMAGES = 100;
+
+    /**
+     * Checks every field against its grammar and against what the target allows, before anything is
+     * queued: services must be the target's own, and an image override must come from a repository
+     * the target's units have run or its {@code allowedImages} name.
+     */
+    DeploymentRequest validate(TargetSpec target, Set<String> knownRepositories, String requestedBy, String idempotencyKey) {
+        boolean sshCompose = target.isSshCompose();
         if (services != null) {
+            List<String> own = sshCompose ? target.compose().services() : List.of();
+            if (services.size() > own.size()) {
+                throw ApiException.badRequest("services: lists " + services.size() + " services; this target has " + own.size() + " " + own);
+            }
             for (String service : services) {
                 if (!TargetValidator.isServiceName(service)) {
                     throw ApiException.badRequest("services: '" + service + "' is not a valid compose service name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
@@ -20,6 +34,12 @@ public record DeployRequestJson(
             }
             if (services.stream().distinct().count() != services.size()) {
                 throw ApiException.badRequest("services: a service is listed twice");
+            }
+            for (String service : services) {
+                if (!own.contains(service)) {
+                    throw ApiException.badRequest("services: '" + service + "' is not one of this target's services " + own
+                            + "; a deployment may only roll the services its target lists");
+                }
             }
         }
         ImageRef ref = null;
@@ -36,7 +56,15 @@ public record DeployRequestJson(
         if (services != null && !sshCompose) {
             throw ApiException.badRequest("services: applies to ssh-compose targets");
         }
+        if (ref != null && !knownRepositories.isEmpty() && !knownRepositories.contains(ref.repository())
+                && !target.matchesAllowedImages(ref.repository())) {
+            throw ApiException.badRequest("image: repository " + ref.repository() + " is not one this target deploys "
+                    + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
+        }
         if (images != null) {
+            if (images.size() > MAX_IMAGES) {
+                throw ApiException.badRequest("images: at most " + MAX_IMAGES + " image references");
+            }
             if (sshCompose) {
                 throw ApiException.badRequest("images: applies to watch targets; an ssh-compose deployment takes \"image\"");
             }

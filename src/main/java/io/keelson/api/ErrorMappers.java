@@ -17,6 +17,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+    /** A full queue drains at deployment speed: half a minute is a fair first wait. */
+    private static final int RETRY_AFTER_SECONDS = 30;
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
@@ -38,6 +40,8 @@ public class ErrorMappers {
             case NOT_FOUND -> answer(404, "not_found", e.getMessage());
             case CONFLICT -> answer(409, "conflict", e.getMessage());
             case INVALID -> answer(400, "invalid_request", e.getMessage());
+            case TOO_MANY -> Response.fromResponse(answer(429, "too_many_requests", e.getMessage()))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
         };
     }
 

@@ -24,6 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 
 /** Deploying a target, its history, and rolling it back: what a pipeline and an operator call. */
 @Path("/api/v1/targets/{name}")
@@ -65,7 +66,8 @@ public class TargetDeploymentResource {
         CatalogTarget target = Targets.require(catalog, name);
         DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
         DeployRequestJson request = parsed == null ? new DeployRequestJson(null, null, null, null, null, null) : parsed;
-        DeploymentRequest validated = request.validate(target.spec().isSshCompose(), caller.get().name(), key(idempotencyKey));
+        Set<String> known = request.image() == null ? Set.of() : deployments.knownRepositories(target.name());
+        DeploymentRequest validated = request.validate(target.spec(), known, caller.get().name(), key(idempotencyKey));
         Deployments.Submitted submitted = deployments.deploy(target, validated);
         return answer(submitted.deployment(), waiting, limit);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.Redactor;
 import io.keelson.catalog.ReloadReport;
 import io.keelson.catalog.SpecBinder;
 import io.keelson.catalog.TargetCatalog;
@@ -122,6 +123,12 @@ public class TargetResource {
     /** The target's spec as JSON (it names secrets, never holds them) plus where it is defined and its state. */
     private ObjectNode describe(CatalogTarget target) throws JsonProcessingException {
         ObjectNode node = (ObjectNode) json.readTree(SpecBinder.toJson(target.spec()));
+        // An inline notify URL is a secret too (a Slack webhook is): the API names it, never shows it.
+        node.path("notify").forEach(channel -> {
+            if (channel.has("url")) {
+                ((ObjectNode) channel).put("url", Redactor.MASK);
+            }
+        });
         node.put("source", target.source().name());
         node.put("file", target.file());
         node.put("paused", target.paused());
@@ -130,7 +137,6 @@ public class TargetResource {
     }
 
     private DeploymentView last(String target) {
-        List<DeploymentView> newest = deployments.history(target, 1);
-        return newest.isEmpty() ? null : newest.get(0);
+        return deployments.latest(target).orElse(null);
     }
 }

@@ -1,6 +1,7 @@
 package io.keelson.api;
 
 import io.quarkus.runtime.StartupEvent;
+import io.keelson.catalog.Redactor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
@@ -33,9 +34,11 @@ public class Tokens {
 
     private final AuthConfig config;
     private final Clock clock;
+    private final Redactor redactor;
     private volatile List<Known> known = List.of();
 
-    public Tokens(AuthConfig config, Clock clock) {
+    public Tokens(AuthConfig config, Clock clock, Redactor redactor) {
+        this.redactor = redactor;
         this.config = config;
         this.clock = clock;
     }
@@ -43,7 +46,10 @@ public class Tokens {
     @Transactional
     void load(@Observes StartupEvent event) {
         List<Known> loaded = new ArrayList<>();
-        config.tokens().forEach((name, token) -> loaded.add(configured(name, token)));
+        config.tokens().forEach((name, token) -> {
+            loaded.add(configured(name, token));
+            token.secret().ifPresent(redactor::register);
+        });
         if (loaded.isEmpty()) {
             if (ApiToken.count() == 0) {
                 generateAdmin();
@@ -101,6 +107,7 @@ public class Tokens {
         row.role = Role.ADMIN.name();
         row.createdAt = clock.instant();
         row.persist();
+        redactor.register(token);
         // Printed to the console once, on purpose, and never logged: only its hash is kept.
         System.out.println("""
 

@@ -28,8 +28,10 @@ public class TargetCatalog {
     private final CatalogConfig config;
     private final Clock clock;
     private final Event<CatalogChanged> changed;
+    private final Redactor redactor;
 
-    public TargetCatalog(CatalogConfig config, Clock clock, Event<CatalogChanged> changed) {
+    public TargetCatalog(CatalogConfig config, Clock clock, Event<CatalogChanged> changed, Redactor redactor) {
+        this.redactor = redactor;
         this.config = config;
         this.clock = clock;
         this.changed = changed;
@@ -38,6 +40,7 @@ public class TargetCatalog {
     @Transactional
     void loadAtStart(@Observes StartupEvent event) {
         reload();
+        Target.allByName().forEach(row -> redactor.learn(CatalogTarget.of(row).spec()));
     }
 
     /** Re-reads the catalog folder and mirrors it into the database. */
@@ -160,6 +163,7 @@ public class TargetCatalog {
     }
 
     private void write(Target row, TargetSpec spec) {
+        redactor.learn(spec);
         row.strategy = spec.strategy();
         row.spec = SpecBinder.toJson(spec);
         row.updatedAt = Instant.now(clock);

@@ -1,6 +1,7 @@
 package io.keelson.deploy;
 
 import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
@@ -28,6 +29,7 @@ import org.jboss.logging.Logger;
 public class Deployer {
 
     private static final Logger LOG = Logger.getLogger(Deployer.class);
+    private static final int FINISH_ATTEMPTS = 8;
 
     private final TargetCatalog catalog;
     private final SshComposeStrategy sshCompose;
@@ -35,9 +37,13 @@ public class Deployer {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Event<DeploymentEnded> ended;
+    private final DeployConfig limits;
+    private final Redactor redactor;
 
     public Deployer(TargetCatalog catalog, SshComposeStrategy sshCompose, WatchStrategy watch, MeterRegistry meters, Clock clock,
-                    Event<DeploymentEnded> ended) {
+                    Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor) {
+        this.limits = limits;
+        this.redactor = redactor;
         this.catalog = catalog;
         this.sshCompose = sshCompose;
         this.watch = watch;
@@ -52,7 +58,7 @@ public class Deployer {
         if (d == null) {
             return;
         }
-        DeploymentJournal journal = new DeploymentJournal(id, d.target, clock);
+        DeploymentJournal journal = journal(id, d.target);
         LOG.infof("deployment %s of %s started (%s by %s)", id, d.target, d.trigger, d.requestedBy);
         Outcome outcome;
         try {
@@ -91,7 +97,7 @@ public class Deployer {
         }
         String id = QuarkusTransaction.requiringNew().call(() -> Deployments.recordRunning(target, trigger, requestedBy, clock));
         Deployment d = QuarkusTransaction.requiringNew().call(() -> Deployment.<Deployment>findById(id));
-        DeploymentJournal journal = new DeploymentJournal(id, target, clock);
+        DeploymentJournal journal = journal(id, target);
         LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
         plan.notes().forEach(journal::log);
         Outcome outcome;
@@ -102,6 +108,10 @@ public class Deployer {
             outcome = Outcome.failed("unexpected error: " + e.getMessage());
         }
         end(d, journal, outcome);
+    }
+
+    private DeploymentJournal journal(String id, String target) {
+        return new DeploymentJournal(id, target, clock, limits, redactor);
     }
 
     private Outcome execute(Deployment d, DeploymentJournal journal) {
@@ -134,11 +144,12 @@ public class Deployer {
             case FAILED -> Status.FAILED;
             case ROLLED_BACK -> Status.ROLLED_BACK;
         };
+        journal.close();
         if (outcome.error() != null) {
             journal.log("error: " + outcome.error());
         }
         journal.log("deployment " + status);
-        finish(d.id, status, outcome.error());
+        finish(d.id, status, outcome.error() == null ? null : journal.scrub(outcome.error()));
         LOG.infof("deployment %s of %s ended %s", d.id, d.target, status);
         record(d, status);
         QuarkusTransaction.requiringNew().call(() -> Deployment.byId(d.id).map(DeploymentView::of))
@@ -157,13 +168,38 @@ public class Deployer {
         });
     }
 
+    /**
+     * Records the end. The hosts are already in their final state, so a database that refuses the
+     * write is asked again for a while; if it never answers, the next start marks the deployment
+     * INTERRUPTED, with the log lines and changes that did get in.
+     */
     private void finish(String id, Status status, String error) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            Deployment d = Deployment.<Deployment>findById(id);
-            d.status = status;
-            d.finishedAt = clock.instant();
-            d.error = error == null ? null : truncate(error);
-        });
+        for (int attempt = 1; ; attempt++) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    Deployment d = Deployment.<Deployment>findById(id);
+                    d.status = status;
+                    d.finishedAt = clock.instant();
+                    d.error = error == null ? null : truncate(error);
+                });
+                return;
+            } catch (RuntimeException e) {
+                if (attempt == FINISH_ATTEMPTS) {
+                    LOG.errorf("deployment %s ended %s but the database refused to record it: %s", id, status, e.getMessage());
+                    return;
+                }
+                LOG.warnf("deployment %s ended %s; recording it failed (%s), trying again", id, status, e.getMessage());
+                pause(Duration.ofSeconds(attempt));
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void record(Deployment d, Status status) {

@@ -63,6 +63,10 @@ public class Deployment extends PanacheEntityBase {
         return find("target", Sort.descending("id"), target).page(Page.ofSize(limit)).list();
     }
 
+    public static long queuedOf(String target) {
+        return count("target = ?1 and status = ?2", target, Status.QUEUED);
+    }
+
     public static List<Deployment> unfinished() {
         return list("status in ?1", List.of(Status.QUEUED, Status.RUNNING));
     }

@@ -53,4 +53,18 @@ public class DeploymentChange extends PanacheEntityBase {
     public static Optional<DeploymentChange> of(String deploymentId, String host, String unit) {
         return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit).firstResultOptional();
     }
+
+    /** The repositories (image references without tag or digest) this target's units have been deployed from. */
+    public static java.util.Set<String> repositoriesOf(String target) {
+        java.util.Set<String> repositories = new java.util.HashSet<>();
+        DeploymentChange.<DeploymentChange>find("deploymentId in (select d.id from Deployment d where d.target = ?1)", target).stream()
+                .forEach(c -> {
+                    for (String image : new String[] {c.image, c.fromImage}) {
+                        if (image != null) {
+                            io.keelson.registry.ImageRef.tryParse(image).ifPresent(r -> repositories.add(r.repository()));
+                        }
+                    }
+                });
+        return repositories;
+    }
 }

@@ -1,77 +1,165 @@
 package io.keelson.deploy;
 
+import io.keelson.catalog.Redactor;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.UnitChange;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Writes what a running deployment does to the database as it happens, each line and change in
- * its own transaction, so followers see it live and a crash loses nothing already done.
+ * Writes what a running deployment does to the database as it happens, so followers see it live
+ * and a crash loses nothing already done. Two promises hold whatever the database does: a write
+ * that fails never stops the deployment (the line or change waits and is written with the next one
+ * that succeeds, and the log says how many lines were lost if it never does), and one noisy command
+ * cannot fill the database (past {@code logHeadLines}, only the last {@code logTailLines} are kept).
  */
 final class DeploymentJournal implements Progress {
 
     private static final Logger LOG = Logger.getLogger(DeploymentJournal.class);
     private static final int MAX_LINE = 4000;
+    /** Lines held while the database refuses writes; older ones are counted as lost. */
+    private static final int MAX_PENDING = 2000;
 
     private final String deploymentId;
     private final String target;
     private final Clock clock;
-    private final List<String> secrets = new CopyOnWriteArrayList<>();
+    private final DeployConfig limits;
+    private final Redactor redactor;
+    private final Deque<LogLine> pending = new ArrayDeque<>();
+    private final Map<String, UnitChange> pendingChanges = new LinkedHashMap<>();
+    private final Deque<String> tail = new ArrayDeque<>();
+    private int written;
+    private long leftOut;
+    private long lost;
+    private boolean tailMode;
 
-    DeploymentJournal(String deploymentId, String target, Clock clock) {
+    DeploymentJournal(String deploymentId, String target, Clock clock, DeployConfig limits, Redactor redactor) {
         this.deploymentId = deploymentId;
         this.target = target;
         this.clock = clock;
+        this.limits = limits;
+        this.redactor = redactor;
     }
 
     @Override
-    public void log(String line) {
+    public synchronized void log(String line) {
         String clean = scrub(line);
         String stored = clean.length() > MAX_LINE ? clean.substring(0, MAX_LINE - 1) + "…" : clean;
         LOG.infof("deployment %s (%s): %s", deploymentId, target, stored);
-        QuarkusTransaction.requiringNew().run(() -> {
-            LogLine row = new LogLine();
-            row.deploymentId = deploymentId;
-            row.loggedAt = clock.instant();
-            row.line = stored;
-            row.persist();
-        });
+        if (written >= limits.logHeadLines() && !tailMode) {
+            keepInTail(stored);
+            return;
+        }
+        append(stored);
     }
 
     @Override
-    public void record(UnitChange change) {
-        QuarkusTransaction.requiringNew().run(() -> {
-            DeploymentChange row = DeploymentChange.of(deploymentId, change.host(), change.unit()).orElseGet(DeploymentChange::new);
-            row.deploymentId = deploymentId;
-            row.host = change.host();
-            row.unit = change.unit();
-            row.image = change.image();
-            row.fromImage = change.fromImage();
-            row.fromDigest = change.fromDigest();
-            row.toDigest = change.toDigest();
-            row.status = change.status();
-            if (row.id == null) {
-                row.persist();
-            }
-        });
+    public synchronized void record(UnitChange change) {
+        pendingChanges.put(change.host() + "\u0000" + change.unit(), change);
+        flushChanges();
     }
 
     @Override
     public void redact(String secret) {
-        if (secret != null && secret.length() >= 4) {
-            secrets.add(secret);
+        redactor.register(secret);
+    }
+
+    /** Scrubs a text (the deployment's error) of every secret Keelson knows. */
+    String scrub(String text) {
+        return redactor.scrub(text);
+    }
+
+    /**
+     * Writes what is still held: the tail of a long log (after a line saying how much was left out),
+     * lines and changes the database refused earlier. From here on, lines are written as they come.
+     */
+    synchronized void close() {
+        tailMode = true;
+        if (leftOut > 0) {
+            append("… " + leftOut + " log lines left out here (the log keeps its first " + limits.logHeadLines()
+                    + " and last " + limits.logTailLines() + " lines) …");
+        }
+        while (!tail.isEmpty()) {
+            append(tail.pollFirst());
+        }
+        flushChanges();
+        flushLines();
+        if (!pending.isEmpty() || lost > 0) {
+            long missing = pending.size() + lost;
+            LOG.errorf("deployment %s (%s): %d log lines could not be written to the database; they are in this log above",
+                    deploymentId, target, missing);
+            lost = 0;
+            pending.clear();
         }
     }
 
-    private String scrub(String line) {
-        String out = line;
-        for (String secret : secrets) {
-            out = out.replace(secret, "********");
+    /** Whether every change this journal was given is in the database. */
+    synchronized boolean changesWritten() {
+        flushChanges();
+        return pendingChanges.isEmpty();
+    }
+
+    private void keepInTail(String line) {
+        if (leftOut == 0 && tail.isEmpty()) {
+            append("log: more than " + limits.logHeadLines() + " lines; the last " + limits.logTailLines()
+                    + " are written when the deployment ends");
         }
-        return out;
+        tail.addLast(line);
+        if (tail.size() > limits.logTailLines()) {
+            tail.pollFirst();
+            leftOut++;
+        }
+    }
+
+    private void append(String line) {
+        LogLine row = new LogLine();
+        row.deploymentId = deploymentId;
+        row.loggedAt = clock.instant();
+        row.line = line;
+        pending.addLast(row);
+        if (pending.size() > MAX_PENDING) {
+            pending.pollFirst();
+            lost++;
+        }
+        flushLines();
+    }
+
+    private void flushLines() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        boolean hadLost = lost > 0;
+        try {
+            List<LogLine> rows = List.copyOf(pending);
+            long lostNow = lost;
+            JournalWrites.persistLines(rows, lostNow > 0
+                    ? lostNow + " log lines were lost while the database refused writes; Keelson's own log has them" : null);
+            written += rows.size();
+            pending.clear();
+            lost = 0;
+        } catch (RuntimeException e) {
+            if (!hadLost && pending.size() == 1) {
+                LOG.warnf("deployment %s (%s): the database refused a log line (%s); holding lines and going on",
+                        deploymentId, target, e.getMessage());
+            }
+        }
+    }
+
+    private void flushChanges() {
+        if (pendingChanges.isEmpty()) {
+            return;
+        }
+        try {
+            JournalWrites.persistChanges(deploymentId, List.copyOf(pendingChanges.values()));
+            pendingChanges.clear();
+        } catch (RuntimeException e) {
+            LOG.warnf("deployment %s (%s): the database refused a change record (%s); holding it and going on",
+                    deploymentId, target, e.getMessage());
+        }
     }
 }

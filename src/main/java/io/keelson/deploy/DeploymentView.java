@@ -1,5 +1,6 @@
 package io.keelson.deploy;
 
+import io.keelson.catalog.Redactor;
 import io.keelson.strategy.UnitChange;
 import java.time.Instant;
 import java.util.List;
@@ -9,6 +10,18 @@ public record DeploymentView(
         String id, String target, Trigger trigger, Status status, String requestedBy, String reason,
         Pipeline pipeline, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
         List<UnitChange> changes, List<String> log) {
+
+    /** The row alone, for lists: no changes and no log are read (a log may hold thousands of lines). */
+    static DeploymentView summaryOf(Deployment d) {
+        return new DeploymentView(d.id, d.target, d.trigger, d.status, d.requestedBy, d.reason, d.pipeline(),
+                d.createdAt, d.startedAt, d.finishedAt, d.error, List.of(), List.of());
+    }
+
+    /** The same deployment with every secret Keelson knows masked in its error and log. */
+    DeploymentView redacted(Redactor redactor) {
+        return new DeploymentView(id, target, trigger, status, requestedBy, reason, pipeline, createdAt, startedAt, finishedAt,
+                redactor.scrub(error), changes, log.stream().map(redactor::scrub).toList());
+    }
 
     static DeploymentView of(Deployment d) {
         List<UnitChange> changes = DeploymentChange.of(d.id).stream()

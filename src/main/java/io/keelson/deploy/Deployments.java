@@ -2,6 +2,7 @@ package io.keelson.deploy;
 
 import com.github.f4b6a3.ulid.UlidCreator;
 import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
@@ -31,10 +32,15 @@ public class Deployments {
     private final RollbackPlanner rollbacks;
     private final TargetCatalog catalog;
     private final Clock clock;
+    private final DeployConfig config;
+    private final Redactor redactor;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
     private final Set<String> pendingCycles = ConcurrentHashMap.newKeySet();
 
-    public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, TargetCatalog catalog, Clock clock) {
+    public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, TargetCatalog catalog, Clock clock,
+                       DeployConfig config, Redactor redactor) {
+        this.config = config;
+        this.redactor = redactor;
         this.lanes = lanes;
         this.deployer = deployer;
         this.rollbacks = rollbacks;
@@ -101,13 +107,24 @@ public class Deployments {
         return submit(target.name(), Trigger.ROLLBACK, order, reason, null, requestedBy, idempotencyKey);
     }
 
+    /** The repositories this target's units have run, by the recorded changes: a deployment may name these again. */
+    public Set<String> knownRepositories(String target) {
+        return QuarkusTransaction.requiringNew().call(() -> DeploymentChange.repositoriesOf(target));
+    }
+
     public Optional<DeploymentView> find(String id) {
-        return QuarkusTransaction.requiringNew().call(() -> Deployment.byId(id).map(DeploymentView::of));
+        return QuarkusTransaction.requiringNew().call(() -> Deployment.byId(id).map(DeploymentView::of)).map(v -> v.redacted(redactor));
     }
 
     public List<DeploymentView> history(String target, int limit) {
         return QuarkusTransaction.requiringNew().call(() ->
-                Deployment.history(target, limit).stream().map(DeploymentView::of).toList());
+                Deployment.history(target, limit).stream().map(DeploymentView::of).map(v -> v.redacted(redactor)).toList());
+    }
+
+    /** The newest deployment of a target without its changes and log: what a list of targets shows. */
+    public Optional<DeploymentView> latest(String target) {
+        return QuarkusTransaction.requiringNew().call(() ->
+                Deployment.history(target, 1).stream().findFirst().map(DeploymentView::summaryOf)).map(v -> v.redacted(redactor));
     }
 
     /** Log lines after the first {@code skip}, and whether the deployment has ended (read first, so no line is missed). */
@@ -117,7 +134,7 @@ public class Deployments {
     public LogChunk logAfter(String id, int skip) {
         return QuarkusTransaction.requiringNew().call(() -> {
             boolean ended = Deployment.byId(id).map(d -> d.status.isFinal()).orElse(true);
-            return new LogChunk(LogLine.linesAfter(id, skip), ended);
+            return new LogChunk(LogLine.linesAfter(id, skip).stream().map(redactor::scrub).toList(), ended);
         });
     }
 
@@ -148,6 +165,11 @@ public class Deployments {
                 if (earlier.isPresent()) {
                     return new Submitted(earlier.get(), false);
                 }
+            }
+            long queued = QuarkusTransaction.requiringNew().call(() -> Deployment.queuedOf(target));
+            if (queued >= config.maxQueuedPerTarget()) {
+                throw new DeploymentRefused(DeploymentRefused.Kind.TOO_MANY, "target '" + target + "' already has " + queued
+                        + " deployments waiting (at most " + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
             }
             String id = UlidCreator.getMonotonicUlid().toString();
             QuarkusTransaction.requiringNew().run(() -> record(id, target, trigger, order, reason, pipeline, requestedBy, idempotencyKey));

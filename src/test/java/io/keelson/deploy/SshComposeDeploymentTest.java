@@ -124,9 +124,12 @@ class SshComposeDeploymentTest {
 
     @Test
     void anImageFromAnotherRepositoryIsRolledBackToTheRepositoryThatRanBefore() {
+        String ciRepo = repo + "-ci";
+        // Another repository only where the target allows it (allowedImages).
+        target = Api.createSshTarget(project, List.of(TestEnv.SSH_HOST), List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT,
+                ", \"allowedImages\": [\"" + ciRepo + "\"]");
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
         deploy("{}", 200);
-        String ciRepo = repo + "-ci";
         String built = TestImages.push(TestImages.Kind.APP, ciRepo + ":4711");
 
         JsonPath d = deploy("{\"image\": \"" + ciRepo + ":4711\"}", 200);

@@ -35,6 +35,12 @@ public final class Api {
 
     /** The same with the hosts given, rolled in that order. */
     public static String createSshTarget(ComposeProject project, List<String> hosts, List<String> services, Path knownHosts, String rollout) {
+        return createSshTarget(project, hosts, services, knownHosts, rollout, "");
+    }
+
+    /** The same with {@code extra} JSON members added to the target, e.g. {@code , "allowedImages": [...]}. */
+    public static String createSshTarget(ComposeProject project, List<String> hosts, List<String> services, Path knownHosts, String rollout,
+                                         String extra) {
         String name = uniqueTarget();
         String body = """
                 {"name": "%s", "strategy": "ssh-compose", "description": "integration test",
@@ -42,9 +48,9 @@ public final class Api {
                          "privateKeyFile": "%s", "knownHostsFile": "%s"},
                  "compose": {"projectDir": "%s", "projectName": "%s", "files": ["docker-compose.yml"],
                              "services": [%s]},
-                 "rollout": %s}
+                 "rollout": %s%s}
                 """.formatted(name, String.join(",", hosts.stream().map(h -> "\"" + h + "\"").toList()), TestEnv.SSH_PORT, TestEnv.clientKey(), knownHosts,
-                project.dir(), project.name(), String.join(",", services.stream().map(s -> "\"" + s + "\"").toList()), rollout);
+                project.dir(), project.name(), String.join(",", services.stream().map(s -> "\"" + s + "\"").toList()), rollout, extra);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
         return name;
     }

@@ -167,13 +167,27 @@ final class HostDeploy {
             images.put(service, ref);
         }
         if (order.image() != null && matching.isEmpty()) {
-            if (order.units().size() != 1) {
-                throw new IllegalStateException("image " + order.image() + " is not the repository of any of " + order.units()
-                        + "; name the one service it is for in \"services\"");
-            }
-            images.put(order.units().get(0), order.image());
+            overrideTheOneService(images);
         }
         return images;
+    }
+
+    /**
+     * An image from another repository than the service's own: only for one named service, and only
+     * when the target's {@code allowedImages} lets that service run it. Refused before anything changed.
+     */
+    private void overrideTheOneService(Map<String, ImageRef> images) {
+        if (order.units().size() != 1) {
+            throw new IllegalStateException("image " + order.image() + " is not the repository of any of " + order.units()
+                    + "; name the one service it is for in \"services\"");
+        }
+        String service = order.units().get(0);
+        if (!target.allowsImage(order.image().repository(), images.get(service).repository())) {
+            throw new IllegalStateException("image " + order.image() + " is not allowed for " + service + ": its image comes from "
+                    + images.get(service).repository() + ", and the target's allowedImages do not name " + order.image().repository()
+                    + "; nothing was changed");
+        }
+        images.put(service, order.image());
     }
 
     private void readPins(SshHost.Result current) {

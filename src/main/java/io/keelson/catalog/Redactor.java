@@ -1,0 +1,84 @@
+package io.keelson.catalog;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one place that knows every secret Keelson handles — each target's registry passwords and
+ * notification URLs, the API tokens, the global webhook — and masks them in any text before it is
+ * stored, logged, sent or answered. Secrets are learned when a target is loaded and when a
+ * deployment resolves one, so a value is masked even if it turns up where nobody expected it.
+ */
+@ApplicationScoped
+public class Redactor {
+
+    public static final String MASK = "********";
+    /** Shorter values would mask ordinary words; no real password or token is this short. */
+    private static final int MIN_LENGTH = 4;
+
+    private final Set<String> secrets = ConcurrentHashMap.newKeySet();
+    private volatile List<String> longestFirst = List.of();
+
+    /** Remembers a secret value: from now on it is masked everywhere. */
+    public void register(String secret) {
+        if (secret == null) {
+            return;
+        }
+        String value = secret.strip();
+        if (value.length() >= MIN_LENGTH && secrets.add(value)) {
+            longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        }
+    }
+
+    /** Learns every secret a target names (by environment variable or file) or holds inline (a notify URL). */
+    public void learn(TargetSpec spec) {
+        if (spec.registry() != null) {
+            register(read(spec.registry().passwordEnv(), spec.registry().passwordFile()));
+        }
+        if (spec.registryAuth() != null) {
+            register(read(spec.registryAuth().passwordEnv(), spec.registryAuth().passwordFile()));
+        }
+        if (spec.notifications() != null) {
+            for (NotifySpec n : spec.notifications()) {
+                register(n.url());
+                register(read(n.urlEnv(), n.urlFile()));
+            }
+        }
+    }
+
+    /** The text with every known secret replaced by {@link #MASK}; null stays null. */
+    public String scrub(String text) {
+        if (text == null || text.isEmpty()) {
+            return text;
+        }
+        String out = text;
+        for (String secret : longestFirst) {
+            if (out.contains(secret)) {
+                out = out.replace(secret, MASK);
+            }
+        }
+        return out;
+    }
+
+    /** The value behind an {@code …Env} or {@code …File} reference, or null when it cannot be read (reported where it is used). */
+    static String read(String env, String file) {
+        if (env != null) {
+            return System.getenv(env);
+        }
+        if (file != null) {
+            try {
+                return Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}
