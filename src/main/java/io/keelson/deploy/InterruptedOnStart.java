@@ -1,5 +1,6 @@
 package io.keelson.deploy;
 
+import io.keelson.strategy.ChangeStatus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,6 +36,11 @@ public class InterruptedOnStart {
             String what = d.status == Status.RUNNING
                     ? "Keelson stopped while this deployment was running; its changes so far are recorded, check the units before deploying again"
                     : "Keelson stopped before this deployment started; nothing was changed, ask for it again";
+            for (DeploymentChange c : DeploymentChange.of(d.id)) {
+                if (c.status == ChangeStatus.STARTED) {
+                    c.status = ChangeStatus.FAILED;   // touched, and never seen to pass its gate
+                }
+            }
             d.status = Status.INTERRUPTED;
             d.finishedAt = clock.instant();
             d.error = what;

@@ -16,6 +16,12 @@ import java.util.Map;
 public class RollbackPlanner {
 
     private static final int SEARCH_DEPTH = 200;
+    /**
+     * Changes that may have left a new version in place: passed, failed its gate with onFailure
+     * stop, or cut off by a crash. Undoing a deployment puts every one of them back.
+     */
+    private static final java.util.Set<ChangeStatus> PUT_IN_PLACE = java.util.EnumSet.of(ChangeStatus.SUCCEEDED, ChangeStatus.FAILED,
+            ChangeStatus.STARTED);
 
     Map<String, Map<String, DeployOrder.Pin>> pinsFor(String target, String toDeployment) {
         return toDeployment == null ? undoNewest(target) : restore(target, toDeployment);
@@ -44,7 +50,7 @@ public class RollbackPlanner {
         for (Deployment d : recent) {
             Map<String, Map<String, DeployOrder.Pin>> pins = new LinkedHashMap<>();
             for (DeploymentChange c : DeploymentChange.of(d.id)) {
-                if (c.status == ChangeStatus.SUCCEEDED && c.fromDigest != null) {
+                if (PUT_IN_PLACE.contains(c.status) && c.fromDigest != null) {
                     String image = c.fromImage != null ? c.fromImage : c.image;
                     pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(image, c.fromDigest));
                 }

@@ -21,13 +21,18 @@ public final class ComposeProject {
 
     /** Writes a compose file with one service per entry (service name to image), restart unless-stopped. */
     public static ComposeProject create(Map<String, String> services) {
+        return create(services, "    stop_grace_period: 2s\n");
+    }
+
+    /** The same with {@code serviceYaml} (indented lines) in place of the default stop_grace_period line. */
+    public static ComposeProject create(Map<String, String> services, String serviceYaml) {
         String name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Path dir = TestEnv.DIR.resolve("projects").resolve(name);
         StringBuilder yaml = new StringBuilder("version: \"3.8\"\nservices:\n");
         services.forEach((service, image) -> yaml.append("  ").append(service).append(":\n")
                 .append("    image: ").append(image).append("\n")
                 .append("    restart: unless-stopped\n")
-                .append("    stop_grace_period: 2s\n"));
+                .append(serviceYaml));
         try {
             Files.createDirectories(dir);
             Files.writeString(dir.resolve("docker-compose.yml"), yaml);

@@ -25,8 +25,17 @@ public final class Shell {
         return runWithEnv(null, java.util.Map.of(), argv);
     }
 
+    /** The same with {@code stdin} written to the command's standard input. */
+    public static Result runWithStdin(String stdin, String... argv) {
+        return execute(null, java.util.Map.of(), stdin, argv);
+    }
+
     /** The same in {@code dir} (null: the current one) with extra environment variables. */
     public static Result runWithEnv(java.nio.file.Path dir, java.util.Map<String, String> env, String... argv) {
+        return execute(dir, env, null, argv);
+    }
+
+    private static Result execute(java.nio.file.Path dir, java.util.Map<String, String> env, String stdin, String... argv) {
         List<String> command = List.of(argv);
         if (argv[0].equals("docker")) {
             // Debian's client, matched to Debian's engine (another client may sit earlier in PATH).
@@ -40,7 +49,11 @@ public final class Shell {
             }
             pb.environment().putAll(env);
             Process p = pb.start();
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                if (stdin != null) {
+                    in.write(stdin.getBytes(StandardCharsets.UTF_8));
+                }
+            }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(5, TimeUnit.MINUTES)) {
                 p.destroyForcibly();

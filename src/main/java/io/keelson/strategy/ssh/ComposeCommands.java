@@ -91,14 +91,14 @@ public final class ComposeCommands {
     public RemoteCommand pinAndUp(String overrideContent, String service, boolean forceRecreate) {
         List<String> argv = new ArrayList<>(List.of("sh", "-c", WRITE_SCRIPT + " && shift && exec \"$@\"", "sh", overridePath()));
         argv.addAll(up(service, forceRecreate).argv());
-        return RemoteCommand.of(argv).in(compose.projectDir()).withStdin(overrideContent);
+        return RemoteCommand.of(argv).in(compose.projectDir()).withStdin(overrideContent).asDetached();
     }
 
     /** Stops and removes a service that did not exist before the deployment that failed. */
     public RemoteCommand remove(String service) {
         List<String> argv = compose(true);
         argv.addAll(List.of("rm", "--stop", "--force", service));
-        return RemoteCommand.of(argv).in(compose.projectDir());
+        return RemoteCommand.of(argv).in(compose.projectDir()).asDetached();
     }
 
     public RemoteCommand readOverride() {

@@ -28,6 +28,8 @@ import java.util.concurrent.atomic.AtomicReference;
 final class HostDeploy {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** How long a rollback lets a command cut off from Keelson finish on its own before stopping it. */
+    private static final int UNFINISHED_WAIT_SECONDS = 60;
 
     /** What a service's container ran: the reference it was created from and that image's registry digest (null if none). */
     private record Running(ImageRef image, String digest) {
@@ -104,6 +106,13 @@ final class HostDeploy {
     /** Puts back every service this host changed, newest first; returns the units it could not restore. */
     List<String> rollBack() {
         List<String> failed = new ArrayList<>();
+        try {
+            readyForRollback();
+        } catch (RuntimeException e) {
+            log("cannot reach the host to roll back: " + e.getMessage());
+            applied.forEach(a -> failed.add(host + "/" + a.service()));
+            return failed;
+        }
         for (int i = applied.size() - 1; i >= 0; i--) {
             Applied a = applied.get(i);
             try {
@@ -126,6 +135,25 @@ final class HostDeploy {
         if (ssh != null) {
             ssh.close();
         }
+    }
+
+    /**
+     * A rollback needs a live connection and a quiet host: it connects again, and a
+     * command the deployment started that may still run there is waited for (then stopped), so the
+     * rollback never races it.
+     */
+    private void readyForRollback() {
+        Optional<Long> unfinished = ssh == null ? Optional.empty() : ssh.unfinishedCommand();
+        // A fresh connection: the failure may have been the old one dying, which sshj notices only later.
+        if (ssh != null) {
+            ssh.close();
+        }
+        connect();
+        logIn();
+        unfinished.ifPresent(pid -> {
+            log("waiting for the interrupted command (pid " + pid + ") to end before rolling back");
+            ssh.run(RemoteCommand.stop(pid, UNFINISHED_WAIT_SECONDS), this::log);
+        });
     }
 
     private void connect() {
@@ -214,6 +242,8 @@ final class HostDeploy {
         }
         log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + fromDigest) + " -> " + toDigest);
         applied.add(new Applied(service, image, before, toDigest));
+        // Recorded before anything changes: a deployment cut off from here on still says what it touched.
+        progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.STARTED));
         Recreated result = recreate(service, image.pinned(toDigest), same);
         String now = result.now().map(Running::digest).orElse(null);
         if (result.failure().isPresent()) {

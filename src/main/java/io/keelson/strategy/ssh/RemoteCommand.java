@@ -8,34 +8,61 @@ import java.util.List;
  * standard input (a password, a file's content). Only {@link #shellText()} turns it into shell text.
  *
  * @param quiet true when stdout is data for Keelson (JSON, YAML), not output for the log
+ * @param detached true for a command that changes the host: it runs apart from the SSH session, so a
+ *     lost connection (or Keelson killed) does not cut it off half-way, and it reports its pid, so a
+ *     timeout or a rollback can stop it
  */
-public record RemoteCommand(String workDir, List<String> argv, String stdin, boolean quiet, Duration timeout) {
+public record RemoteCommand(String workDir, List<String> argv, String stdin, boolean quiet, Duration timeout, boolean detached) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /** The line a detached command starts with on stderr, followed by its pid. */
+    public static final String PID_MARK = "keelson-pid ";
+    /**
+     * Runs "$@" in the background with its output in a file, follows that file while it runs and
+     * ends with its exit status. The background command's stdin is the session's (fd 3), since an
+     * asynchronous list would otherwise read /dev/null.
+     */
+    static final String DETACH_SCRIPT = "o=$(mktemp \"${TMPDIR:-/tmp}/keelson.XXXXXX\") || exit 125; exec 3<&0; "
+            + "\"$@\" <&3 >\"$o\" 2>&1 & p=$!; exec 3<&-; echo \"" + PID_MARK + "$p\" >&2; "
+            + "tail -s 0.1 -n +1 -f --pid=\"$p\" \"$o\"; wait \"$p\"; r=$?; rm -f \"$o\"; exit \"$r\"";
 
     public static RemoteCommand of(List<String> argv) {
-        return new RemoteCommand(null, argv, null, false, DEFAULT_TIMEOUT);
+        return new RemoteCommand(null, argv, null, false, DEFAULT_TIMEOUT, false);
     }
 
     public RemoteCommand in(String dir) {
-        return new RemoteCommand(dir, argv, stdin, quiet, timeout);
+        return new RemoteCommand(dir, argv, stdin, quiet, timeout, detached);
     }
 
     public RemoteCommand withStdin(String input) {
-        return new RemoteCommand(workDir, argv, input, quiet, timeout);
+        return new RemoteCommand(workDir, argv, input, quiet, timeout, detached);
     }
 
     public RemoteCommand asQuiet() {
-        return new RemoteCommand(workDir, argv, stdin, true, timeout);
+        return new RemoteCommand(workDir, argv, stdin, true, timeout, detached);
     }
 
     public RemoteCommand withTimeout(Duration limit) {
-        return new RemoteCommand(workDir, argv, stdin, quiet, limit);
+        return new RemoteCommand(workDir, argv, stdin, quiet, limit, detached);
+    }
+
+    public RemoteCommand asDetached() {
+        return new RemoteCommand(workDir, argv, stdin, quiet, timeout, true);
     }
 
     /** The exact text sent to the remote shell; it never contains {@link #stdin()}. */
     public String shellText() {
-        String command = ShellQuote.join(argv);
+        List<String> run = detached ? java.util.stream.Stream.concat(List.of("sh", "-c", DETACH_SCRIPT, "sh").stream(), argv.stream()).toList()
+                : argv;
+        String command = ShellQuote.join(run);
         return workDir == null ? command : "cd " + ShellQuote.quote(workDir) + " && " + command;
+    }
+
+    /** Waits up to {@code seconds} for a detached command's process to end, then stops it (TERM, then KILL). */
+    public static RemoteCommand stop(long pid, int seconds) {
+        String script = "i=0; while kill -0 \"$1\" 2>/dev/null && [ \"$i\" -lt \"$2\" ]; do sleep 1; i=$((i+1)); done; "
+                + "kill -TERM \"$1\" 2>/dev/null && sleep 3; kill -KILL \"$1\" 2>/dev/null; exit 0";
+        return of(List.of("sh", "-c", script, "sh", Long.toString(pid), Integer.toString(seconds)))
+                .asQuiet().withTimeout(Duration.ofSeconds(seconds + 30L));
     }
 }

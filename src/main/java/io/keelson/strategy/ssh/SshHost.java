@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.schmizz.sshj.SSHClient;
@@ -40,8 +42,13 @@ public final class SshHost implements AutoCloseable {
         }
     }
 
+    /** sshd allows 10 sessions per connection by default; stay under it, whatever the number of services. */
+    private static final int MAX_SESSIONS = 6;
+
     private final SSHClient client;
     private final String label;
+    private final Semaphore sessions = new Semaphore(MAX_SESSIONS);
+    private volatile Long runningPid;
 
     private SshHost(SSHClient client, String label) {
         this.client = client;
@@ -101,9 +108,11 @@ public final class SshHost implements AutoCloseable {
     /**
      * Runs one command, sending each output line to {@code lines} as it arrives (stdout too unless
      * the command is quiet). docker-compose writes its progress to stderr, so both streams are read
-     * at once on their own threads.
+     * at once on their own threads. A command that outlives its timeout is stopped on the host, not
+     * only abandoned, so it cannot race whatever Keelson does next.
      */
     public Result run(RemoteCommand command, Consumer<String> lines) {
+        acquireSession();
         try (Session session = client.startSession()) {
             Session.Command cmd = session.exec(command.shellText());
             StringBuilder stdout = new StringBuilder();
@@ -112,11 +121,18 @@ public final class SshHost implements AutoCloseable {
                 synchronized (stdout) {
                     stdout.append(line).append('\n');
                 }
+                if (command.detached()) {
+                    stderr.add(line);   // a detached command's output, both streams, comes through here
+                }
                 if (!command.quiet()) {
                     lines.accept(line);
                 }
             });
             Thread err = pump(cmd.getErrorStream(), line -> {
+                if (command.detached() && line.startsWith(RemoteCommand.PID_MARK)) {
+                    runningPid = parsePid(line);
+                    return;
+                }
                 stderr.add(line);
                 lines.accept(line);
             });
@@ -124,10 +140,14 @@ public final class SshHost implements AutoCloseable {
             cmd.join(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
             if (cmd.isOpen()) {
                 cmd.close();
+                stopDetached(lines);
                 throw new SshFailure("command timed out after " + command.timeout().toSeconds() + "s on " + label + ": " + command.shellText());
             }
             out.join(5000);
             err.join(5000);
+            if (command.detached() && cmd.getExitStatus() != null) {
+                runningPid = null;
+            }
             synchronized (stdout) {
                 return new Result(cmd.getExitStatus(), stdout.toString(), List.copyOf(stderr));
             }
@@ -136,6 +156,48 @@ public final class SshHost implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SshFailure("interrupted while running a command on " + label, e);
+        } finally {
+            sessions.release();
+        }
+    }
+
+    /**
+     * The pid of a detached command this connection started and did not see end (the connection
+     * dropped, or it timed out): it may still be running on the host.
+     */
+    public Optional<Long> unfinishedCommand() {
+        return Optional.ofNullable(runningPid);
+    }
+
+    private void stopDetached(Consumer<String> lines) {
+        Long pid = runningPid;
+        if (pid == null) {
+            return;
+        }
+        lines.accept("stopping the timed-out command (pid " + pid + ") on " + label);
+        try (Session session = client.startSession()) {
+            Session.Command kill = session.exec(RemoteCommand.stop(pid, 0).shellText());
+            kill.join(40, TimeUnit.SECONDS);
+            runningPid = null;
+        } catch (IOException e) {
+            lines.accept("could not stop pid " + pid + " on " + label + ": " + e.getMessage());
+        }
+    }
+
+    private void acquireSession() {
+        try {
+            sessions.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SshFailure("interrupted while waiting for an SSH channel to " + label, e);
+        }
+    }
+
+    private static Long parsePid(String line) {
+        try {
+            return Long.parseLong(line.substring(RemoteCommand.PID_MARK.length()).trim());
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.catalog.ComposeSpec;
 import io.keelson.registry.ImageRef;
+import io.keelson.support.Shell;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +24,21 @@ class ComposeCommandsTest {
     @Test
     void pinAndUpWritesTheOverrideThenRecreatesInOneExec() {
         RemoteCommand command = commands.pinAndUp("services: {}\n", "bot", false);
-        assertThat(command.shellText()).isEqualTo("cd '/srv/my app' && sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\" && shift && exec \"$@\"'"
+        assertThat(command.shellText()).isEqualTo("cd '/srv/my app' && sh -c " + ShellQuote.quote(RemoteCommand.DETACH_SCRIPT) + " sh"
+                + " sh -c 'cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\" && shift && exec \"$@\"'"
                 + " sh '/srv/my app/keelson.override.yml'"
                 + " docker-compose -p rouana -f docker-compose.yml -f prod.yml -f keelson.override.yml up -d --no-deps bot");
         assertThat(command.stdin()).isEqualTo("services: {}\n");
+        assertThat(command.detached()).isTrue();
+    }
+
+    @Test
+    void aDetachedCommandRunsApartFromTheSessionAndReportsItsPid() {
+        Shell.Result result = Shell.runWithStdin("hello\n", "sh", "-c", RemoteCommand.of(List.of("sh", "-c", "cat; echo err >&2; exit 3"))
+                .asDetached().shellText());
+
+        assertThat(result.exit()).isEqualTo(3);
+        assertThat(result.output()).contains("hello", "err").containsPattern(RemoteCommand.PID_MARK + "[0-9]+");
     }
 
     @Test
