@@ -217,6 +217,23 @@ start_postgres() {
     "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE ROLE keelson LOGIN PASSWORD 'keelson'" -c "CREATE DATABASE keelson OWNER keelson"
 }
 
+stop_dockerd_b() {
+  local pid
+  pid=$(cat "$HOST_B_RUN/docker.pid" 2>/dev/null) || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  die "the second dockerd (pid $pid) did not stop within 30s"
+}
+
+# `test-env.sh restart-engine-b [SECONDS]`: the fault suite restarts the second engine mid-recreate,
+# leaving it down for SECONDS (default 3), exactly as this script starts it.
+if [ "${1:-}" = restart-engine-b ]; then
+  stop_dockerd_b
+  sleep "${2:-3}"
+  start_dockerd_b
+  exit 0
+fi
+
 install_packages
 token_signing_key
 start_dockerd

@@ -84,6 +84,7 @@ public class Deployer {
             return;
         }
         TargetSpec spec = found.get().spec();
+        repairWatch(target);
         WatchPlan plan;
         try {
             plan = watch.plan(spec, images, refusedDigests(target));
@@ -120,9 +121,45 @@ public class Deployer {
             return Outcome.failed("target '" + d.target + "' was removed from the catalog before this deployment ran");
         }
         TargetSpec spec = target.get().spec();
+        if (spec.isWatch()) {
+            repairWatch(d.target);
+        }
         Strategy strategy = spec.isSshCompose() ? sshCompose : watch;
         Set<String> refused = spec.isWatch() ? refusedDigests(d.target) : Set.of();
         return strategy.deploy(spec, StoredOrder.fromJson(d.request).toOrder(refused), journal);
+    }
+
+    /**
+     * Finishes what cut-off replacements left on a watch target's engine (old containers still set
+     * aside), and notes each repair in Keelson's log and in the target's newest deployment, which is
+     * the interrupted one after a crash. Runs on the target's lane, before each check and at start.
+     */
+    public void repairWatch(String target) {
+        Optional<CatalogTarget> found = catalog.find(target);
+        if (found.isEmpty() || !found.get().spec().isWatch()) {
+            return;
+        }
+        Optional<Deployment> newest = QuarkusTransaction.requiringNew().call(() -> Deployment.history(target, 1).stream().findFirst());
+        Set<String> passed = new HashSet<>();
+        newest.ifPresent(d -> QuarkusTransaction.requiringNew().run(() -> DeploymentChange.of(d.id).stream()
+                .filter(c -> c.status == ChangeStatus.SUCCEEDED).forEach(c -> passed.add(c.unit))));
+        List<String> repaired;
+        try {
+            repaired = watch.repair(found.get().spec(), passed);
+        } catch (RuntimeException e) {
+            LOG.warnf("watch %s: could not look for containers left set aside (tried again before the next check): %s", target, e.getMessage());
+            return;
+        }
+        for (String line : repaired) {
+            LOG.warnf("watch %s: repair: %s", target, line);
+            newest.ifPresent(d -> {
+                try {
+                    QuarkusTransaction.requiringNew().run(() -> LogLine.append(d.id, clock.instant(), "repair: " + line));
+                } catch (RuntimeException e) {
+                    LOG.warnf("watch %s: the repair could not be noted in deployment %s: %s", target, d.id, e.getMessage());
+                }
+            });
+        }
     }
 
     /** {@code unit@digest} of every change of this target that failed or was rolled back: not to be tried again by the watcher. */

@@ -41,12 +41,13 @@ public class DeploymentChange extends PanacheEntityBase {
         return list("deploymentId = ?1 order by id", deploymentId);
     }
 
-    /** Changes of a target's recent deployments that failed or were rolled back. */
+    /** Changes of a target's recent deployments that failed or were rolled back (not those a crash cut off). */
     public static List<DeploymentChange> failedOf(String target) {
         return getEntityManager().createQuery(
                         "select c from DeploymentChange c, Deployment d where d.id = c.deploymentId and d.target = ?1"
-                                + " and c.status in (?2, ?3) order by c.id desc", DeploymentChange.class)
+                                + " and c.status in (?2, ?3) and d.status <> ?4 order by c.id desc", DeploymentChange.class)
                 .setParameter(1, target).setParameter(2, ChangeStatus.FAILED).setParameter(3, ChangeStatus.ROLLED_BACK)
+                .setParameter(4, Status.INTERRUPTED)
                 .setMaxResults(500).getResultList();
     }
 

@@ -1,6 +1,10 @@
 package io.keelson.deploy;
 
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.TargetCatalog;
 import io.keelson.strategy.ChangeStatus;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.Interceptor;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -18,14 +22,32 @@ public class InterruptedOnStart {
     private static final Logger LOG = Logger.getLogger(InterruptedOnStart.class);
 
     private final Clock clock;
+    private final TargetCatalog catalog;
+    private final TargetLanes lanes;
+    private final Deployer deployer;
 
-    public InterruptedOnStart(Clock clock) {
+    public InterruptedOnStart(Clock clock, TargetCatalog catalog, TargetLanes lanes, Deployer deployer) {
         this.clock = clock;
+        this.catalog = catalog;
+        this.lanes = lanes;
+        this.deployer = deployer;
     }
 
     @Transactional
     void onStart(@Observes StartupEvent event) {
         markInterrupted();
+    }
+
+    /**
+     * After the catalog is loaded (a later priority): every watch target's engine is searched for
+     * containers a cut-off replacement left set aside, on the target's own lane, so no check races it.
+     */
+    void repairAtStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
+        for (CatalogTarget target : catalog.list()) {
+            if (target.spec().isWatch()) {
+                lanes.enqueue(target.name(), () -> deployer.repairWatch(target.name()));
+            }
+        }
     }
 
     /** Marks every unfinished deployment INTERRUPTED; returns how many there were. */

@@ -26,6 +26,15 @@ public class LogLine extends PanacheEntityBase {
     public Instant loggedAt;
     public String line;
 
+    /** Adds one line at the end of a deployment's log; must run inside a transaction. */
+    static void append(String deploymentId, Instant at, String text) {
+        LogLine row = new LogLine();
+        row.deploymentId = deploymentId;
+        row.loggedAt = at;
+        row.line = text;
+        row.persist();
+    }
+
     public static List<String> linesOf(String deploymentId) {
         return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId).stream().map(l -> l.line).toList();
     }

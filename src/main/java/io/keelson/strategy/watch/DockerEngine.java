@@ -36,6 +36,10 @@ import java.util.concurrent.TimeUnit;
 public final class DockerEngine implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Every call waits this long for the engine's answer; a stop must fit inside it. */
+    private static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(5);
+    /** The longest graceful stop Keelson asks for, a margin below {@link #RESPONSE_TIMEOUT}. */
+    public static final int MAX_STOP_SECONDS = 240;
 
     /** A running container as listed: enough to select it by label before inspecting it. */
     public record Listed(String id, String name, Map<String, String> labels) {
@@ -65,7 +69,7 @@ public final class DockerEngine implements AutoCloseable {
                 .sslConfig(config.getSSLConfig())
                 .maxConnections(20)
                 .connectionTimeout(Duration.ofSeconds(5))
-                .responseTimeout(Duration.ofMinutes(5))
+                .responseTimeout(RESPONSE_TIMEOUT)
                 .build();
         return new DockerEngine(host, http, DockerClientImpl.getInstance(config, http));
     }
@@ -86,6 +90,14 @@ public final class DockerEngine implements AutoCloseable {
     public List<Listed> runningContainers() {
         return client.listContainersCmd().withShowAll(false).exec().stream()
                 .map(DockerEngine::listed)
+                .toList();
+    }
+
+    /** Every container, running or not, whose name contains {@code fragment}. */
+    public List<Listed> containersNamedLike(String fragment) {
+        return client.listContainersCmd().withShowAll(true).withNameFilter(List.of(fragment)).exec().stream()
+                .map(DockerEngine::listed)
+                .filter(c -> c.name().contains(fragment))
                 .toList();
     }
 

@@ -18,6 +18,9 @@ import java.util.function.Consumer;
  */
 final class Recreator {
 
+    /** Between a unit's name and the old container's short id in its aside name. */
+    static final String ASIDE_MARK = "-keelson-old-";
+
     private final DockerEngine engine;
     private final Clock clock;
     private final Consumer<String> log;
@@ -34,31 +37,61 @@ final class Recreator {
         private final String oldId;
         private final String asideName;
         private String newId;
+        private boolean ended;
 
         private Swap(String name, String oldId) {
             this.name = name;
             this.oldId = oldId;
-            this.asideName = name + "-keelson-old-" + oldId.substring(0, 12);
+            this.asideName = asideName(name, oldId);
         }
 
         String newId() {
             return newId;
         }
 
+        boolean ended() {
+            return ended;
+        }
+
         /** Removes the old container: the new one has proved itself. */
         void commit() {
+            ended = true;
             engine.remove(oldId);
             log.accept(name + ": old container " + oldId.substring(0, 12) + " removed");
         }
 
-        /** Removes the new container and starts the old one again under its own name. */
+        /**
+         * Removes the new container and starts the old one again under its own name. Every step is
+         * tried even when one before it failed: an old container running under its aside name is
+         * better than none running at all.
+         */
         void restore() {
+            ended = true;
+            RuntimeException failure = null;
             if (newId != null) {
-                engine.remove(newId);
+                failure = attempt(() -> engine.remove(newId), failure);
             }
-            engine.rename(oldId, name);
-            engine.start(oldId);
+            failure = attempt(() -> engine.rename(oldId, name), failure);
+            failure = attempt(() -> engine.start(oldId), failure);
+            if (failure != null) {
+                throw new IllegalStateException(name + ": restoring the old container " + oldId.substring(0, 12) + " failed: "
+                        + failure.getMessage(), failure);
+            }
             log.accept(name + ": old container " + oldId.substring(0, 12) + " restored and running");
+        }
+    }
+
+    /** The name an old container waits under while its replacement proves itself; {@link SetAsideRepair} looks for it. */
+    static String asideName(String name, String oldId) {
+        return name + ASIDE_MARK + oldId.substring(0, 12);
+    }
+
+    private static RuntimeException attempt(Runnable step, RuntimeException earlier) {
+        try {
+            step.run();
+            return earlier;
+        } catch (RuntimeException e) {
+            return earlier != null ? earlier : e;
         }
     }
 
@@ -76,13 +109,9 @@ final class Recreator {
         CreateBody create = CreateBody.from(inspect, oldImage);
         create.body().put("Image", image);
         keepComposeUpToDate(name, create.body());
-        engine.stop(swap.oldId, stopTimeoutSeconds);
-        try {
-            engine.rename(swap.oldId, swap.asideName);
-        } catch (RuntimeException e) {
-            engine.start(swap.oldId);
-            throw e;
-        }
+        setAside(swap, stopTimeoutSeconds);
+        // From here on the old container is stopped and renamed: whatever happens, the caller gets
+        // the swap back, to commit or restore.
         try {
             swap.newId = engine.create(name, create.body());
             for (Map.Entry<String, JsonNode> network : create.laterNetworks().entrySet()) {
@@ -95,8 +124,23 @@ final class Recreator {
         log.accept(name + ": new container " + swap.newId.substring(0, 12) + " started, waiting for the health gate");
         HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
         String id = swap.newId;
-        Optional<String> failure = gate.await(() -> engine.inspectContainer(id).map(Recreator::state).orElse(null));
-        return new Result(swap, failure);
+        try {
+            return new Result(swap, gate.await(() -> engine.inspectContainer(id).map(Recreator::state).orElse(null)));
+        } catch (RuntimeException e) {
+            return new Result(swap, Optional.of("the health gate could not watch the new container: " + e.getMessage()));
+        }
+    }
+
+    /** Stops the old container and renames it aside; if either fails, it is started again under its name before the error goes up. */
+    private void setAside(Swap swap, int stopTimeoutSeconds) {
+        try {
+            engine.stop(swap.oldId, stopTimeoutSeconds);
+            engine.rename(swap.oldId, swap.asideName);
+        } catch (RuntimeException e) {
+            attempt(() -> engine.rename(swap.oldId, swap.name), null);
+            attempt(() -> engine.start(swap.oldId), null);
+            throw e;
+        }
     }
 
     /** Gives a compose-managed container the config hash compose computes for its new image. */

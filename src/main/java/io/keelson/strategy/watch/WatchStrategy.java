@@ -162,46 +162,70 @@ public class WatchStrategy implements Strategy {
         return replaceAll(target, engine, plan.updates(), pulled, progress);
     }
 
+    /**
+     * Replaces the containers one at a time. Every swap ends in commit or restore, whatever throws:
+     * a swap still open when this method leaves (an engine error, an interruption) is restored.
+     */
     private Outcome replaceAll(TargetSpec target, DockerEngine engine, List<WatchPlan.Update> updates, Map<String, String> pulled, Progress progress) {
+        Recreator recreator = new Recreator(engine, clock, progress::log);
+        List<Recreator.Swap> swaps = new ArrayList<>();
+        try {
+            return replaceEach(target, engine, recreator, updates, pulled, progress, swaps);
+        } finally {
+            for (Recreator.Swap swap : swaps) {
+                if (!swap.ended()) {
+                    restoreQuietly(swap, progress);
+                }
+            }
+        }
+    }
+
+    private Outcome replaceEach(TargetSpec target, DockerEngine engine, Recreator recreator, List<WatchPlan.Update> updates,
+                                Map<String, String> pulled, Progress progress, List<Recreator.Swap> swaps) {
         String host = engine.host();
         RolloutSpec rollout = target.effectiveRollout();
-        Recreator recreator = new Recreator(engine, clock, progress::log);
-        List<Recreator.Swap> done = new ArrayList<>();
         List<WatchPlan.Update> doneUpdates = new ArrayList<>();
+        List<Recreator.Swap> doneSwaps = new ArrayList<>();
         for (WatchPlan.Update u : updates) {
             String toDigest = pulled.getOrDefault(u.image().toString(), u.toDigest());
             progress.log(u.name() + ": " + u.fromDigest() + " -> " + toDigest);
+            progress.record(change(host, u, toDigest, ChangeStatus.STARTED));
             Recreator.Result result;
             try {
                 result = recreator.replace(u.inspect(), u.oldImage(), u.image().toString(), stopTimeout(target, u.inspect()), rollout);
+                swaps.add(result.swap());
             } catch (RuntimeException e) {
                 result = null;
-                progress.log(u.name() + ": could not be set aside: " + e.getMessage());
+                progress.log(u.name() + ": could not be stopped and set aside, left running as it was: " + e.getMessage());
             }
             if (result == null || result.failure().isPresent()) {
                 String reason = result == null ? "the old container could not be stopped and set aside" : result.failure().get();
-                if (result != null) {
-                    result.swap().restore();
-                }
+                boolean restored = result == null || restoreQuietly(result.swap(), progress);
                 boolean rollBack = rollout.onFailure() == RolloutSpec.OnFailure.ROLLBACK;
-                progress.record(change(host, u, toDigest, rollBack ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
+                progress.record(change(host, u, toDigest, rollBack && restored ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
                 String error = u.name() + " failed its health gate: " + reason;
                 if (!rollBack) {
-                    done.forEach(Recreator.Swap::commit);
+                    commitAll(swaps, progress);
                     return Outcome.failed(error);
                 }
-                for (int i = done.size() - 1; i >= 0; i--) {
-                    done.get(i).restore();
-                    progress.record(change(host, doneUpdates.get(i), pulled.get(doneUpdates.get(i).image().toString()), ChangeStatus.ROLLED_BACK));
+                List<String> notRestored = new ArrayList<>();
+                for (int i = doneUpdates.size() - 1; i >= 0; i--) {
+                    WatchPlan.Update done = doneUpdates.get(i);
+                    if (restoreQuietly(doneSwaps.get(i), progress)) {
+                        progress.record(change(host, done, pulled.get(done.image().toString()), ChangeStatus.ROLLED_BACK));
+                    } else {
+                        notRestored.add(done.name());
+                    }
                 }
-                return Outcome.rolledBack(error);
+                return notRestored.isEmpty() ? Outcome.rolledBack(error)
+                        : Outcome.failed(error + "; restoring " + String.join(", ", notRestored) + " failed (repaired before the next check)");
             }
-            done.add(result.swap());
             doneUpdates.add(u);
+            doneSwaps.add(result.swap());
             progress.record(change(host, u, toDigest, ChangeStatus.SUCCEEDED));
             progress.log(u.name() + ": healthy");
         }
-        done.forEach(Recreator.Swap::commit);
+        commitAll(swaps, progress);
         if (target.effectiveWatch().cleanup()) {
             updates.stream().map(u -> u.inspect().path("Image").asText()).distinct().forEach(imageId -> {
                 if (engine.removeImageIfUnused(imageId)) {
@@ -210,6 +234,38 @@ public class WatchStrategy implements Strategy {
             });
         }
         return Outcome.succeeded();
+    }
+
+    /** Restores one swap; a failure is logged, not thrown, so the other swaps still end. */
+    private static boolean restoreQuietly(Recreator.Swap swap, Progress progress) {
+        try {
+            swap.restore();
+            return true;
+        } catch (RuntimeException e) {
+            progress.log(e.getMessage() + " (repaired before the next check)");
+            return false;
+        }
+    }
+
+    private static void commitAll(List<Recreator.Swap> swaps, Progress progress) {
+        for (Recreator.Swap swap : swaps) {
+            if (swap.ended()) {
+                continue;
+            }
+            try {
+                swap.commit();
+            } catch (RuntimeException e) {
+                progress.log("removing an old container failed, it stays set aside until the next check: " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Brings every unit a cut-off replacement left half-done back to a running state (see
+     * {@link SetAsideRepair}); {@code passed} names the units whose new container passed its gate.
+     */
+    public List<String> repair(TargetSpec target, Set<String> passed) {
+        return new SetAsideRepair(engines.of(target)).repair(target.effectiveWatch(), passed);
     }
 
     /** Puts each named container back on the digest a rollback pins, keeping its tag as its image. */
@@ -256,10 +312,12 @@ public class WatchStrategy implements Strategy {
         return new UnitChange(host, u.name(), u.image().toString(), u.fromDigest() == null ? null : u.image().toString(), u.fromDigest(), toDigest, status);
     }
 
+    /** The graceful stop, clamped below the engine client's answer timeout so a stop never outlives its call. */
     private static int stopTimeout(TargetSpec target, ObjectNode inspect) {
         Map<String, String> labels = new LinkedHashMap<>();
         inspect.path("Config").path("Labels").fields().forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
-        return Selection.stopTimeout(labels).orElse((int) target.effectiveWatch().stopTimeout().toSeconds());
+        int wanted = Selection.stopTimeout(labels).orElse((int) target.effectiveWatch().stopTimeout().toSeconds());
+        return Math.min(wanted, DockerEngine.MAX_STOP_SECONDS);
     }
 
     /** The registry digest of a local image (its inspect JSON) for {@code ref}'s repository. */
