@@ -1,0 +1,127 @@
+package io.keelson.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.keelson.support.ComposeProject;
+import io.keelson.support.KeelsonProcess;
+import io.keelson.support.Shell;
+import io.keelson.support.TestEnv;
+import io.keelson.support.TestImages;
+import io.keelson.support.WatchFixture;
+import io.restassured.path.json.JsonPath;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Keelson killed with SIGKILL in the middle of changing a unit, then started again: every unit
+ * runs, none is missing, and the deployment is INTERRUPTED with the units it touched recorded.
+ */
+class KillNineIT {
+
+    private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"};
+    private static final String SLOW_STOP = "    stop_grace_period: 6s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
+
+    private KeelsonProcess keelson;
+    private ComposeProject project;
+    private String scope;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestEnv.require();
+        keelson = new KeelsonProcess(18097, Map.of()).start();
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        keelson.close();
+        if (project != null) {
+            project.down();
+        }
+        if (scope != null) {
+            Shell.run("sh", "-c", "docker ps -aq --filter label=keelson.scope=" + scope + " | xargs -r docker rm -f -v");
+        }
+    }
+
+    @Test
+    void killedWhileANewWatchedContainerIsBeingGatedTheOldOneRunsAfterRestart() throws Exception {
+        scope = "kn" + UUID.randomUUID().toString().substring(0, 8);
+        String target = "it-kn-" + scope;
+        keelson.api().body("""
+                {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
+                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
+                 "rollout": {"healthTimeout": "60s", "stableFor": "1s", "onFailure": "rollback"}}
+                """.formatted(target, scope)).post("/api/v1/targets").then().statusCode(201);
+        String repo = TestImages.uniqueRepo("kill-watch");
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        String name = scope + "-app";
+        String oldId = Shell.run("docker", "run", "-d", "--name", name, "--label", "keelson.scope=" + scope, "--label", "keelson.enable=true",
+                "--restart", "unless-stopped", repo + ":latest", STAY_UP[0], STAY_UP[1], STAY_UP[2]).require().strip();
+        TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
+
+        String id = keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> log(id).stream().anyMatch(l -> l.contains("waiting for the health gate")));
+        keelson.kill();
+        assertThat(Shell.run("docker", "inspect", "--format", "{{.State.Running}}", name + "-keelson-old-" + oldId.substring(0, 12)).output().strip())
+                .as("the old container is set aside and stopped when Keelson dies").isEqualTo("false");
+
+        keelson.start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> (oldId + " true").equals(
+                Shell.run("docker", "inspect", "--format", "{{.Id}} {{.State.Running}}", name).output().strip()));
+        JsonPath d = deployment(id);
+        assertThat(d.getString("status")).isEqualTo("INTERRUPTED");
+        assertThat(d.getString("changes[0].unit")).isEqualTo(name);
+        assertThat(d.getString("changes[0].status")).isEqualTo("FAILED");
+        await().atMost(Duration.ofSeconds(10)).until(() -> log(id).stream().anyMatch(l -> l.startsWith("repair: " + name)));
+    }
+
+    @Test
+    void killedDuringAnSshComposeUpTheServiceRunsAfterRestartAndUndoGoesBackToTheDigestBefore() throws Exception {
+        String repo = TestImages.uniqueRepo("kill-ssh");
+        project = ComposeProject.create(Map.of("bot", repo + ":latest"), SLOW_STOP);
+        String target = "it-kn-" + UUID.randomUUID().toString().substring(0, 8);
+        keelson.api().body("""
+                {"name": "%s", "strategy": "ssh-compose",
+                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
+                 "rollout": {"healthTimeout": "30s", "stableFor": "1s", "onFailure": "rollback"}}
+                """.formatted(target, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts(), project.dir(), project.name()))
+                .post("/api/v1/targets").then().statusCode(201);
+        String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+
+        String id = keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                .until(() -> log(id).stream().anyMatch(l -> l.contains("up -d --no-deps bot")));
+        Thread.sleep(1000);
+        keelson.kill();
+        keelson.start();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> project.containers("bot").size() == 1 && project.runningDigest("bot", repo).isPresent());
+        JsonPath d = deployment(id);
+        assertThat(d.getString("status")).isEqualTo("INTERRUPTED");
+        assertThat(d.getString("changes[0].unit")).isEqualTo("bot");
+        assertThat(d.getString("changes[0].status")).isEqualTo("FAILED");
+        assertThat(d.getString("changes[0].fromDigest")).isEqualTo(v1);
+        assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
+
+        keelson.api().body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200);
+        assertThat(project.runningDigest("bot", repo)).contains(v1);
+    }
+
+    private JsonPath deployment(String id) {
+        return keelson.api().get("/api/v1/deployments/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
+    private List<String> log(String id) {
+        return deployment(id).getList("log", String.class);
+    }
+}

@@ -1,0 +1,102 @@
+package io.keelson.support;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.specification.RequestSpecification;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Keelson as its users run it: the packaged jar in a JVM of its own, with an H2 file database that
+ * outlives the process, so a test can kill it (-9) and start it again on the same state.
+ */
+public final class KeelsonProcess implements AutoCloseable {
+
+    public static final String TOKEN = "fault-suite-admin-token-0123456789";
+
+    private final int port;
+    private final Path home;
+    private final Map<String, String> extraEnv;
+    private Process process;
+    private int starts;
+
+    public KeelsonProcess(int port, Map<String, String> extraEnv) throws IOException {
+        this.port = port;
+        this.extraEnv = extraEnv;
+        this.home = Files.createTempDirectory("keelson-process");
+        Files.createDirectories(home.resolve("deploy-targets"));
+    }
+
+    public KeelsonProcess start() throws Exception {
+        Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new AssertionError("no " + jar + ": the fault suite runs after `./mvnw package` (scripts/test.sh runs verify)");
+        }
+        starts++;
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar.toAbsolutePath().toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "QUARKUS_HTTP_PORT", String.valueOf(port),
+                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + home.resolve("data/keelson"),
+                "KEELSON_TARGETS_DIR", home.resolve("deploy-targets").toString(),
+                "KEELSON_AUTH_TOKENS_ADMIN_SECRET", TOKEN,
+                "KEELSON_AUTH_TOKENS_ADMIN_ROLES", "admin"));
+        env.putAll(extraEnv);
+        pb.environment().putAll(env);
+        process = pb.start();
+        for (int i = 0; i < 300; i++) {
+            if (!process.isAlive()) {
+                throw new AssertionError("Keelson exited: " + Files.readString(log()));
+            }
+            try {
+                if (given().baseUri(baseUri()).get("/q/health/live").statusCode() == 200) {
+                    return this;
+                }
+            } catch (Exception notListeningYet) {
+                // started, not yet listening
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("Keelson did not come up: " + Files.readString(log()));
+    }
+
+    /** SIGKILL: no shutdown hook, no cleanup, exactly a crash. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public RequestSpecification api() {
+        return given().baseUri(baseUri()).header("Authorization", "Bearer " + TOKEN).contentType("application/json");
+    }
+
+    public String baseUri() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Everything the process printed, over all its starts. */
+    public Path log() {
+        return home.resolve("keelson.log");
+    }
+
+    public int starts() {
+        return starts;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    /** For a report: where the process kept its state. */
+    public File home() {
+        return home.toFile();
+    }
+}
