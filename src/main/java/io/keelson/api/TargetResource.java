@@ -10,6 +10,7 @@ import io.keelson.catalog.SpecBinder;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.deploy.DeploymentView;
+import io.keelson.deploy.TargetHealth;
 import io.keelson.deploy.Deployments;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,9 +36,11 @@ public class TargetResource {
     private final TargetCatalog catalog;
     private final Deployments deployments;
     private final CurrentCaller caller;
+    private final TargetHealth health;
     private final ObjectMapper json;
 
-    public TargetResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, ObjectMapper json) {
+    public TargetResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, ObjectMapper json, TargetHealth health) {
+        this.health = health;
         this.catalog = catalog;
         this.deployments = deployments;
         this.caller = caller;
@@ -133,6 +136,7 @@ public class TargetResource {
         node.put("file", target.file());
         node.put("paused", target.paused());
         node.set("lastDeployment", json.valueToTree(TargetJson.LastDeployment.from(last(target.name()))));
+        node.set("health", json.valueToTree(health.of(target.spec())));
         return node;
     }
 

@@ -101,6 +101,16 @@ public final class SshHost implements AutoCloseable {
         return new SshHost(client, label);
     }
 
+    /** Whether something accepts TCP connections on the host's SSH port within {@code timeout}; empty when it does. */
+    public static Optional<String> unreachable(String host, int port, Duration timeout) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host, port), (int) timeout.toMillis());
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+        }
+    }
+
     public String label() {
         return label;
     }

@@ -1,0 +1,109 @@
+package io.keelson.deploy;
+
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.catalog.TargetSpec;
+import io.keelson.strategy.ssh.SshHost;
+import io.keelson.strategy.watch.WatchStrategy;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Whether each target's SSH hosts or Docker engine can be reached. Probed in the background, in
+ * parallel, with short timeouts, and cached: an unreachable host slows down nothing and takes
+ * nothing down. Readiness, the target API and {@code keelson_target_reachable} all read the cache.
+ */
+@ApplicationScoped
+public class TargetHealth {
+
+    /** One host or engine of a target, as last probed; {@code reachable} is null before the first probe. */
+    public record Endpoint(String endpoint, Boolean reachable, String detail, Instant checkedAt) {
+    }
+
+    private static final Duration SSH_TIMEOUT = Duration.ofSeconds(2);
+    private static final int PROBE_THREADS = 4;
+
+    private final TargetCatalog catalog;
+    private final WatchStrategy watch;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final Map<String, Endpoint> probed = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
+    private final ExecutorService probes = new ThreadPoolExecutor(PROBE_THREADS, PROBE_THREADS, 30, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(1000), runnable -> {
+                Thread thread = new Thread(runnable, "target-probe");
+                thread.setDaemon(true);
+                return thread;
+            }, new ThreadPoolExecutor.DiscardPolicy());   // a probe dropped now is made at the next round
+
+    public TargetHealth(TargetCatalog catalog, WatchStrategy watch, MeterRegistry meters, Clock clock) {
+        this.catalog = catalog;
+        this.watch = watch;
+        this.meters = meters;
+        this.clock = clock;
+        ((ThreadPoolExecutor) probes).allowCoreThreadTimeOut(true);
+    }
+
+    @Scheduled(every = "${keelson.health.probe-interval:30s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void probeAll() {
+        for (CatalogTarget target : catalog.list()) {
+            if (!target.paused()) {
+                endpointsOf(target.spec()).forEach(endpoint -> probes.execute(() -> probe(target.spec(), endpoint)));
+            }
+        }
+    }
+
+    /** The target's endpoints as last probed (never probes on the caller's thread). */
+    public List<Endpoint> of(TargetSpec target) {
+        List<Endpoint> answer = new ArrayList<>();
+        for (String endpoint : endpointsOf(target)) {
+            answer.add(probed.getOrDefault(key(target.name(), endpoint), new Endpoint(endpoint, null, "not probed yet", null)));
+        }
+        return answer;
+    }
+
+    @PreDestroy
+    void stop() {
+        probes.shutdownNow();
+    }
+
+    private void probe(TargetSpec target, String endpoint) {
+        String problem;
+        if (target.isSshCompose()) {
+            int colon = endpoint.lastIndexOf(':');
+            problem = SshHost.unreachable(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), SSH_TIMEOUT).orElse(null);
+        } else {
+            problem = watch.reachable(target) ? null : "the engine does not answer a ping";
+        }
+        probed.put(key(target.name(), endpoint), new Endpoint(endpoint, problem == null, problem, clock.instant()));
+        gauges.computeIfAbsent(key(target.name(), endpoint), k -> meters.gauge("keelson.target.reachable",
+                Tags.of("target", target.name(), "endpoint", endpoint), new AtomicInteger())).set(problem == null ? 1 : 0);
+    }
+
+    private List<String> endpointsOf(TargetSpec target) {
+        if (target.isSshCompose()) {
+            int port = target.ssh().effectivePort();
+            return target.ssh().hosts().stream().map(h -> h + ":" + port).toList();
+        }
+        return target.isWatch() ? List.of(watch.engineOf(target)) : List.of();
+    }
+
+    private static String key(String target, String endpoint) {
+        return target + "/" + endpoint;
+    }
+}
