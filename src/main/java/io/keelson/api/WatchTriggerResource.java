@@ -54,7 +54,7 @@ public class WatchTriggerResource {
                 }
             }
         }
-        return Map.of("checking", check(only, Trigger.API));
+        return check(only, Trigger.API);
     }
 
     /** A distribution registry's events envelope: each pushed tag makes the targets watching it look now. */
@@ -79,21 +79,30 @@ public class WatchTriggerResource {
             ImageRef.tryParse(text).ifPresent(pushed::add);
         }
         if (pushed.isEmpty()) {
-            return Response.accepted(Map.of("pushed", List.of(), "checking", List.of())).build();
+            return Response.accepted(Map.of("pushed", List.of(), "checking", List.of(), "coalesced", List.of())).build();
         }
-        return Response.accepted(Map.of("pushed", pushed.stream().map(ImageRef::toString).toList(),
-                "checking", check(List.copyOf(pushed), Trigger.WEBHOOK))).build();
+        Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("pushed", pushed.stream().map(ImageRef::toString).toList()));
+        answer.putAll(check(List.copyOf(pushed), Trigger.WEBHOOK));
+        return Response.accepted(answer).build();
     }
 
-    private List<String> check(List<ImageRef> only, Trigger trigger) {
+    /**
+     * Asks each watch target the caller may act on for a check. {@code checking} names every target
+     * that will check; {@code coalesced} those where a check was already waiting and this request
+     * joined it (its images are checked too) rather than queue another.
+     */
+    private Map<String, Object> check(List<ImageRef> only, Trigger trigger) {
         List<String> checking = new ArrayList<>();
+        List<String> coalesced = new ArrayList<>();
         for (CatalogTarget target : catalog.list()) {
             if (target.spec().isWatch() && !target.paused() && caller.get().mayAct(target.name())) {
-                deployments.requestCycle(target.name(), trigger, only, caller.get().name());
+                if (deployments.requestCycle(target.name(), trigger, only, caller.get().name()) == Deployments.CycleRequest.COALESCED) {
+                    coalesced.add(target.name());
+                }
                 checking.add(target.name());
             }
         }
-        return checking;
+        return Map.of("checking", checking, "coalesced", coalesced);
     }
 
     private static String hostOf(String url) {

@@ -39,9 +39,11 @@ public class Deployer {
     private final Event<DeploymentEnded> ended;
     private final DeployConfig limits;
     private final Redactor redactor;
+    private final RollbackPlanner rollbacks;
 
     public Deployer(TargetCatalog catalog, SshComposeStrategy sshCompose, WatchStrategy watch, MeterRegistry meters, Clock clock,
-                    Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor) {
+                    Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor, RollbackPlanner rollbacks) {
+        this.rollbacks = rollbacks;
         this.limits = limits;
         this.redactor = redactor;
         this.catalog = catalog;
@@ -126,7 +128,17 @@ public class Deployer {
         }
         Strategy strategy = spec.isSshCompose() ? sshCompose : watch;
         Set<String> refused = spec.isWatch() ? refusedDigests(d.target) : Set.of();
-        return strategy.deploy(spec, StoredOrder.fromJson(d.request).toOrder(refused), journal);
+        StoredOrder order = StoredOrder.fromJson(d.request);
+        if (order.rollback()) {
+            String toDeployment = order.toDeployment();
+            try {
+                order = order.planned(QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(d.target, toDeployment)));
+            } catch (DeploymentRefused e) {
+                return Outcome.failed("nothing to roll back to: " + e.getMessage());
+            }
+            journal.log("rollback plan: " + order.pins());
+        }
+        return strategy.deploy(spec, order.toOrder(refused), journal);
     }
 
     /**

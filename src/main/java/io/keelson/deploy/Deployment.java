@@ -63,6 +63,10 @@ public class Deployment extends PanacheEntityBase {
         return find("target", Sort.descending("id"), target).page(Page.ofSize(limit)).list();
     }
 
+    public static long unfinishedOf(String target) {
+        return count("target = ?1 and status in ?2", target, List.of(Status.QUEUED, Status.RUNNING));
+    }
+
     public static long queuedOf(String target) {
         return count("target = ?1 and status = ?2", target, Status.QUEUED);
     }

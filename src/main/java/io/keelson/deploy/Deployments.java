@@ -35,7 +35,7 @@ public class Deployments {
     private final DeployConfig config;
     private final Redactor redactor;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
-    private final Set<String> pendingCycles = ConcurrentHashMap.newKeySet();
+    private final ConcurrentHashMap<String, PendingCycle> pendingCycles = new ConcurrentHashMap<>();
 
     public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, TargetCatalog catalog, Clock clock,
                        DeployConfig config, Redactor redactor) {
@@ -48,19 +48,44 @@ public class Deployments {
         this.clock = clock;
     }
 
+    /** What became of a request for a watch check. */
+    public enum CycleRequest {
+        /** A check was queued on the target's lane. */
+        QUEUED,
+        /** A check was already waiting there; this request joined it (its images added), nothing is lost. */
+        COALESCED
+    }
+
+    /** The check waiting on a target's lane: the images asked for so far (empty: every watched image). */
+    private record PendingCycle(Trigger trigger, Set<ImageRef> images, boolean everything, String requestedBy) {
+        PendingCycle join(List<ImageRef> more) {
+            Set<ImageRef> union = new java.util.LinkedHashSet<>(images);
+            union.addAll(more);
+            return new PendingCycle(trigger, union, everything || more.isEmpty(), requestedBy);
+        }
+    }
+
     /**
-     * Queues a check of a watch target on its lane, unless one is already waiting there: a cycle
-     * never overlaps or piles up behind another. Answers whether a check was queued.
+     * Queues a check of a watch target on its lane; when one is already waiting there, this request
+     * joins it (the images of both are checked) instead of piling up behind it.
      */
-    public boolean requestCycle(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
-        if (!pendingCycles.add(target)) {
-            return false;
+    public CycleRequest requestCycle(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
+        boolean[] joined = {false};
+        pendingCycles.compute(target, (t, waiting) -> {
+            if (waiting == null) {
+                return new PendingCycle(trigger, new java.util.LinkedHashSet<>(images), images.isEmpty(), requestedBy);
+            }
+            joined[0] = true;
+            return waiting.join(images);
+        });
+        if (joined[0]) {
+            return CycleRequest.COALESCED;
         }
         lanes.enqueue(target, () -> {
-            pendingCycles.remove(target);
-            deployer.runWatchCycle(target, trigger, images, requestedBy);
+            PendingCycle cycle = pendingCycles.remove(target);
+            deployer.runWatchCycle(target, cycle.trigger(), cycle.everything() ? List.of() : List.copyOf(cycle.images()), cycle.requestedBy());
         });
-        return true;
+        return CycleRequest.QUEUED;
     }
 
     /** A deployment the watcher found necessary, recorded as running; must run inside a transaction. */
@@ -94,17 +119,23 @@ public class Deployments {
         return submit(target.name(), Trigger.API, order, request.reason(), request.pipeline(), request.requestedBy(), request.idempotencyKey());
     }
 
-    /** Queues a rollback to an earlier deployment's digests (or, without one, undoes the newest change). */
+    /**
+     * Queues a rollback to an earlier deployment's digests (or, without one, undoes the newest
+     * change). It is planned when it runs; when nothing is queued or running before it, the plan
+     * cannot change meanwhile, so it is checked now and a rollback with nothing to do is refused.
+     */
     public Submitted rollback(CatalogTarget target, String toDeployment, String reason, String requestedBy, String idempotencyKey) {
-        Map<String, Map<String, DeployOrder.Pin>> pins = QuarkusTransaction.requiringNew()
-                .call(() -> rollbacks.pinsFor(target.name(), toDeployment));
-        List<String> units = pins.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
-        StoredOrder order = new StoredOrder(units, false, null, pins);
+        boolean quiet = QuarkusTransaction.requiringNew().call(() -> Deployment.unfinishedOf(target.name()) == 0);
+        if (quiet) {
+            QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(target.name(), toDeployment));
+        } else if (toDeployment != null) {
+            QuarkusTransaction.requiringNew().call(() -> rollbacks.requireDeployment(target.name(), toDeployment));
+        }
         if (target.spec().isWatch() && !target.paused()) {
             // Paused before the rollback runs, so no watch cycle can undo it in between.
             catalog.setPaused(target.name(), true);
         }
-        return submit(target.name(), Trigger.ROLLBACK, order, reason, null, requestedBy, idempotencyKey);
+        return submit(target.name(), Trigger.ROLLBACK, StoredOrder.rollbackTo(toDeployment), reason, null, requestedBy, idempotencyKey);
     }
 
     /** The repositories this target's units have run, by the recorded changes: a deployment may name these again. */

@@ -27,11 +27,16 @@ public class RollbackPlanner {
         return toDeployment == null ? undoNewest(target) : restore(target, toDeployment);
     }
 
-    private Map<String, Map<String, DeployOrder.Pin>> restore(String target, String id) {
-        Deployment d = Deployment.byId(id)
+    /** The deployment a rollback names, if it is one of the target's; else refused as not found. */
+    Deployment requireDeployment(String target, String id) {
+        return Deployment.byId(id)
                 .filter(found -> found.target.equals(target))
                 .orElseThrow(() -> new DeploymentRefused(DeploymentRefused.Kind.NOT_FOUND,
                         "target '" + target + "' has no deployment " + id + "; GET /api/v1/targets/" + target + "/deployments lists them"));
+    }
+
+    private Map<String, Map<String, DeployOrder.Pin>> restore(String target, String id) {
+        Deployment d = requireDeployment(target, id);
         Map<String, Map<String, DeployOrder.Pin>> pins = new LinkedHashMap<>();
         for (DeploymentChange c : DeploymentChange.of(d.id)) {
             if (c.status == ChangeStatus.SUCCEEDED && c.toDigest != null) {

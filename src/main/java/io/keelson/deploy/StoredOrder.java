@@ -8,11 +8,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A {@link DeployOrder} as the deployment row keeps it, so a queued request survives as asked. */
-record StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins, List<String> images) {
+/**
+ * A {@link DeployOrder} as the deployment row keeps it, so a queued request survives as asked. A
+ * rollback keeps what it was asked ({@code toDeployment}, or undo the newest) and is planned only
+ * when it runs, against the history as it is then.
+ */
+record StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins, List<String> images,
+                   boolean rollback, String toDeployment) {
 
     StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins) {
-        this(units, force, image, pins, List.of());
+        this(units, force, image, pins, List.of(), false, null);
+    }
+
+    StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins, List<String> images) {
+        this(units, force, image, pins, images, false, null);
+    }
+
+    static StoredOrder rollbackTo(String toDeployment) {
+        return new StoredOrder(List.of(), false, null, Map.of(), List.of(), true, toDeployment);
+    }
+
+    /** The same order with the pins a rollback planned when it ran. */
+    StoredOrder planned(Map<String, Map<String, DeployOrder.Pin>> planned) {
+        List<String> planUnits = planned.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+        return new StoredOrder(planUnits, false, null, planned, List.of(), true, toDeployment);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
