@@ -5,4 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/test-env.sh
+# What the secret scan (SecretScanIT) reads is this run's alone.
+rm -f target/keelson-test.log* target/api-answers.log target/test-secrets.txt
 exec ./mvnw -B verify "$@"

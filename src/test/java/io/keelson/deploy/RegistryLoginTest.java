@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
 import io.keelson.support.TestEnv;
+import io.keelson.support.TestSecrets;
 import io.keelson.support.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -27,7 +28,7 @@ class RegistryLoginTest {
         String repo = TestImages.uniqueRepo("login");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        String password = "pw-" + UUID.randomUUID();
+        String password = TestSecrets.remember("pw-" + UUID.randomUUID());
         Path passwordFile = Files.createTempFile("keelson-registry", ".txt");
         Files.writeString(passwordFile, password + "\n");
         String name = Api.uniqueTarget();

@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
 import io.keelson.support.TestEnv;
+import io.keelson.support.TestSecrets;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
@@ -37,6 +38,7 @@ class SecretRedactionTest {
     @BeforeEach
     void setUp() {
         TestEnv.require();
+        List.of(PASSWORD, NOTIFY_FILE_VALUE, INLINE_URL).forEach(TestSecrets::remember);
         // The image is named after the password, so the pull's error line carries the secret.
         project = ComposeProject.create(Map.of("bot", TestEnv.REGISTRY + "/" + PASSWORD + ":latest"));
     }

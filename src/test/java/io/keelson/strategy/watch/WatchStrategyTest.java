@@ -203,6 +203,7 @@ class WatchStrategyTest {
     /** The target reads the registry's password from a file; the test's own docker login ends before Keelson runs. */
     private Watched watchedBehind(PrivateRegistry registry, String repoPrefix, String password, String authExtra) throws Exception {
         var passwordFile = Files.createTempFile("registry-pass", ".txt");
+        io.keelson.support.TestSecrets.remember(password);
         Files.writeString(passwordFile, password);
         String server = repoPrefix.substring(0, repoPrefix.indexOf('/'));
         fx.create("", ", \"registryAuth\": {\"server\": \"" + server + "\", \"username\": \"keelson\", \"passwordFile\": \""
