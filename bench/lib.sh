@@ -1,0 +1,60 @@
+# Shared by bench/faults.sh and bench/load.sh (sourced, not run): a Keelson jar of its own on a
+# port of its own, with an H2 file database under $WORK that outlives a kill -9.
+ENVDIR=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
+DOCKER=/usr/bin/docker
+KEELSON_PID=
+
+new_token() { printf 'bench-%s' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
+
+start_keelson() { # start_keelson: env PORT WORK TOKEN; appends to $WORK/keelson.log
+  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -DskipTests package
+  mkdir -p "$WORK/catalog" "$WORK/data"
+  QUARKUS_HTTP_PORT=$PORT KEELSON_TARGETS_DIR="$WORK/catalog" \
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$WORK/data/keelson" \
+  KEELSON_AUTH_TOKENS_BENCH_SECRET="$TOKEN" KEELSON_AUTH_TOKENS_BENCH_ROLES=admin \
+    java -jar target/quarkus-app/quarkus-run.jar >>"$WORK/keelson.log" 2>&1 &
+  KEELSON_PID=$!
+  for _ in $(seq 300); do curl -fs "localhost:$PORT/q/health/live" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "Keelson did not start; see $WORK/keelson.log" >&2; exit 1
+}
+
+api() { # api METHOD PATH [BODY]: prints the body; every answer is also kept for the secret scan
+  local out; out=$(curl -sS -X "$1" -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
+    "localhost:$PORT$2" ${3:+-d "$3"})
+  printf '%s\n' "$out" >>"$WORK/answers.log"
+  printf '%s' "$out"
+}
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+wait_log() { # wait_log ID TEXT [SECONDS]: until the deployment's log has a line containing TEXT
+  for _ in $(seq $(( ${3:-60} * 10 ))); do
+    api GET "/api/v1/deployments/$1/log" | grep -qF -- "$2" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+wait_final() { # wait_final ID [SECONDS]: prints the final status, or the last one seen
+  local s=
+  for _ in $(seq $(( ${2:-120} * 5 ))); do
+    s=$(api GET "/api/v1/deployments/$1" | json 'd["status"]' 2>/dev/null || true)
+    case $s in SUCCEEDED|FAILED|ROLLED_BACK|INTERRUPTED) echo "$s"; return 0 ;; esac
+    sleep 0.2
+  done
+  echo "${s:-unknown}"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "NA"; exit} if (NR%2) print a[(NR+1)/2]; else printf "%.0f", (a[NR/2]+a[NR/2+1])/2}'; }
+percentile() { sort -n | awk -v p="$1" '{a[NR]=$1} END {if (NR==0) {print "NA"; exit} i=int(NR*p/100+0.999); if (i<1) i=1; print a[i]}'; }
+
+push_image() { # push_image REF KIND (app | crash): a new digest each time
+  local ctx; ctx=$(mktemp -d "$WORK/image.XXXXXX")
+  cp /bin/busybox "$ctx/busybox"
+  local cmd='["sh","-c","trap '"'"'exit 0'"'"' TERM; while true; do sleep 1; done"]'
+  [ "$2" = crash ] && cmd='["sh","-c","exit 3"]'
+  printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nLABEL nonce=%s\nCMD %s\n' \
+    "$RANDOM$RANDOM" "$cmd" >"$ctx/Dockerfile"
+  "$DOCKER" build -q -t "$1" "$ctx" >/dev/null && "$DOCKER" push -q "$1" >/dev/null
+  rm -rf "$ctx"
+}
