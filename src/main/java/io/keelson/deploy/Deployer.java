@@ -40,10 +40,13 @@ public class Deployer {
     private final DeployConfig limits;
     private final Redactor redactor;
     private final RollbackPlanner rollbacks;
+    private final WatchRepair repairs;
 
     public Deployer(TargetCatalog catalog, SshComposeStrategy sshCompose, WatchStrategy watch, MeterRegistry meters, Clock clock,
-                    Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor, RollbackPlanner rollbacks) {
+                    Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor, RollbackPlanner rollbacks,
+                    WatchRepair repairs) {
         this.rollbacks = rollbacks;
+        this.repairs = repairs;
         this.limits = limits;
         this.redactor = redactor;
         this.catalog = catalog;
@@ -86,7 +89,7 @@ public class Deployer {
             return;
         }
         TargetSpec spec = found.get().spec();
-        repairWatch(target);
+        repairs.repair(target);
         WatchPlan plan;
         try {
             plan = watch.plan(spec, images, refusedDigests(target));
@@ -124,7 +127,7 @@ public class Deployer {
         }
         TargetSpec spec = target.get().spec();
         if (spec.isWatch()) {
-            repairWatch(d.target);
+            repairs.repair(d.target);
         }
         Strategy strategy = spec.isSshCompose() ? sshCompose : watch;
         Set<String> refused = spec.isWatch() ? refusedDigests(d.target) : Set.of();
@@ -139,39 +142,6 @@ public class Deployer {
             journal.log("rollback plan: " + order.pins());
         }
         return strategy.deploy(spec, order.toOrder(refused), journal);
-    }
-
-    /**
-     * Finishes what cut-off replacements left on a watch target's engine (old containers still set
-     * aside), and notes each repair in Keelson's log and in the target's newest deployment, which is
-     * the interrupted one after a crash. Runs on the target's lane, before each check and at start.
-     */
-    public void repairWatch(String target) {
-        Optional<CatalogTarget> found = catalog.find(target);
-        if (found.isEmpty() || !found.get().spec().isWatch()) {
-            return;
-        }
-        Optional<Deployment> newest = QuarkusTransaction.requiringNew().call(() -> Deployment.history(target, 1).stream().findFirst());
-        Set<String> passed = new HashSet<>();
-        newest.ifPresent(d -> QuarkusTransaction.requiringNew().run(() -> DeploymentChange.of(d.id).stream()
-                .filter(c -> c.status == ChangeStatus.SUCCEEDED).forEach(c -> passed.add(c.unit))));
-        List<String> repaired;
-        try {
-            repaired = watch.repair(found.get().spec(), passed);
-        } catch (RuntimeException e) {
-            LOG.warnf("watch %s: could not look for containers left set aside (tried again before the next check): %s", target, e.getMessage());
-            return;
-        }
-        for (String line : repaired) {
-            LOG.warnf("watch %s: repair: %s", target, line);
-            newest.ifPresent(d -> {
-                try {
-                    QuarkusTransaction.requiringNew().run(() -> LogLine.append(d.id, clock.instant(), "repair: " + line));
-                } catch (RuntimeException e) {
-                    LOG.warnf("watch %s: the repair could not be noted in deployment %s: %s", target, d.id, e.getMessage());
-                }
-            });
-        }
     }
 
     /** {@code unit@digest} of every change of this target that failed or was rolled back: not to be tried again by the watcher. */
@@ -201,8 +171,12 @@ public class Deployer {
         finish(d.id, status, outcome.error() == null ? null : journal.scrub(outcome.error()));
         LOG.infof("deployment %s of %s ended %s", d.id, d.target, status);
         record(d, status);
-        QuarkusTransaction.requiringNew().call(() -> Deployment.byId(d.id).map(DeploymentView::of))
-                .ifPresent(view -> ended.fireAsync(new DeploymentEnded(view)));
+        try {
+            QuarkusTransaction.requiringNew().call(() -> Deployment.byId(d.id).map(DeploymentView::of))
+                    .ifPresent(view -> ended.fireAsync(new DeploymentEnded(view)));
+        } catch (RuntimeException e) {
+            LOG.warnf("deployment %s ended %s; it could not be read back to notify anyone: %s", d.id, status, e.getMessage());
+        }
     }
 
     private Deployment start(String id) {

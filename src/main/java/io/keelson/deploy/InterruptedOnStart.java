@@ -24,13 +24,13 @@ public class InterruptedOnStart {
     private final Clock clock;
     private final TargetCatalog catalog;
     private final TargetLanes lanes;
-    private final Deployer deployer;
+    private final WatchRepair repairs;
 
-    public InterruptedOnStart(Clock clock, TargetCatalog catalog, TargetLanes lanes, Deployer deployer) {
+    public InterruptedOnStart(Clock clock, TargetCatalog catalog, TargetLanes lanes, WatchRepair repairs) {
         this.clock = clock;
         this.catalog = catalog;
         this.lanes = lanes;
-        this.deployer = deployer;
+        this.repairs = repairs;
     }
 
     @Transactional
@@ -45,7 +45,7 @@ public class InterruptedOnStart {
     void repairAtStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
         for (CatalogTarget target : catalog.list()) {
             if (target.spec().isWatch()) {
-                lanes.enqueue(target.name(), () -> deployer.repairWatch(target.name()));
+                lanes.enqueue(target.name(), () -> repairs.repair(target.name()));
             }
         }
     }

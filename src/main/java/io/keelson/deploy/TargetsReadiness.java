@@ -2,7 +2,7 @@ package io.keelson.deploy;
 
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
@@ -14,12 +14,22 @@ import org.eclipse.microprofile.health.Readiness;
  * say: readiness is about Keelson itself (its database has a check of its own). One unreachable
  * deploy host must not take Keelson's API out of a load balancer; it shows in the target instead.
  */
-final class TargetsReadiness {
+abstract class TargetsReadiness implements HealthCheck {
 
-    private TargetsReadiness() {
+    private final String name;
+    private final Predicate<CatalogTarget> which;
+    private final TargetCatalog catalog;
+    private final TargetHealth health;
+
+    TargetsReadiness(String name, Predicate<CatalogTarget> which, TargetCatalog catalog, TargetHealth health) {
+        this.name = name;
+        this.which = which;
+        this.catalog = catalog;
+        this.health = health;
     }
 
-    static HealthCheckResponse report(String name, TargetCatalog catalog, TargetHealth health, Predicate<CatalogTarget> which) {
+    @Override
+    public HealthCheckResponse call() {
         HealthCheckResponseBuilder answer = HealthCheckResponse.named(name).up();
         for (CatalogTarget target : catalog.list()) {
             if (target.paused() || !which.test(target)) {
@@ -35,37 +45,19 @@ final class TargetsReadiness {
 
     /** The SSH hosts of the ssh-compose targets. */
     @Readiness
-    @ApplicationScoped
-    static class SshHosts implements HealthCheck {
-        private final TargetCatalog catalog;
-        private final TargetHealth health;
-
+    @Singleton
+    static class SshHosts extends TargetsReadiness {
         SshHosts(TargetCatalog catalog, TargetHealth health) {
-            this.catalog = catalog;
-            this.health = health;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return report("ssh-hosts", catalog, health, t -> t.spec().isSshCompose());
+            super("ssh-hosts", t -> t.spec().isSshCompose(), catalog, health);
         }
     }
 
     /** The Docker engines of the watch targets. */
     @Readiness
-    @ApplicationScoped
-    static class DockerEngines implements HealthCheck {
-        private final TargetCatalog catalog;
-        private final TargetHealth health;
-
+    @Singleton
+    static class DockerEngines extends TargetsReadiness {
         DockerEngines(TargetCatalog catalog, TargetHealth health) {
-            this.catalog = catalog;
-            this.health = health;
-        }
-
-        @Override
-        public HealthCheckResponse call() {
-            return report("docker-engines", catalog, health, t -> t.spec().isWatch());
+            super("docker-engines", t -> t.spec().isWatch(), catalog, health);
         }
     }
 }

@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Deploys a docker-compose project over SSH, host after host ({@code hostsAtOnce} at a time). When a
@@ -27,13 +30,16 @@ import java.util.concurrent.Future;
 @ApplicationScoped
 public class SshComposeStrategy implements Strategy {
 
+    private static final int READ_THREADS = 16;
+
     private final Clock clock;
-    /** Runs the independent reads of a host deployment side by side; threads end when idle. */
-    private final ExecutorService reads = Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "ssh-compose-read");
-        thread.setDaemon(true);
-        return thread;
-    });
+    /**
+     * Runs the independent reads of host deployments side by side: at most {@link #READ_THREADS} at
+     * once across all targets (each also waits for one of its connection's few SSH sessions), so
+     * a target with many services queues its reads instead of starting a thread per service.
+     * Threads end when idle.
+     */
+    private final ExecutorService reads = boundedPool(READ_THREADS, "ssh-compose-read");
 
     public SshComposeStrategy(Clock clock) {
         this.clock = clock;
@@ -111,6 +117,16 @@ public class SshComposeStrategy implements Strategy {
             }
         }
         return failures.isEmpty() ? null : String.join("; ", failures);
+    }
+
+    private static ExecutorService boundedPool(int threads, String name) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static String registryPassword(RegistrySpec registry) {

@@ -63,7 +63,7 @@ final class Recreator {
         /**
          * Removes the new container and starts the old one again under its own name. Every step is
          * tried even when one before it failed: an old container running under its aside name is
-         * better than none running at all.
+         * better than none running at all, and the repair gives it its name back.
          */
         void restore() {
             ended = true;
@@ -71,8 +71,10 @@ final class Recreator {
             if (newId != null) {
                 failure = attempt(() -> engine.remove(newId), failure);
             }
-            failure = attempt(() -> engine.rename(oldId, name), failure);
+            // Started while still aside, then renamed: if the engine fails half-way, the old container
+            // keeps its aside name, so the repair before the next check finds it and finishes the job.
             failure = attempt(() -> engine.start(oldId), failure);
+            failure = attempt(() -> engine.rename(oldId, name), failure);
             if (failure != null) {
                 throw new IllegalStateException(name + ": restoring the old container " + oldId.substring(0, 12) + " failed: "
                         + failure.getMessage(), failure);

@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * Finishes replacements that something cut off — Keelson killed, the engine restarted, a restore
  * that failed — by finding every old container still set aside under its {@code -keelson-old-}
  * name. Each unit ends running: the new container when it passed its gate and was recorded so,
- * otherwise the old one, back under its own name.
+ * otherwise the old one, back under its own name. The old one is started before it is renamed, so
+ * a repair cut off half-way leaves it set aside and the next one finishes it.
  */
 final class SetAsideRepair {
 
@@ -57,13 +58,13 @@ final class SetAsideRepair {
                 return unit + ": the new container had passed its health gate and runs; removed the old one (" + shortOld + ") left set aside";
             }
             engine.remove(current.get().path("Id").asText());
-            engine.rename(oldId, unit);
             engine.start(oldId);
+            engine.rename(oldId, unit);
             return unit + ": the new container never passed its health gate; removed it and put the old one (" + shortOld
                     + ") back under its name, running";
         }
-        engine.rename(oldId, unit);
         engine.start(oldId);
+        engine.rename(oldId, unit);
         return unit + ": no container ran under this name; put the old one (" + shortOld + ") back, running";
     }
 }

@@ -203,12 +203,13 @@ public class WatchStrategy implements Strategy {
                 boolean restored = result == null || restoreQuietly(result.swap(), progress);
                 boolean rollBack = rollout.onFailure() == RolloutSpec.OnFailure.ROLLBACK;
                 progress.record(change(host, u, toDigest, rollBack && restored ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
-                String error = u.name() + " failed its health gate: " + reason;
+                String error = u.name() + " failed its health gate: " + reason
+                        + (restored ? "" : "; its old container could not be put back yet (repaired before the next check)");
                 if (!rollBack) {
                     commitAll(swaps, progress);
                     return Outcome.failed(error);
                 }
-                List<String> notRestored = new ArrayList<>();
+                List<String> notRestored = new ArrayList<>(restored ? List.of() : List.of(u.name()));
                 for (int i = doneUpdates.size() - 1; i >= 0; i--) {
                     WatchPlan.Update done = doneUpdates.get(i);
                     if (restoreQuietly(doneSwaps.get(i), progress)) {
