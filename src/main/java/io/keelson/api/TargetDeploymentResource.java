@@ -6,6 +6,9 @@ import io.keelson.deploy.DeploymentRequest;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.Status;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -57,7 +60,8 @@ public class TargetDeploymentResource {
     @APIResponse(responseCode = "202", description = "queued or still running", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
     @APIResponse(responseCode = "424", description = "the deployment FAILED, was ROLLED_BACK or INTERRUPTED (wait=true)", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
     @APIResponse(responseCode = "409", description = "the target is paused", content = @Content(schema = @Schema(implementation = ApiError.class)))
-    public Response deploy(@PathParam("name") String name, String body,
+    @Blocking
+    public Uni<Response> deploy(@PathParam("name") String name, String body,
                            @QueryParam("wait") @DefaultValue("false") String wait,
                            @QueryParam("timeout") @DefaultValue("600") String timeout,
                            @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -96,7 +100,8 @@ public class TargetDeploymentResource {
     @RequestBody(required = false, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RollbackRequestJson.class)))
     @APIResponse(responseCode = "200", description = "the rollback SUCCEEDED (wait=true)", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
     @APIResponse(responseCode = "202", description = "queued or still running", content = @Content(schema = @Schema(implementation = DeploymentJson.class)))
-    public Response rollback(@PathParam("name") String name, String body,
+    @Blocking
+    public Uni<Response> rollback(@PathParam("name") String name, String body,
                              @QueryParam("wait") @DefaultValue("false") String wait,
                              @QueryParam("timeout") @DefaultValue("600") String timeout,
                              @HeaderParam("Idempotency-Key") String idempotencyKey) {
@@ -110,17 +115,27 @@ public class TargetDeploymentResource {
         return answer(submitted.deployment(), waiting, limit);
     }
 
-    private Response answer(DeploymentView started, boolean waiting, Duration limit) {
+    /**
+     * The answer: at once without {@code wait}; else when the deployment ends or the timeout passes.
+     * The wait holds no thread (the deployment's end completes it); only the final read runs on a worker.
+     */
+    private Uni<Response> answer(DeploymentView started, boolean waiting, Duration limit) {
         URI location = URI.create("/api/v1/deployments/" + started.id());
-        if (!waiting) {
-            return Response.accepted(DeploymentJson.from(started)).location(location).build();
+        if (!waiting || started.status().isFinal()) {
+            return Uni.createFrom().item(waiting ? ended(started, location) : Response.accepted(DeploymentJson.from(started)).location(location).build());
         }
-        DeploymentView ended = deployments.await(started.id(), limit);
-        if (!ended.status().isFinal()) {
-            return Response.accepted(DeploymentJson.from(ended)).location(location).build();
+        return Uni.createFrom().completionStage(deployments.ending(started.id()))
+                .ifNoItem().after(limit).recoverWithItem((Void) null)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(ignored -> ended(deployments.find(started.id()).orElseThrow(), location));
+    }
+
+    private static Response ended(DeploymentView d, URI location) {
+        if (!d.status().isFinal()) {
+            return Response.accepted(DeploymentJson.from(d)).location(location).build();
         }
-        int status = ended.status() == Status.SUCCEEDED ? 200 : DEPLOYMENT_FAILED;
-        return Response.status(status).entity(DeploymentJson.from(ended)).location(location).build();
+        int status = d.status() == Status.SUCCEEDED ? 200 : DEPLOYMENT_FAILED;
+        return Response.status(status).entity(DeploymentJson.from(d)).location(location).build();
     }
 
     private static boolean flag(String name, String value) {

@@ -9,16 +9,12 @@ import io.keelson.strategy.DeployOrder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Starts deployments and answers for them: every request is recorded as its own QUEUED deployment
@@ -169,22 +165,18 @@ public class Deployments {
         });
     }
 
-    /** Waits until the deployment ends or {@code timeout} passes, then answers it as it is. */
-    public DeploymentView await(String id, Duration timeout) {
+    /**
+     * Completes when the deployment ends (at once if it has): a caller waits on it without holding
+     * a thread, so a hundred pipelines waiting with {@code ?wait=true} cost no worker threads.
+     */
+    public CompletableFuture<Void> ending(String id) {
         CompletableFuture<Void> ending = endings.computeIfAbsent(id, k -> new CompletableFuture<>());
-        DeploymentView now = find(id).orElseThrow();
-        if (!now.status().isFinal()) {
-            try {
-                ending.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // Answer the running deployment; the caller follows it by its id.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            }
+        // Registered first, then read: an end that came in between is seen here, a later one completes the future.
+        if (find(id).map(d -> d.status().isFinal()).orElse(true)) {
+            endings.remove(id, ending);
+            ending.complete(null);
         }
-        return find(id).orElseThrow();
+        return ending;
     }
 
     private Submitted submit(String target, Trigger trigger, StoredOrder order, String reason, Pipeline pipeline,

@@ -47,7 +47,7 @@ class BoundsTest {
         repo = TestImages.uniqueRepo("bounds");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
         target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
-                "{\"healthTimeout\": \"20s\", \"stableFor\": \"4s\", \"onFailure\": \"rollback\"}");
+                "{\"healthTimeout\": \"20s\", \"stableFor\": \"2s\", \"onFailure\": \"rollback\"}");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
     }
 
