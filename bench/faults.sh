@@ -69,8 +69,9 @@ INJECTED=0; RECOVER_MS=()
 units_down() { # units of both targets not running now
   local down=0
   [ "$("$DOCKER" ps -q --filter "label=com.docker.compose.project=bf$$" --filter label=com.docker.compose.service=bot | wc -l)" = 1 ] || down=$((down + 1))
-  for c in "$SCOPE-app" "$SCOPE-nowhere"; do
-    [ "$("$DOCKER" inspect --format '{{.State.Running}}' "$c" 2>/dev/null)" = true ] || down=$((down + 1))
+  for c in "$SCOPE-app" "$SCOPE-nowhere"; do   # running, and not a crashing replacement between restarts
+    [ "$("$DOCKER" inspect --format '{{.State.Running}} {{.State.Restarting}} {{.RestartCount}}' "$c" 2>/dev/null)" = "true false 0" ] ||
+      down=$((down + 1))
   done
   echo "$down"
 }
@@ -120,4 +121,5 @@ echo "faults injected:               $INJECTED ($N rounds of kill9-ssh, kill9-wa
 echo "units left not running:        $DOWN (goal 0)"
 echo "deployments left unfinished:   $UNFINISHED (goal 0)"
 echo "secrets found (log + answers): $SECRETS (goal 0)"
-echo "time until every unit ran again, median ms: $(printf '%s\n' "${RECOVER_MS[@]}" | grep -v NA | median) (samples: ${RECOVER_MS[*]})"
+echo "after each fault, from Keelson answering again (or the deployment ending) until every unit runs, median ms:"
+echo "                               $(printf '%s\n' "${RECOVER_MS[@]}" | grep -v NA | median) (samples: ${RECOVER_MS[*]}; NA = not within 90 s)"

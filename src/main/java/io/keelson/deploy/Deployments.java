@@ -5,7 +5,6 @@ import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.registry.ImageRef;
-import io.keelson.strategy.DeployOrder;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,14 +51,7 @@ class DiskFullIT {
     void aDiskThatFillsUpMidDeploymentLeavesTheHostConsistentAndNothingUnfinished() throws Exception {
         String repo = TestImages.uniqueRepo("diskfull");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        String target = "it-df-" + UUID.randomUUID().toString().substring(0, 8);
-        keelson.api().body("""
-                {"name": "%s", "strategy": "ssh-compose",
-                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
-                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
-                 "rollout": {"healthTimeout": "30s", "stableFor": "4s", "onFailure": "rollback"}}
-                """.formatted(target, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts(), project.dir(), project.name()))
-                .post("/api/v1/targets").then().statusCode(201);
+        String target = keelson.createSshTarget(project, "4s");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");

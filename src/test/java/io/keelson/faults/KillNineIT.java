@@ -8,7 +8,6 @@ import io.keelson.support.KeelsonProcess;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
-import io.keelson.support.WatchFixture;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
@@ -86,14 +85,7 @@ class KillNineIT {
     void killedDuringAnSshComposeUpTheServiceRunsAfterRestartAndUndoGoesBackToTheDigestBefore() throws Exception {
         String repo = TestImages.uniqueRepo("kill-ssh");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"), SLOW_STOP);
-        String target = "it-kn-" + UUID.randomUUID().toString().substring(0, 8);
-        keelson.api().body("""
-                {"name": "%s", "strategy": "ssh-compose",
-                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
-                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
-                 "rollout": {"healthTimeout": "30s", "stableFor": "1s", "onFailure": "rollback"}}
-                """.formatted(target, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts(), project.dir(), project.name()))
-                .post("/api/v1/targets").then().statusCode(201);
+        String target = keelson.createSshTarget(project, "1s");
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
         keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");

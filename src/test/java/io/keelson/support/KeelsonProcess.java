@@ -74,6 +74,19 @@ public final class KeelsonProcess implements AutoCloseable {
         return given().baseUri(baseUri()).header("Authorization", "Bearer " + TOKEN).contentType("application/json");
     }
 
+    /** Creates an ssh-compose target for {@code project}'s service bot on the test sshd; returns its name. */
+    public String createSshTarget(ComposeProject project, String stableFor) {
+        String name = "it-kp-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        api().body("""
+                {"name": "%s", "strategy": "ssh-compose",
+                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
+                 "rollout": {"healthTimeout": "30s", "stableFor": "%s", "onFailure": "rollback"}}
+                """.formatted(name, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts(), project.dir(), project.name(),
+                stableFor)).post("/api/v1/targets").then().statusCode(201);
+        return name;
+    }
+
     public String baseUri() {
         return "http://127.0.0.1:" + port;
     }
