@@ -58,10 +58,11 @@ public record RemoteCommand(String workDir, List<String> argv, String stdin, boo
         return workDir == null ? command : "cd " + ShellQuote.quote(workDir) + " && " + command;
     }
 
-    /** Waits up to {@code seconds} for a detached command's process to end, then stops it (TERM, then KILL). */
+    /** Waits up to {@code seconds} for a detached command's process to end, then stops it (TERM, and KILL 3 s later). */
     public static RemoteCommand stop(long pid, int seconds) {
         String script = "i=0; while kill -0 \"$1\" 2>/dev/null && [ \"$i\" -lt \"$2\" ]; do sleep 1; i=$((i+1)); done; "
-                + "kill -TERM \"$1\" 2>/dev/null && sleep 3; kill -KILL \"$1\" 2>/dev/null; exit 0";
+                + "kill -TERM \"$1\" 2>/dev/null; j=0; while kill -0 \"$1\" 2>/dev/null && [ \"$j\" -lt 30 ]; do sleep 0.1; j=$((j+1)); done; "
+                + "kill -KILL \"$1\" 2>/dev/null; exit 0";
         return of(List.of("sh", "-c", script, "sh", Long.toString(pid), Integer.toString(seconds)))
                 .asQuiet().withTimeout(Duration.ofSeconds(seconds + 30L));
     }

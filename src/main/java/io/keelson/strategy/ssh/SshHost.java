@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.common.SecurityUtils;
+import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
@@ -147,10 +148,9 @@ public final class SshHost implements AutoCloseable {
                 lines.accept(line);
             });
             writeStdin(cmd.getOutputStream(), command.stdin());
-            cmd.join(command.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            if (cmd.isOpen()) {
+            if (!ended(cmd, command.timeout())) {
+                stopDetached(lines);   // first, so its output ends and the channel can close
                 cmd.close();
-                stopDetached(lines);
                 throw new SshFailure("command timed out after " + command.timeout().toSeconds() + "s on " + label + ": " + command.shellText());
             }
             out.join(5000);
@@ -177,6 +177,18 @@ public final class SshHost implements AutoCloseable {
      */
     public Optional<Long> unfinishedCommand() {
         return Optional.ofNullable(runningPid);
+    }
+
+    /** Waits for the command's end; false when the timeout came first (sshj signals that by throwing). */
+    private static boolean ended(Session.Command cmd, Duration timeout) throws ConnectionException {
+        try {
+            cmd.join(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ConnectionException e) {
+            if (!cmd.isOpen()) {
+                throw e;
+            }
+        }
+        return !cmd.isOpen();
     }
 
     private void stopDetached(Consumer<String> lines) {

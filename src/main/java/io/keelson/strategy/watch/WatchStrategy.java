@@ -314,7 +314,7 @@ public class WatchStrategy implements Strategy {
     }
 
     /** The graceful stop, clamped below the engine client's answer timeout so a stop never outlives its call. */
-    private static int stopTimeout(TargetSpec target, ObjectNode inspect) {
+    static int stopTimeout(TargetSpec target, ObjectNode inspect) {
         Map<String, String> labels = new LinkedHashMap<>();
         inspect.path("Config").path("Labels").fields().forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
         int wanted = Selection.stopTimeout(labels).orElse((int) target.effectiveWatch().stopTimeout().toSeconds());
