@@ -33,7 +33,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap postgresql; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap postgresql sudo; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -97,6 +97,21 @@ YML
   wait_for 30 registry curl -fsS "http://$REGISTRY/v2/"
 }
 
+# A non-root deploy user as many teams have one: logs in with a password, is not in the docker
+# group, and may run only docker through sudo, without a password.
+DEPLOY_USER=keelson-deploy
+deploy_user() {
+  local dir=$1
+  id "$DEPLOY_USER" >/dev/null 2>&1 || useradd -m -s /bin/bash "$DEPLOY_USER"
+  [ -f "$dir/deploy_password" ] || openssl rand -hex 16 >"$dir/deploy_password"
+  echo "$DEPLOY_USER:$(cat "$dir/deploy_password")" | chpasswd
+  # Only docker, whichever one `sudo docker` finds on this machine's PATH.
+  local dockers
+  dockers=$(printf '%s\n' "$DOCKER" "$(command -v docker)" | sort -u | paste -sd, | sed 's/,/, /g')
+  printf '%s ALL=(root) NOPASSWD: %s\n' "$DEPLOY_USER" "$dockers" >/etc/sudoers.d/keelson-test
+  chmod 0440 /etc/sudoers.d/keelson-test
+}
+
 start_sshd() {
   local dir=$STATE/ssh
   mkdir -p "$dir" /run/sshd
@@ -104,7 +119,11 @@ start_sshd() {
   # A second host key that the server never uses: tests pin it to show a mismatch.
   [ -f "$dir/other_host_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/other_host_ed25519"
   [ -f "$dir/client_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/client_ed25519"
-  cp "$dir/client_ed25519.pub" "$dir/authorized_keys"
+  # A client key with a passphrase, for the passphraseFile path.
+  [ -f "$dir/passphrase" ] || openssl rand -hex 16 >"$dir/passphrase"
+  [ -f "$dir/client_pass_ed25519" ] || ssh-keygen -q -t ed25519 -N "$(cat "$dir/passphrase")" -f "$dir/client_pass_ed25519"
+  cat "$dir/client_ed25519.pub" "$dir/client_pass_ed25519.pub" >"$dir/authorized_keys"
+  deploy_user "$dir"
   : >"$dir/known_hosts"; : >"$dir/known_hosts_wrong"
   for addr in 127.0.0.1 127.0.0.2; do
     printf '[%s]:%s %s\n' "$addr" "$SSH_PORT" "$(cut -d' ' -f1,2 "$dir/host_ed25519.pub")" >>"$dir/known_hosts"
@@ -126,13 +145,18 @@ MaxSessions 64
 MaxStartups 64
 Match LocalAddress 127.0.0.2
     SetEnv DOCKER_HOST=$HOST_B_SOCK KEELSON_TEST_HOST=b
+Match User $DEPLOY_USER
+    PasswordAuthentication yes
 CFG
   if (exec 3<>"/dev/tcp/127.0.0.1/$SSH_PORT") 2>/dev/null; then
-    (exec 3<>"/dev/tcp/127.0.0.2/$SSH_PORT") 2>/dev/null && return
-    log "restarting sshd: its configuration predates the second host"
+    if cmp -s "$dir/sshd_config" "$dir/sshd_config.running"; then
+      return
+    fi
+    log "restarting sshd: its configuration changed"
     [ -f "$dir/sshd.pid" ] && kill "$(cat "$dir/sshd.pid")" 2>/dev/null || true
     sleep 0.5
   fi
+  cp "$dir/sshd_config" "$dir/sshd_config.running"
   log "starting sshd on 127.0.0.1:$SSH_PORT"
   setsid nohup /usr/sbin/sshd -f "$dir/sshd_config" -D -e >"$STATE/sshd.log" 2>&1 </dev/null &
   wait_for 15 sshd bash -c "exec 3<>/dev/tcp/127.0.0.1/$SSH_PORT"
@@ -159,7 +183,7 @@ RUN ["/bin/busybox","--install","-s","/bin"]
 ARG NONCE=0
 RUN echo "$NONCE" > /nonce
 HEALTHCHECK --interval=1s --timeout=1s --retries=3 CMD ["test","-f","/tmp/ready"]
-CMD ["sh","-c","trap 'exit 0' TERM; touch /tmp/ready; while true; do sleep 1; done"]
+CMD ["sh","-c","trap 'exit 0' TERM; mkdir -p /tmp; touch /tmp/ready; while true; do sleep 1; done"]
 DF
   # crash: exits at once.
   cat >"$ctx/Dockerfile.crash" <<'DF'

@@ -30,8 +30,8 @@ class ArchitectureTest {
     }
 
     @Test
-    void dockerJavaStaysInTheWatchStrategy() {
-        noClasses().that().resideOutsideOfPackage("io.keelson.strategy.watch..")
+    void dockerJavaStaysInTheEngineClient() {
+        noClasses().that().resideOutsideOfPackage("io.keelson.strategy.engine..")
                 .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
                 .check(MAIN);
     }
@@ -46,6 +46,15 @@ class ArchitectureTest {
                 .check(MAIN);
         noClasses().that().resideInAnyPackage("io.keelson.catalog..", "io.keelson.registry..")
                 .should().dependOnClassesThat().resideInAPackage("io.keelson.strategy..")
+                .check(MAIN);
+    }
+
+    /** Deploy knows strategies only through {@code Strategy}: a new strategy changes nothing there. */
+    @Test
+    void deployKnowsNoStrategyByName() {
+        noClasses().that().resideInAPackage("io.keelson.deploy..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.keelson.strategy.ssh..", "io.keelson.strategy.watch..",
+                        "io.keelson.strategy.engine..", "io.keelson.strategy.sshdocker..")
                 .check(MAIN);
     }
 

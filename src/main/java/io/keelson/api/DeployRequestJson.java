@@ -4,6 +4,7 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.TargetValidator;
 import io.keelson.deploy.DeploymentRequest;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.Strategy;
 import java.util.List;
 import java.util.Set;
 
@@ -20,25 +21,24 @@ public record DeployRequestJson(
      * queued: services must be the target's own, and an image override must come from a repository
      * the target's units have run or its {@code allowedImages} name.
      */
-    DeploymentRequest validate(TargetSpec target, Set<String> knownRepositories, String requestedBy, String idempotencyKey) {
-        boolean sshCompose = target.isSshCompose();
+    DeploymentRequest validate(TargetSpec target, Strategy strategy, Set<String> knownRepositories, String requestedBy, String idempotencyKey) {
         if (services != null) {
-            List<String> own = sshCompose ? target.compose().services() : List.of();
+            List<String> own = strategy.units(target);
             if (services.size() > own.size()) {
-                throw ApiException.badRequest("services: lists " + services.size() + " services; this target has " + own.size() + " " + own);
+                throw ApiException.badRequest("services: lists " + services.size() + " units; this target has " + own.size() + " " + own);
             }
             for (String service : services) {
                 if (!TargetValidator.isServiceName(service)) {
-                    throw ApiException.badRequest("services: '" + service + "' is not a valid compose service name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
+                    throw ApiException.badRequest("services: '" + service + "' is not a valid unit name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
                 }
             }
             if (services.stream().distinct().count() != services.size()) {
-                throw ApiException.badRequest("services: a service is listed twice");
+                throw ApiException.badRequest("services: a unit is listed twice");
             }
             for (String service : services) {
                 if (!own.contains(service)) {
-                    throw ApiException.badRequest("services: '" + service + "' is not one of this target's services " + own
-                            + "; a deployment may only roll the services its target lists");
+                    throw ApiException.badRequest("services: '" + service + "' is not one of this target's units " + own
+                            + "; a deployment may only roll the units its target lists");
                 }
             }
         }
@@ -50,23 +50,9 @@ public record DeployRequestJson(
                 throw ApiException.badRequest("image: " + e.getMessage());
             }
         }
-        if (image != null && !sshCompose) {
-            throw ApiException.badRequest("image: applies to ssh-compose targets; a watch deployment takes \"images\" to limit its check");
-        }
-        if (services != null && !sshCompose) {
-            throw ApiException.badRequest("services: applies to ssh-compose targets");
-        }
-        if (ref != null && !knownRepositories.isEmpty() && !knownRepositories.contains(ref.repository())
-                && !target.matchesAllowedImages(ref.repository())) {
-            throw ApiException.badRequest("image: repository " + ref.repository() + " is not one this target deploys "
-                    + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
-        }
         if (images != null) {
             if (images.size() > MAX_IMAGES) {
                 throw ApiException.badRequest("images: at most " + MAX_IMAGES + " image references");
-            }
-            if (sshCompose) {
-                throw ApiException.badRequest("images: applies to watch targets; an ssh-compose deployment takes \"image\"");
             }
             images.forEach(i -> {
                 if (ImageRef.tryParse(i).isEmpty()) {
@@ -83,6 +69,16 @@ public record DeployRequestJson(
             Text.limit("pipeline.url", pipeline.url(), 2048);
         }
         List<ImageRef> refs = images == null ? List.of() : images.stream().map(ImageRef::parse).toList();
+        try {
+            strategy.checkRequest(target, services, ref, refs);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        if (ref != null && !knownRepositories.isEmpty() && !knownRepositories.contains(ref.repository())
+                && !target.matchesAllowedImages(ref.repository())) {
+            throw ApiException.badRequest("image: repository " + ref.repository() + " is not one this target deploys "
+                    + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
+        }
         return new DeploymentRequest(services, Boolean.TRUE.equals(force), ref, refs, reason,
                 pipeline == null ? null : pipeline.toPipeline(), requestedBy, idempotencyKey);
     }

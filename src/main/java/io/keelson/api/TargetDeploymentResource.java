@@ -5,6 +5,7 @@ import io.keelson.catalog.TargetCatalog;
 import io.keelson.deploy.DeploymentRequest;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
+import io.keelson.strategy.Strategies;
 import io.keelson.deploy.Status;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -42,8 +43,10 @@ public class TargetDeploymentResource {
     private final Deployments deployments;
     private final CurrentCaller caller;
     private final JsonBody bodies;
+    private final Strategies strategies;
 
-    public TargetDeploymentResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, JsonBody bodies) {
+    public TargetDeploymentResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, JsonBody bodies, Strategies strategies) {
+        this.strategies = strategies;
         this.catalog = catalog;
         this.deployments = deployments;
         this.caller = caller;
@@ -71,7 +74,7 @@ public class TargetDeploymentResource {
         DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
         DeployRequestJson request = parsed == null ? new DeployRequestJson(null, null, null, null, null, null) : parsed;
         Set<String> known = request.image() == null ? Set.of() : deployments.knownRepositories(target.name());
-        DeploymentRequest validated = request.validate(target.spec(), known, caller.get().name(), key(idempotencyKey));
+        DeploymentRequest validated = request.validate(target.spec(), strategies.of(target.spec()), known, caller.get().name(), key(idempotencyKey));
         Deployments.Submitted submitted = deployments.deploy(target, validated);
         return answer(submitted.deployment(), waiting, limit);
     }

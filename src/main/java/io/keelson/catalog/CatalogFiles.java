@@ -24,7 +24,7 @@ public final class CatalogFiles {
     private CatalogFiles() {
     }
 
-    public static Read read(Path dir) {
+    public static Read read(Path dir, TargetValidator validator) {
         List<Entry> entries = new ArrayList<>();
         List<CatalogProblem> problems = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -47,7 +47,7 @@ public final class CatalogFiles {
                 continue;
             }
             TargetSpec spec = ((SpecBinder.Spec) bound).spec();
-            List<CatalogProblem> invalid = TargetValidator.validate(spec);
+            List<CatalogProblem> invalid = validator.validate(spec);
             if (!invalid.isEmpty()) {
                 invalid.forEach(problem -> problems.add(problem.in(source)));
                 continue;

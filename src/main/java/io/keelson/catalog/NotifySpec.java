@@ -1,5 +1,6 @@
 package io.keelson.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -21,5 +22,11 @@ public record NotifySpec(String url, String urlEnv, String urlFile, Format forma
     }
 
     public static final List<String> ENDINGS = List.of("failed", "rolled_back", "interrupted", "succeeded");
+    /** The address when it is named by {@code urlEnv} or {@code urlFile}. */
+    @JsonIgnore
+    public SecretRef address() {
+        return SecretRef.of("notify.url", urlEnv, urlFile);
+    }
+
     public static final List<String> DEFAULT_ON = List.of("failed", "rolled_back", "interrupted");
 }

@@ -1,10 +1,6 @@
 package io.keelson.catalog;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -40,15 +36,19 @@ public class Redactor {
     /** Learns every secret a target names (by environment variable or file) or holds inline (a notify URL). */
     public void learn(TargetSpec spec) {
         if (spec.registry() != null) {
-            register(read(spec.registry().passwordEnv(), spec.registry().passwordFile()));
+            register(spec.registry().password().readOrNull());
         }
         if (spec.registryAuth() != null) {
-            register(read(spec.registryAuth().passwordEnv(), spec.registryAuth().passwordFile()));
+            register(spec.registryAuth().password().readOrNull());
+        }
+        if (spec.ssh() != null) {
+            register(spec.ssh().password().readOrNull());
+            register(spec.ssh().passphrase().readOrNull());
         }
         if (spec.notifications() != null) {
             for (NotifySpec n : spec.notifications()) {
                 register(n.url());
-                register(read(n.urlEnv(), n.urlFile()));
+                register(n.address().readOrNull());
             }
         }
     }
@@ -65,20 +65,5 @@ public class Redactor {
             }
         }
         return out;
-    }
-
-    /** The value behind an {@code …Env} or {@code …File} reference, or null when it cannot be read (reported where it is used). */
-    static String read(String env, String file) {
-        if (env != null) {
-            return System.getenv(env);
-        }
-        if (file != null) {
-            try {
-                return Files.readString(Path.of(file), StandardCharsets.UTF_8);
-            } catch (IOException | RuntimeException e) {
-                return null;
-            }
-        }
-        return null;
     }
 }

@@ -1,5 +1,6 @@
 package io.keelson.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 
@@ -12,4 +13,9 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RegistryAuthSpec(String configFile, String server, String username, String passwordEnv, String passwordFile,
                                List<String> realmHosts) {
+
+    @JsonIgnore
+    public SecretRef password() {
+        return SecretRef.of("registryAuth.password", passwordEnv, passwordFile);
+    }
 }

@@ -29,8 +29,10 @@ public class TargetCatalog {
     private final Clock clock;
     private final Event<CatalogChanged> changed;
     private final Redactor redactor;
+    private final TargetValidator validator;
 
-    public TargetCatalog(CatalogConfig config, Clock clock, Event<CatalogChanged> changed, Redactor redactor) {
+    public TargetCatalog(CatalogConfig config, Clock clock, Event<CatalogChanged> changed, Redactor redactor, TargetValidator validator) {
+        this.validator = validator;
         this.redactor = redactor;
         this.config = config;
         this.clock = clock;
@@ -47,7 +49,7 @@ public class TargetCatalog {
     @Transactional
     public ReloadReport reload() {
         Path dir = Path.of(config.dir());
-        CatalogFiles.Read read = CatalogFiles.read(dir);
+        CatalogFiles.Read read = CatalogFiles.read(dir, validator);
         List<CatalogProblem> problems = new ArrayList<>(read.problems());
         List<String> loaded = new ArrayList<>();
         Set<String> present = new HashSet<>();
@@ -147,8 +149,8 @@ public class TargetCatalog {
         return row;
     }
 
-    private static void requireValid(TargetSpec spec) {
-        List<CatalogProblem> problems = TargetValidator.validate(spec);
+    private void requireValid(TargetSpec spec) {
+        List<CatalogProblem> problems = validator.validate(spec);
         if (!problems.isEmpty()) {
             throw CatalogException.invalid(problems);
         }

@@ -23,12 +23,18 @@ public record TargetSpec(
         RolloutSpec rollout,
         @JsonProperty("notify") List<NotifySpec> notifications,
         @JsonProperty("paused") Boolean startsPaused,
-        List<String> allowedImages) {
+        List<String> allowedImages,
+        List<ContainerSpec> containers) {
 
     /** A target without notifications of its own. */
     public TargetSpec(String name, String strategy, String description, SshSpec ssh, ComposeSpec compose, RegistrySpec registry,
                       DockerSpec docker, WatchSpec watch, RegistryAuthSpec registryAuth, RolloutSpec rollout) {
-        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null, null, null);
+        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null, null, null, null);
+    }
+
+    /** The container a unit name stands for in an ssh-docker target. */
+    public java.util.Optional<ContainerSpec> container(String unit) {
+        return containers == null ? java.util.Optional.empty() : containers.stream().filter(c -> unit.equals(c.name())).findFirst();
     }
 
     /**
@@ -47,6 +53,7 @@ public record TargetSpec(
 
     public static final String SSH_COMPOSE = "ssh-compose";
     public static final String WATCH = "watch";
+    public static final String SSH_DOCKER = "ssh-docker";
 
     /** The rollout settings with every default filled in. */
     @JsonIgnore

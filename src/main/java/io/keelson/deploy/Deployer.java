@@ -7,10 +7,9 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.Outcome;
+import io.keelson.strategy.Progress;
+import io.keelson.strategy.Strategies;
 import io.keelson.strategy.Strategy;
-import io.keelson.strategy.ssh.SshComposeStrategy;
-import io.keelson.strategy.watch.WatchPlan;
-import io.keelson.strategy.watch.WatchStrategy;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -32,32 +31,30 @@ public class Deployer {
     private static final int FINISH_ATTEMPTS = 8;
 
     private final TargetCatalog catalog;
-    private final SshComposeStrategy sshCompose;
-    private final WatchStrategy watch;
+    private final Strategies strategies;
     private final MeterRegistry meters;
     private final Clock clock;
     private final Event<DeploymentEnded> ended;
     private final DeployConfig limits;
     private final Redactor redactor;
     private final RollbackPlanner rollbacks;
-    private final WatchRepair repairs;
+    private final Repair repairs;
 
-    public Deployer(TargetCatalog catalog, SshComposeStrategy sshCompose, WatchStrategy watch, MeterRegistry meters, Clock clock,
+    public Deployer(TargetCatalog catalog, Strategies strategies, MeterRegistry meters, Clock clock,
                     Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor, RollbackPlanner rollbacks,
-                    WatchRepair repairs) {
+                    Repair repairs) {
         this.rollbacks = rollbacks;
         this.repairs = repairs;
         this.limits = limits;
         this.redactor = redactor;
         this.catalog = catalog;
-        this.sshCompose = sshCompose;
-        this.watch = watch;
+        this.strategies = strategies;
         this.meters = meters;
         this.clock = clock;
         this.ended = ended;
     }
 
-    /** The runbook: mark running, hand the order to the target's strategy, record the end. */
+    /** A queued deployment: mark it running, then the runbook. */
     public void run(String id) {
         Deployment d = start(id);
         if (d == null) {
@@ -65,83 +62,71 @@ public class Deployer {
         }
         DeploymentJournal journal = journal(id, d.target);
         LOG.infof("deployment %s of %s started (%s by %s)", id, d.target, d.trigger, d.requestedBy);
-        Outcome outcome;
-        try {
-            outcome = execute(d, journal);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "deployment %s of %s crashed", id, d.target);
-            outcome = Outcome.failed("unexpected error: " + e.getMessage());
-        }
-        end(d, journal, outcome);
+        end(d, journal, runbook(d.target, StoredOrder.fromJson(d.request), journal));
     }
 
     /**
-     * One scheduled or notified check of a watch target. Nothing is recorded unless something
-     * would change: a quiet cycle leaves no deployment behind, only a log line when it skipped something.
+     * A scheduled or notified check: the same runbook, but the deployment record is opened only when
+     * the strategy starts changing something, so a quiet check leaves no deployment behind.
      */
-    public void runWatchCycle(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
+    public void runCheck(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
         Optional<CatalogTarget> found = catalog.find(target);
-        if (found.isEmpty() || !found.get().spec().isWatch()) {
+        if (found.isEmpty() || !strategies.of(found.get().spec()).followsRegistry()) {
             return;
         }
         if (found.get().paused()) {
-            LOG.debugf("watch %s: paused, not checked", target);
+            LOG.debugf("%s: paused, not checked", target);
             return;
         }
-        TargetSpec spec = found.get().spec();
-        repairs.repair(target);
-        WatchPlan plan;
-        try {
-            plan = watch.plan(spec, images, refusedDigests(target));
-        } catch (RuntimeException e) {
-            LOG.warnf("watch %s: check failed, nothing changed: %s", target, e.getMessage());
+        OnFirstChange progress = new OnFirstChange(target, () -> {
+            String id = QuarkusTransaction.requiringNew().call(() -> Deployments.recordRunning(target, trigger, requestedBy, clock));
+            LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
+            return journal(id, target);
+        });
+        StoredOrder order = new StoredOrder(List.of(), false, null, java.util.Map.of(), images.stream().map(ImageRef::toString).toList());
+        Outcome outcome = runbook(target, order, progress);
+        DeploymentJournal journal = progress.journal();
+        if (journal == null) {
+            if (outcome.error() != null) {
+                LOG.warnf("%s: check failed, nothing changed: %s", target, redactor.scrub(outcome.error()));
+            }
+            progress.endQuietly(redactor::scrub);
             return;
         }
-        if (plan.isEmpty()) {
-            plan.notes().forEach(note -> LOG.warnf("watch %s: %s", target, note));
-            return;
-        }
-        String id = QuarkusTransaction.requiringNew().call(() -> Deployments.recordRunning(target, trigger, requestedBy, clock));
-        Deployment d = QuarkusTransaction.requiringNew().call(() -> Deployment.<Deployment>findById(id));
-        DeploymentJournal journal = journal(id, target);
-        LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
-        plan.notes().forEach(journal::log);
-        Outcome outcome;
-        try {
-            outcome = watch.apply(spec, plan, journal);
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "deployment %s of %s crashed", id, target);
-            outcome = Outcome.failed("unexpected error: " + e.getMessage());
-        }
-        end(d, journal, outcome);
+        QuarkusTransaction.requiringNew().call(() -> Deployment.<Deployment>findByIdOptional(journal.deploymentId()))
+                .ifPresentOrElse(d -> end(d, journal, outcome),
+                        () -> LOG.errorf("%s: a check changed something, but its deployment record cannot be read to close it", target));
     }
 
     private DeploymentJournal journal(String id, String target) {
         return new DeploymentJournal(id, target, clock, limits, redactor);
     }
 
-    private Outcome execute(Deployment d, DeploymentJournal journal) {
-        Optional<CatalogTarget> target = catalog.find(d.target);
-        if (target.isEmpty()) {
-            return Outcome.failed("target '" + d.target + "' was removed from the catalog before this deployment ran");
-        }
-        TargetSpec spec = target.get().spec();
-        if (spec.isWatch()) {
-            repairs.repair(d.target);
-        }
-        Strategy strategy = spec.isSshCompose() ? sshCompose : watch;
-        Set<String> refused = spec.isWatch() ? refusedDigests(d.target) : Set.of();
-        StoredOrder order = StoredOrder.fromJson(d.request);
-        if (order.rollback()) {
-            String toDeployment = order.toDeployment();
-            try {
-                order = order.planned(QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(d.target, toDeployment)));
-            } catch (DeploymentRefused e) {
-                return Outcome.failed("nothing to roll back to: " + e.getMessage());
+    /** The one runbook for every trigger: repair what a cut-off run left, plan a rollback now, hand the order to the strategy. */
+    private Outcome runbook(String targetName, StoredOrder order, Progress progress) {
+        try {
+            Optional<CatalogTarget> target = catalog.find(targetName);
+            if (target.isEmpty()) {
+                return Outcome.failed("target '" + targetName + "' was removed from the catalog before this deployment ran");
             }
-            journal.log("rollback plan: " + order.pins());
+            TargetSpec spec = target.get().spec();
+            Strategy strategy = strategies.of(spec);
+            repairs.repair(targetName);
+            Set<String> refused = strategy.followsRegistry() ? refusedDigests(targetName) : Set.of();
+            if (order.rollback()) {
+                String toDeployment = order.toDeployment();
+                try {
+                    order = order.planned(QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(targetName, toDeployment)));
+                } catch (DeploymentRefused e) {
+                    return Outcome.failed("nothing to roll back to: " + e.getMessage());
+                }
+                progress.log("rollback plan: " + order.pins());
+            }
+            return strategy.deploy(spec, order.toOrder(refused), progress);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "a deployment of %s crashed", targetName);
+            return Outcome.failed("unexpected error: " + e.getMessage());
         }
-        return strategy.deploy(spec, order.toOrder(refused), journal);
     }
 
     /** {@code unit@digest} of every change of this target that failed or was rolled back: not to be tried again by the watcher. */

@@ -46,6 +46,10 @@ final class DeploymentJournal implements Progress {
         this.redactor = redactor;
     }
 
+    String deploymentId() {
+        return deploymentId;
+    }
+
     @Override
     public synchronized void log(String line) {
         String clean = scrub(line);

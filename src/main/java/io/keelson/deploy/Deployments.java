@@ -5,6 +5,7 @@ import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.Strategies;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -29,11 +30,13 @@ public class Deployments {
     private final Clock clock;
     private final DeployConfig config;
     private final Redactor redactor;
+    private final Strategies strategies;
     private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PendingCycle> pendingCycles = new ConcurrentHashMap<>();
 
     public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, TargetCatalog catalog, Clock clock,
-                       DeployConfig config, Redactor redactor) {
+                       DeployConfig config, Redactor redactor, Strategies strategies) {
+        this.strategies = strategies;
         this.config = config;
         this.redactor = redactor;
         this.lanes = lanes;
@@ -78,7 +81,7 @@ public class Deployments {
         }
         lanes.enqueue(target, () -> {
             PendingCycle cycle = pendingCycles.remove(target);
-            deployer.runWatchCycle(target, cycle.trigger(), cycle.everything() ? List.of() : List.copyOf(cycle.images()), cycle.requestedBy());
+            deployer.runCheck(target, cycle.trigger(), cycle.everything() ? List.of() : List.copyOf(cycle.images()), cycle.requestedBy());
         });
         return CycleRequest.QUEUED;
     }
@@ -126,7 +129,7 @@ public class Deployments {
         } else if (toDeployment != null) {
             QuarkusTransaction.requiringNew().call(() -> rollbacks.requireDeployment(target.name(), toDeployment));
         }
-        if (target.spec().isWatch() && !target.paused()) {
+        if (strategies.of(target.spec()).followsRegistry() && !target.paused()) {
             // Paused before the rollback runs, so no watch cycle can undo it in between.
             catalog.setPaused(target.name(), true);
         }
@@ -231,7 +234,7 @@ public class Deployments {
         d.persist();
     }
 
-    private static List<String> defaultUnits(CatalogTarget target) {
-        return target.spec().compose() == null ? List.of() : target.spec().compose().services();
+    private List<String> defaultUnits(CatalogTarget target) {
+        return strategies.of(target.spec()).units(target.spec());
     }
 }

@@ -24,9 +24,9 @@ public class InterruptedOnStart {
     private final Clock clock;
     private final TargetCatalog catalog;
     private final TargetLanes lanes;
-    private final WatchRepair repairs;
+    private final Repair repairs;
 
-    public InterruptedOnStart(Clock clock, TargetCatalog catalog, TargetLanes lanes, WatchRepair repairs) {
+    public InterruptedOnStart(Clock clock, TargetCatalog catalog, TargetLanes lanes, Repair repairs) {
         this.clock = clock;
         this.catalog = catalog;
         this.lanes = lanes;
@@ -39,14 +39,12 @@ public class InterruptedOnStart {
     }
 
     /**
-     * After the catalog is loaded (a later priority): every watch target's engine is searched for
+     * After the catalog is loaded (a later priority): every target's hosts or engine are searched for
      * containers a cut-off replacement left set aside, on the target's own lane, so no check races it.
      */
     void repairAtStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
         for (CatalogTarget target : catalog.list()) {
-            if (target.spec().isWatch()) {
-                lanes.enqueue(target.name(), () -> repairs.repair(target.name()));
-            }
+            lanes.enqueue(target.name(), () -> repairs.repair(target.name()));
         }
     }
 

@@ -3,15 +3,13 @@ package io.keelson.deploy;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
-import io.keelson.strategy.ssh.SshHost;
-import io.keelson.strategy.watch.WatchStrategy;
+import io.keelson.strategy.Strategies;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,11 +33,10 @@ public class TargetHealth {
     public record Endpoint(String endpoint, Boolean reachable, String detail, Instant checkedAt) {
     }
 
-    private static final Duration SSH_TIMEOUT = Duration.ofSeconds(2);
     private static final int PROBE_THREADS = 4;
 
     private final TargetCatalog catalog;
-    private final WatchStrategy watch;
+    private final Strategies strategies;
     private final MeterRegistry meters;
     private final Clock clock;
     private final Map<String, Endpoint> probed = new ConcurrentHashMap<>();
@@ -51,9 +48,9 @@ public class TargetHealth {
                 return thread;
             }, new ThreadPoolExecutor.DiscardPolicy());   // a probe dropped now is made at the next round
 
-    public TargetHealth(TargetCatalog catalog, WatchStrategy watch, MeterRegistry meters, Clock clock) {
+    public TargetHealth(TargetCatalog catalog, Strategies strategies, MeterRegistry meters, Clock clock) {
         this.catalog = catalog;
-        this.watch = watch;
+        this.strategies = strategies;
         this.meters = meters;
         this.clock = clock;
         ((ThreadPoolExecutor) probes).allowCoreThreadTimeOut(true);
@@ -84,11 +81,10 @@ public class TargetHealth {
 
     private void probe(TargetSpec target, String endpoint) {
         String problem;
-        if (target.isSshCompose()) {
-            int colon = endpoint.lastIndexOf(':');
-            problem = SshHost.unreachable(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), SSH_TIMEOUT).orElse(null);
-        } else {
-            problem = watch.reachable(target) ? null : "the engine does not answer a ping";
+        try {
+            problem = strategies.of(target).unreachable(target, endpoint).orElse(null);
+        } catch (RuntimeException e) {
+            problem = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         probed.put(key(target.name(), endpoint), new Endpoint(endpoint, problem == null, problem, clock.instant()));
         gauges.computeIfAbsent(key(target.name(), endpoint), k -> meters.gauge("keelson.target.reachable",
@@ -96,11 +92,7 @@ public class TargetHealth {
     }
 
     private List<String> endpointsOf(TargetSpec target) {
-        if (target.isSshCompose()) {
-            int port = target.ssh().effectivePort();
-            return target.ssh().hosts().stream().map(h -> h + ":" + port).toList();
-        }
-        return target.isWatch() ? List.of(watch.engineOf(target)) : List.of();
+        return strategies.of(target).endpoints(target);
     }
 
     private static String key(String target, String endpoint) {

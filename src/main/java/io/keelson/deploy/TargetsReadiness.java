@@ -43,12 +43,12 @@ abstract class TargetsReadiness implements HealthCheck {
         return answer.build();
     }
 
-    /** The SSH hosts of the ssh-compose targets. */
+    /** The SSH hosts of the targets deployed over SSH. */
     @Readiness
     @Singleton
     static class SshHosts extends TargetsReadiness {
         SshHosts(TargetCatalog catalog, TargetHealth health) {
-            super("ssh-hosts", t -> t.spec().isSshCompose(), catalog, health);
+            super("ssh-hosts", t -> t.spec().ssh() != null, catalog, health);
         }
     }
 

@@ -9,11 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -86,20 +82,6 @@ public class Notifier {
     }
 
     private static String address(NotifySpec channel) {
-        if (channel.url() != null) {
-            return channel.url();
-        }
-        if (channel.urlEnv() != null) {
-            String value = System.getenv(channel.urlEnv());
-            if (value == null) {
-                throw new IllegalStateException("notify urlEnv " + channel.urlEnv() + " is not set in Keelson's environment");
-            }
-            return value.strip();
-        }
-        try {
-            return Files.readString(Path.of(channel.urlFile()), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new IllegalStateException("notify urlFile " + channel.urlFile() + " cannot be read");
-        }
+        return channel.url() != null ? channel.url() : channel.address().read().orElseThrow();
     }
 }

@@ -3,8 +3,31 @@ package io.keelson.strategy;
 /** Where a strategy reports what it does while it runs; the deployment journal implements it. */
 public interface Progress {
 
+    /** Reports nowhere: for work whose outcome the caller reports itself (a repair says what it did). */
+    Progress QUIET = new Progress() {
+        @Override
+        public void log(String line) {
+        }
+
+        @Override
+        public void record(UnitChange change) {
+        }
+
+        @Override
+        public void redact(String secret) {
+        }
+    };
+
     /** One line for the deployment log. */
     void log(String line);
+
+    /**
+     * A line worth keeping that does not by itself mean the deployment did anything: a check that
+     * only notes things leaves no deployment record, and its notes go to Keelson's own log.
+     */
+    default void note(String line) {
+        log(line);
+    }
 
     /** Records or replaces the change of one unit on one host. */
     void record(UnitChange change);

@@ -1,10 +1,64 @@
 package io.keelson.strategy;
 
 import io.keelson.catalog.TargetSpec;
+import io.keelson.registry.ImageRef;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
-/** A way of deploying a target: over SSH with docker-compose, or by watching a Docker engine. */
+/**
+ * A way of deploying a target, named by the catalog's {@code strategy} field. The deploy package
+ * knows strategies only through this interface (see {@link Strategies}), so a new one is a new
+ * implementation and nothing else: it answers for its own units, requests, endpoints and repairs.
+ */
 public interface Strategy {
 
-    /** Carries out one deployment (or rollback) of {@code target}, reporting as it goes. */
+    /** The catalog's {@code strategy} value this implementation handles. */
+    String name();
+
+    /**
+     * Carries out one deployment (or rollback, or check) of {@code target}, reporting as it goes.
+     * A check that finds nothing to change reports only {@link Progress#note notes}, so it leaves
+     * no deployment behind.
+     */
     Outcome deploy(TargetSpec target, DeployOrder order, Progress progress);
+
+    /** The units a request may name in {@code services}; empty when the strategy finds its units itself. */
+    List<String> units(TargetSpec target);
+
+    /**
+     * Refuses a request this strategy cannot carry out, before anything is queued; the message
+     * says what to send instead. Grammar and the units' names were checked already.
+     *
+     * @throws IllegalArgumentException with the field and the reason
+     */
+    default void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images) {
+        if (images != null && !images.isEmpty()) {
+            throw new IllegalArgumentException("images: applies to watch targets; this deployment takes \"image\"");
+        }
+    }
+
+    /**
+     * Whether the target follows its registry on its own (scheduled checks, registry notifications):
+     * such a target is paused by a rollback, so the next check does not undo it, and its failed
+     * digests are not tried again.
+     */
+    default boolean followsRegistry() {
+        return false;
+    }
+
+    /** The hosts or engines the target depends on, as shown in its health ({@code host:port}, an engine URL). */
+    List<String> endpoints(TargetSpec target);
+
+    /** Why {@code endpoint} cannot be reached now, within a short timeout; empty when it answers. */
+    Optional<String> unreachable(TargetSpec target, String endpoint);
+
+    /**
+     * Brings back to running every unit a cut-off replacement left half-done, and says what it did;
+     * {@code passed} names the units whose new container passed its gate in the newest deployment.
+     * Runs at start and before each deployment, on the target's lane.
+     */
+    default List<String> repair(TargetSpec target, Set<String> passed) {
+        return List.of();
+    }
 }

@@ -1,5 +1,6 @@
 package io.keelson.catalog;
 
+import io.keelson.support.CatalogRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ class CatalogFilesTest {
         Files.writeString(dir.resolve("d-not-yaml.yaml"), "name: x\nssh:\n  hosts: [a\n  user: \"unterminated\n");
         Files.writeString(dir.resolve("e-bad-duration.yaml"), GOOD.formatted("dur").replace("60s", "soon"));
 
-        CatalogFiles.Read read = CatalogFiles.read(dir);
+        CatalogFiles.Read read = CatalogFiles.read(dir, CatalogRules.validator());
 
         assertThat(read.entries()).extracting(e -> e.spec().name()).containsExactly("good");
         assertThat(read.problems()).extracting(CatalogProblem::toString).containsExactlyInAnyOrder(
@@ -53,7 +54,7 @@ class CatalogFilesTest {
     void aFileMayAskForItsTargetToStartPaused() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("quiet").replace("strategy: ssh-compose", "strategy: ssh-compose\npaused: true"));
 
-        assertThat(CatalogFiles.read(dir).entries().get(0).spec().startsPaused()).isTrue();
+        assertThat(CatalogFiles.read(dir, CatalogRules.validator()).entries().get(0).spec().startsPaused()).isTrue();
     }
 
     @Test
@@ -61,7 +62,7 @@ class CatalogFilesTest {
         Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("same"));
         Files.writeString(dir.resolve("b.yaml"), GOOD.formatted("same"));
 
-        CatalogFiles.Read read = CatalogFiles.read(dir);
+        CatalogFiles.Read read = CatalogFiles.read(dir, CatalogRules.validator());
 
         assertThat(read.entries()).hasSize(1);
         assertThat(read.problems()).singleElement().extracting(CatalogProblem::field).isEqualTo("name");
@@ -71,7 +72,7 @@ class CatalogFilesTest {
     void durationsReadAsTheCatalogWritesThem() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("durations"));
 
-        TargetSpec spec = CatalogFiles.read(dir).entries().get(0).spec();
+        TargetSpec spec = CatalogFiles.read(dir, CatalogRules.validator()).entries().get(0).spec();
 
         assertThat(spec.rollout().healthTimeout()).hasSeconds(60);
         assertThat(spec.rollout().stableFor()).hasMillis(500);

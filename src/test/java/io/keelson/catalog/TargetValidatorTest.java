@@ -1,5 +1,6 @@
 package io.keelson.catalog;
 
+import io.keelson.support.CatalogRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -14,12 +15,12 @@ class TargetValidatorTest {
     }
 
     private static List<String> fields(TargetSpec spec) {
-        return TargetValidator.validate(spec).stream().map(CatalogProblem::field).toList();
+        return CatalogRules.validator().validate(spec).stream().map(CatalogProblem::field).toList();
     }
 
     @Test
     void aCompleteSpecIsValid() {
-        assertThat(TargetValidator.validate(ssh("tais-homolog", List.of("10.0.0.5", "db-1.example.com"), "deploy", List.of("bot")))).isEmpty();
+        assertThat(CatalogRules.validator().validate(ssh("tais-homolog", List.of("10.0.0.5", "db-1.example.com"), "deploy", List.of("bot")))).isEmpty();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.keelson.helm;
 
+import io.keelson.support.CatalogRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,7 +9,6 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.keelson.catalog.CatalogProblem;
 import io.keelson.catalog.SpecBinder;
-import io.keelson.catalog.TargetValidator;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ class HelmChartTest {
         for (String file : List.of("tais-homolog.yaml", "tais-production.yaml")) {
             SpecBinder.Bound bound = SpecBinder.yaml(file, data.path(file).asText());
             assertThat(bound).as(file).isInstanceOf(SpecBinder.Spec.class);
-            problems.addAll(TargetValidator.validate(((SpecBinder.Spec) bound).spec()));
+            problems.addAll(CatalogRules.validator().validate(((SpecBinder.Spec) bound).spec()));
         }
         assertThat(problems).isEmpty();
         JsonNode pod = kind(objects, "Deployment").orElseThrow().path("spec").path("template").path("spec");

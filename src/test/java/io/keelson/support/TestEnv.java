@@ -33,6 +33,22 @@ public final class TestEnv {
         return DIR.resolve("ssh/client_ed25519");
     }
 
+    /** A client key protected by the passphrase in {@link #passphraseFile()}. */
+    public static Path passphraseKey() {
+        return DIR.resolve("ssh/client_pass_ed25519");
+    }
+
+    public static Path passphraseFile() {
+        return DIR.resolve("ssh/passphrase");
+    }
+
+    /** The non-root deploy user: logs in with the password in {@link #deployPasswordFile()}, may run only docker through sudo. */
+    public static final String DEPLOY_USER = "keelson-deploy";
+
+    public static Path deployPasswordFile() {
+        return DIR.resolve("ssh/deploy_password");
+    }
+
     public static Path knownHosts() {
         return DIR.resolve("ssh/known_hosts");
     }

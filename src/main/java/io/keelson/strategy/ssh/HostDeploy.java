@@ -7,7 +7,6 @@ import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HealthGate;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.UnitChange;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -158,7 +157,7 @@ final class HostDeploy {
 
     private void connect() {
         var s = target.ssh();
-        ssh = SshHost.connect(host, s.effectivePort(), s.user(), Path.of(s.privateKeyFile()), Path.of(s.knownHostsFile()), CONNECT_TIMEOUT);
+        ssh = SshHost.connect(host, s, CONNECT_TIMEOUT);
         log("connected as " + s.user() + ", host key verified");
     }
 

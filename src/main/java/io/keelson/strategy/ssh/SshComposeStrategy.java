@@ -8,13 +8,10 @@ import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,6 +40,26 @@ public class SshComposeStrategy implements Strategy {
 
     public SshComposeStrategy(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public String name() {
+        return TargetSpec.SSH_COMPOSE;
+    }
+
+    @Override
+    public List<String> units(TargetSpec target) {
+        return target.compose().services();
+    }
+
+    @Override
+    public List<String> endpoints(TargetSpec target) {
+        return SshHost.endpoints(target.ssh());
+    }
+
+    @Override
+    public Optional<String> unreachable(TargetSpec target, String endpoint) {
+        return SshHost.unreachable(endpoint);
     }
 
     @Override
@@ -130,21 +147,6 @@ public class SshComposeStrategy implements Strategy {
     }
 
     private static String registryPassword(RegistrySpec registry) {
-        if (registry == null) {
-            return null;
-        }
-        if (registry.passwordEnv() != null) {
-            String value = System.getenv(registry.passwordEnv());
-            if (value == null || value.isEmpty()) {
-                throw new IllegalStateException("registry.passwordEnv names " + registry.passwordEnv()
-                        + ", which is not set in Keelson's environment");
-            }
-            return value;
-        }
-        try {
-            return Files.readString(Path.of(registry.passwordFile()), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new IllegalStateException("registry.passwordFile " + registry.passwordFile() + " cannot be read: " + e.getMessage());
-        }
+        return registry == null ? null : registry.password().read().orElse(null);
     }
 }

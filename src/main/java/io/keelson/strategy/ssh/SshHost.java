@@ -25,6 +25,8 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.transport.TransportException;
 import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
 import net.schmizz.sshj.userauth.UserAuthException;
+import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
+import io.keelson.catalog.SshSpec;
 
 /**
  * One authenticated SSH connection to a deploy host (sshj). The host key is always checked against
@@ -58,12 +60,40 @@ public final class SshHost implements AutoCloseable {
 
     /** Connects and authenticates with the private key, or fails saying which step and why. */
     public static SshHost connect(String host, int port, String user, Path privateKey, Path knownHosts, Duration timeout) {
+        return connect(host, port, Login.key(user, privateKey, null), knownHosts, timeout);
+    }
+
+    /** Connects to one host of a target as its {@code ssh} block says: key (with its passphrase) or password. */
+    public static SshHost connect(String host, SshSpec ssh, Duration timeout) {
+        Login login = ssh.privateKeyFile() != null
+                ? Login.key(ssh.user(), Path.of(ssh.privateKeyFile()), ssh.passphrase().read().orElse(null))
+                : Login.password(ssh.user(), ssh.password().read().orElseThrow());
+        return connect(host, ssh.effectivePort(), login, Path.of(ssh.knownHostsFile()), timeout);
+    }
+
+    /** How to log in: a private key (with its passphrase, if any) or a password. Secrets never appear in {@code toString}. */
+    public record Login(String user, Path privateKey, String passphrase, String password) {
+        static Login key(String user, Path privateKey, String passphrase) {
+            return new Login(user, privateKey, passphrase, null);
+        }
+
+        static Login password(String user, String password) {
+            return new Login(user, null, null, password);
+        }
+
+        @Override
+        public String toString() {
+            return user + (privateKey != null ? " with key " + privateKey : " with a password");
+        }
+    }
+
+    private static SshHost connect(String host, int port, Login login, Path knownHosts, Duration timeout) {
         String label = port == 22 ? host : host + ":" + port;
         if (!Files.isReadable(knownHosts)) {
             throw new SshFailure("knownHostsFile " + knownHosts + " cannot be read: host keys must be verifiable, nothing was run on " + label);
         }
-        if (!Files.isReadable(privateKey)) {
-            throw new SshFailure("privateKeyFile " + privateKey + " cannot be read, nothing was run on " + label);
+        if (login.privateKey() != null && !Files.isReadable(login.privateKey())) {
+            throw new SshFailure("privateKeyFile " + login.privateKey() + " cannot be read, nothing was run on " + label);
         }
         SSHClient client = new SSHClient();
         KnownHostsCheck check;
@@ -89,17 +119,41 @@ public final class SshHost implements AutoCloseable {
             throw new SshFailure("cannot connect to " + label + ": " + e.getMessage(), e);
         }
         try {
-            client.authPublickey(user, client.loadKeys(privateKey.toString()));
+            authenticate(client, login);
         } catch (UserAuthException e) {
             close(client);
-            throw new SshFailure("host " + label + " refused key " + privateKey + " for user " + user
-                    + " (is the public key in that user's authorized_keys, and is the key without passphrase?)", e);
+            throw new SshFailure("host " + label + " refused " + login + " for user " + login.user()
+                    + (login.privateKey() != null ? " (is the public key in that user's authorized_keys, and is its passphrase right?)"
+                    : " (is the password right, and does sshd allow password authentication?)"), e);
         } catch (IOException e) {
             close(client);
-            throw new SshFailure("cannot authenticate to " + label + " as " + user + ": " + e.getMessage(), e);
+            throw new SshFailure("cannot authenticate to " + label + " as " + login.user() + ": " + e.getMessage(), e);
         }
         client.getConnection().getKeepAlive().setKeepAliveInterval(15);
         return new SshHost(client, label);
+    }
+
+    private static void authenticate(SSHClient client, Login login) throws IOException {
+        if (login.privateKey() == null) {
+            client.authPassword(login.user(), login.password());
+            return;
+        }
+        KeyProvider key = login.passphrase() == null ? client.loadKeys(login.privateKey().toString())
+                : client.loadKeys(login.privateKey().toString(), login.passphrase().toCharArray());
+        client.authPublickey(login.user(), key);
+    }
+
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+    /** Each host of a target with its SSH port, as its health shows them ({@code host:port}). */
+    public static List<String> endpoints(SshSpec ssh) {
+        return ssh.hosts().stream().map(h -> h + ":" + ssh.effectivePort()).toList();
+    }
+
+    /** {@link #unreachable(String, int, Duration)} for an endpoint of {@link #endpoints}, with a short timeout. */
+    public static Optional<String> unreachable(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        return unreachable(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), PROBE_TIMEOUT);
     }
 
     /** Whether something accepts TCP connections on the host's SSH port within {@code timeout}; empty when it does. */
@@ -203,6 +257,59 @@ public final class SshHost implements AutoCloseable {
             runningPid = null;
         } catch (IOException e) {
             lines.accept("could not stop pid " + pid + " on " + label + ": " + e.getMessage());
+        }
+    }
+
+    /** A remote command's stdin and stdout as raw byte streams; closing it ends the command's session. */
+    public interface Stream extends AutoCloseable {
+        InputStream in();
+
+        OutputStream out();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Starts a command whose stdin and stdout carry a protocol rather than text (the Docker engine's,
+     * through {@code docker system dial-stdio}). It holds one of the connection's sessions until closed.
+     */
+    public Stream openStream(RemoteCommand command) {
+        acquireSession();
+        try {
+            Session session = client.startSession();
+            Session.Command cmd = session.exec(command.shellText());
+            return new Stream() {
+                private boolean closed;
+
+                @Override
+                public InputStream in() {
+                    return cmd.getInputStream();
+                }
+
+                @Override
+                public OutputStream out() {
+                    return cmd.getOutputStream();
+                }
+
+                @Override
+                public synchronized void close() {
+                    if (closed) {
+                        return;
+                    }
+                    closed = true;
+                    try {
+                        session.close();
+                    } catch (IOException e) {
+                        // the channel is gone already
+                    } finally {
+                        sessions.release();
+                    }
+                }
+            };
+        } catch (IOException e) {
+            sessions.release();
+            throw new SshFailure("cannot start " + command.shellText() + " on " + label + ": " + e.getMessage(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.keelson.strategy.watch;
 
 import io.keelson.catalog.DockerSpec;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.strategy.engine.DockerEngine;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;

@@ -3,7 +3,6 @@ package io.keelson.strategy.watch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.RegistryAuthSpec;
-import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
 import io.keelson.registry.CredentialSource;
@@ -17,15 +16,17 @@ import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
+import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.engine.Replacement;
+import io.keelson.strategy.engine.Replacements;
+import io.keelson.strategy.engine.SetAsideRepair;
+import io.keelson.strategy.engine.StopTimeout;
 import io.keelson.strategy.UnitChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,28 +58,64 @@ public class WatchStrategy implements Strategy {
         this.meters = meters;
     }
 
+    @Override
+    public String name() {
+        return TargetSpec.WATCH;
+    }
+
+    /** A watch target finds its units by label; a request cannot name them. */
+    @Override
+    public List<String> units(TargetSpec target) {
+        return List.of();
+    }
+
+    @Override
+    public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images) {
+        if (image != null) {
+            throw new IllegalArgumentException("image: applies to targets deployed over SSH; a watch deployment takes \"images\" to limit its check");
+        }
+        if (services != null) {
+            throw new IllegalArgumentException("services: applies to targets deployed over SSH; a watch target finds its containers by label");
+        }
+    }
+
+    @Override
+    public boolean followsRegistry() {
+        return true;
+    }
+
     /** The engine a target watches, as its changes name it ({@code host} of a change). */
-    public String engineOf(TargetSpec target) {
-        return engines.of(target).host();
+    @Override
+    public List<String> endpoints(TargetSpec target) {
+        return List.of(engines.of(target).host());
     }
 
-    public boolean reachable(TargetSpec target) {
-        return engines.of(target).ping();
+    @Override
+    public Optional<String> unreachable(TargetSpec target, String endpoint) {
+        return engines.of(target).ping() ? Optional.empty() : Optional.of("the engine does not answer a ping");
     }
 
-    /** A deployment asked through the API, or a rollback: check now (or restore pins) and update. */
+    /**
+     * A check (scheduled, notified or asked through the API), or a rollback. A check that finds
+     * nothing to update only takes notes, so a scheduled one leaves no deployment behind.
+     */
     @Override
     public Outcome deploy(TargetSpec target, DeployOrder order, Progress progress) {
         if (order.isRollback()) {
             return restore(target, order, progress);
         }
         WatchPlan plan = plan(target, order.images(), order.refused());
+        if (plan.isEmpty()) {
+            plan.notes().forEach(progress::note);
+            progress.note("nothing to update");
+            return Outcome.succeeded();
+        }
         plan.notes().forEach(progress::log);
         return apply(target, plan, progress);
     }
 
     /** The runbook of a check: select, group by reference, one registry request each, compare. */
-    public WatchPlan plan(TargetSpec target, List<ImageRef> only, Set<String> refused) {
+    WatchPlan plan(TargetSpec target, List<ImageRef> only, Set<String> refused) {
         DockerEngine engine = engines.of(target);
         WatchSpec watch = target.effectiveWatch();
         List<String> notes = new ArrayList<>();
@@ -133,14 +170,10 @@ public class WatchStrategy implements Strategy {
     }
 
     /** Pulls what moved and replaces the containers one at a time; all old ones stay until all pass. */
-    public Outcome apply(TargetSpec target, WatchPlan plan, Progress progress) {
+    private Outcome apply(TargetSpec target, WatchPlan plan, Progress progress) {
         DockerEngine engine = engines.of(target);
         String host = engine.host();
         WatchSpec watch = target.effectiveWatch();
-        if (plan.isEmpty()) {
-            progress.log("nothing to update");
-            return Outcome.succeeded();
-        }
         if (watch.monitorOnly()) {
             for (WatchPlan.Update u : plan.updates()) {
                 progress.log("monitorOnly: " + u.name() + " would go from " + u.fromDigest() + " to " + u.toDigest() + " (" + u.image() + ")");
@@ -162,111 +195,30 @@ public class WatchStrategy implements Strategy {
         return replaceAll(target, engine, plan.updates(), pulled, progress);
     }
 
-    /**
-     * Replaces the containers one at a time. Every swap ends in commit or restore, whatever throws:
-     * a swap still open when this method leaves (an engine error, an interruption) is restored.
-     */
+    /** Replaces the containers one at a time through {@link Replacements}, then removes superseded images if asked. */
     private Outcome replaceAll(TargetSpec target, DockerEngine engine, List<WatchPlan.Update> updates, Map<String, String> pulled, Progress progress) {
-        Recreator recreator = new Recreator(engine, clock, progress::log);
-        List<Recreator.Swap> swaps = new ArrayList<>();
-        try {
-            return replaceEach(target, engine, recreator, updates, pulled, progress, swaps);
-        } finally {
-            for (Recreator.Swap swap : swaps) {
-                if (!swap.ended()) {
-                    restoreQuietly(swap, progress);
-                }
-            }
-        }
-    }
-
-    private Outcome replaceEach(TargetSpec target, DockerEngine engine, Recreator recreator, List<WatchPlan.Update> updates,
-                                Map<String, String> pulled, Progress progress, List<Recreator.Swap> swaps) {
-        String host = engine.host();
-        RolloutSpec rollout = target.effectiveRollout();
-        List<WatchPlan.Update> doneUpdates = new ArrayList<>();
-        List<Recreator.Swap> doneSwaps = new ArrayList<>();
-        for (WatchPlan.Update u : updates) {
-            String toDigest = pulled.getOrDefault(u.image().toString(), u.toDigest());
-            progress.log(u.name() + ": " + u.fromDigest() + " -> " + toDigest);
-            progress.record(change(host, u, toDigest, ChangeStatus.STARTED));
-            Recreator.Result result;
-            try {
-                result = recreator.replace(u.inspect(), u.oldImage(), u.image().toString(), stopTimeout(target, u.inspect()), rollout);
-                swaps.add(result.swap());
-            } catch (RuntimeException e) {
-                result = null;
-                progress.log(u.name() + ": could not be stopped and set aside, left running as it was: " + e.getMessage());
-            }
-            if (result == null || result.failure().isPresent()) {
-                String reason = result == null ? "the old container could not be stopped and set aside" : result.failure().get();
-                boolean restored = result == null || restoreQuietly(result.swap(), progress);
-                boolean rollBack = rollout.onFailure() == RolloutSpec.OnFailure.ROLLBACK;
-                progress.record(change(host, u, toDigest, rollBack && restored ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
-                String error = u.name() + " failed its health gate: " + reason
-                        + (restored ? "" : "; its old container could not be put back yet (repaired before the next check)");
-                if (!rollBack) {
-                    commitAll(swaps, progress);
-                    return Outcome.failed(error);
-                }
-                List<String> notRestored = new ArrayList<>(restored ? List.of() : List.of(u.name()));
-                for (int i = doneUpdates.size() - 1; i >= 0; i--) {
-                    WatchPlan.Update done = doneUpdates.get(i);
-                    if (restoreQuietly(doneSwaps.get(i), progress)) {
-                        progress.record(change(host, done, pulled.get(done.image().toString()), ChangeStatus.ROLLED_BACK));
-                    } else {
-                        notRestored.add(done.name());
-                    }
-                }
-                return notRestored.isEmpty() ? Outcome.rolledBack(error)
-                        : Outcome.failed(error + "; restoring " + String.join(", ", notRestored) + " failed (repaired before the next check)");
-            }
-            doneUpdates.add(u);
-            doneSwaps.add(result.swap());
-            progress.record(change(host, u, toDigest, ChangeStatus.SUCCEEDED));
-            progress.log(u.name() + ": healthy");
-        }
-        commitAll(swaps, progress);
-        if (target.effectiveWatch().cleanup()) {
+        List<Replacement> replacements = updates.stream().map(u -> new Replacement(u.name(), u.inspect(), u.oldImage(), u.image(),
+                u.image().toString(), u.fromDigest(), pulled.getOrDefault(u.image().toString(), u.toDigest()), stopTimeout(target, u.inspect())))
+                .toList();
+        Outcome outcome = new Replacements(engine, engine.host(), target.effectiveRollout(), clock, progress).run(replacements);
+        if (outcome.result() == Outcome.Result.SUCCEEDED && target.effectiveWatch().cleanup()) {
             updates.stream().map(u -> u.inspect().path("Image").asText()).distinct().forEach(imageId -> {
                 if (engine.removeImageIfUnused(imageId)) {
                     progress.log("cleanup: removed superseded image " + imageId);
                 }
             });
         }
-        return Outcome.succeeded();
-    }
-
-    /** Restores one swap; a failure is logged, not thrown, so the other swaps still end. */
-    private static boolean restoreQuietly(Recreator.Swap swap, Progress progress) {
-        try {
-            swap.restore();
-            return true;
-        } catch (RuntimeException e) {
-            progress.log(e.getMessage() + " (repaired before the next check)");
-            return false;
-        }
-    }
-
-    private static void commitAll(List<Recreator.Swap> swaps, Progress progress) {
-        for (Recreator.Swap swap : swaps) {
-            if (swap.ended()) {
-                continue;
-            }
-            try {
-                swap.commit();
-            } catch (RuntimeException e) {
-                progress.log("removing an old container failed, it stays set aside until the next check: " + e.getMessage());
-            }
-        }
+        return outcome;
     }
 
     /**
      * Brings every unit a cut-off replacement left half-done back to a running state (see
      * {@link SetAsideRepair}); {@code passed} names the units whose new container passed its gate.
      */
+    @Override
     public List<String> repair(TargetSpec target, Set<String> passed) {
-        return new SetAsideRepair(engines.of(target)).repair(target.effectiveWatch(), passed);
+        WatchSpec watch = target.effectiveWatch();
+        return new SetAsideRepair(engines.of(target)).repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), passed);
     }
 
     /** Puts each named container back on the digest a rollback pins, keeping its tag as its image. */
@@ -309,16 +261,9 @@ public class WatchStrategy implements Strategy {
         return watched.computeIfAbsent(target, t -> meters.gauge("keelson.watched.containers", Tags.of("target", t), new AtomicInteger()));
     }
 
-    private static UnitChange change(String host, WatchPlan.Update u, String toDigest, ChangeStatus status) {
-        return new UnitChange(host, u.name(), u.image().toString(), u.fromDigest() == null ? null : u.image().toString(), u.fromDigest(), toDigest, status);
-    }
-
     /** The graceful stop, clamped below the engine client's answer timeout so a stop never outlives its call. */
     static int stopTimeout(TargetSpec target, ObjectNode inspect) {
-        Map<String, String> labels = new LinkedHashMap<>();
-        inspect.path("Config").path("Labels").fields().forEachRemaining(l -> labels.put(l.getKey(), l.getValue().asText()));
-        int wanted = Selection.stopTimeout(labels).orElse((int) target.effectiveWatch().stopTimeout().toSeconds());
-        return Math.min(wanted, DockerEngine.MAX_STOP_SECONDS);
+        return StopTimeout.of(inspect, (int) target.effectiveWatch().stopTimeout().toSeconds());
     }
 
     /** The registry digest of a local image (its inspect JSON) for {@code ref}'s repository. */
@@ -357,18 +302,7 @@ public class WatchStrategy implements Strategy {
     }
 
     private static String password(RegistryAuthSpec auth) {
-        if (auth.passwordEnv() != null) {
-            String value = System.getenv(auth.passwordEnv());
-            if (value == null) {
-                throw new IllegalStateException("registryAuth.passwordEnv names " + auth.passwordEnv() + ", which is not set in Keelson's environment");
-            }
-            return value;
-        }
-        try {
-            return Files.readString(Path.of(auth.passwordFile()), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new IllegalStateException("registryAuth.passwordFile " + auth.passwordFile() + " cannot be read: " + e.getMessage());
-        }
+        return auth.password().read().orElseThrow();
     }
 
 }

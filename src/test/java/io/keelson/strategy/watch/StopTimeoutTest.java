@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.catalog.WatchSpec;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

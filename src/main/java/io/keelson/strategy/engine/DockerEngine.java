@@ -1,4 +1,4 @@
-package io.keelson.strategy.watch;
+package io.keelson.strategy.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,6 +56,11 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     public static DockerEngine connect(DockerSpec spec) {
+        return connect(spec, 20);
+    }
+
+    /** An engine client that opens at most {@code maxConnections} connections to it at once. */
+    public static DockerEngine connect(DockerSpec spec, int maxConnections) {
         String host = spec == null ? DockerSpec.LOCAL : spec.effectiveHost();
         DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
         if (spec != null && spec.tls() != null) {
@@ -67,7 +72,7 @@ public final class DockerEngine implements AutoCloseable {
         DockerHttpClient http = new ApacheDockerHttpClient.Builder()
                 .dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig())
-                .maxConnections(20)
+                .maxConnections(maxConnections)
                 .connectionTimeout(Duration.ofSeconds(5))
                 .responseTimeout(RESPONSE_TIMEOUT)
                 .build();

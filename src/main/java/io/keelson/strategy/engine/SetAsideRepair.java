@@ -1,11 +1,12 @@
-package io.keelson.strategy.watch;
+package io.keelson.strategy.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keelson.catalog.WatchSpec;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,25 +17,26 @@ import java.util.regex.Pattern;
  * otherwise the old one, back under its own name. The old one is started before it is renamed, so
  * a repair cut off half-way leaves it set aside and the next one finishes it.
  */
-final class SetAsideRepair {
+public final class SetAsideRepair {
 
     private static final Pattern ASIDE = Pattern.compile("(.+)" + Pattern.quote(Recreator.ASIDE_MARK) + "([0-9a-f]{12})");
 
     private final DockerEngine engine;
 
-    SetAsideRepair(DockerEngine engine) {
+    public SetAsideRepair(DockerEngine engine) {
         this.engine = engine;
     }
 
     /**
-     * Repairs the set-aside containers the target's labels select; {@code passed} names the units
-     * whose new container passed its gate. Answers one line per unit it repaired (or could not).
+     * Repairs the set-aside containers of the target's units ({@code ours} tells them by unit name and
+     * labels); {@code passed} names the units whose new container passed its gate. Answers one line
+     * per unit it repaired (or could not).
      */
-    List<String> repair(WatchSpec watch, Set<String> passed) {
+    public List<String> repair(BiPredicate<String, Map<String, String>> ours, Set<String> passed) {
         List<String> done = new ArrayList<>();
         for (DockerEngine.Listed aside : engine.containersNamedLike(Recreator.ASIDE_MARK)) {
             Matcher m = ASIDE.matcher(aside.name());
-            if (!m.matches() || !aside.id().startsWith(m.group(2)) || !Selection.selected(aside.labels(), watch.labelEnable(), watch.scope())) {
+            if (!m.matches() || !aside.id().startsWith(m.group(2)) || !ours.test(m.group(1), aside.labels())) {
                 continue;
             }
             String unit = m.group(1);
@@ -42,7 +44,7 @@ final class SetAsideRepair {
                 done.add(repairOne(unit, aside.id(), passed.contains(unit)));
             } catch (RuntimeException e) {
                 done.add(unit + ": the old container " + m.group(2) + " is still set aside and could not be repaired now: " + e.getMessage()
-                        + " (tried again before the next check)");
+                        + " (tried again before the next deployment)");
             }
         }
         return done;

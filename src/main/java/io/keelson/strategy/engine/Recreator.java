@@ -1,4 +1,4 @@
-package io.keelson.strategy.watch;
+package io.keelson.strategy.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

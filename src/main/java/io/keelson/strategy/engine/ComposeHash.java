@@ -1,4 +1,4 @@
-package io.keelson.strategy.watch;
+package io.keelson.strategy.engine;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.keelson.strategy.watch;
+package io.keelson.strategy.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

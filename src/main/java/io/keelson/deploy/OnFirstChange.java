@@ -1,0 +1,76 @@
+package io.keelson.deploy;
+
+import io.keelson.strategy.Progress;
+import io.keelson.strategy.UnitChange;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The progress of a check that may find nothing to do: the deployment record is opened only when the
+ * strategy logs a line or records a change, so a quiet check leaves nothing behind. Notes made before
+ * that open the record's log; notes of a check that stays quiet go to Keelson's own log.
+ */
+final class OnFirstChange implements Progress {
+
+    private static final Logger LOG = Logger.getLogger(OnFirstChange.class);
+
+    private final String target;
+    private final Supplier<DeploymentJournal> open;
+    private final List<String> notes = new ArrayList<>();
+    private final List<String> secrets = new ArrayList<>();
+    private DeploymentJournal journal;
+
+    OnFirstChange(String target, Supplier<DeploymentJournal> open) {
+        this.target = target;
+        this.open = open;
+    }
+
+    @Override
+    public synchronized void log(String line) {
+        opened().log(line);
+    }
+
+    @Override
+    public synchronized void note(String line) {
+        if (journal != null) {
+            journal.log(line);
+        } else {
+            notes.add(line);
+        }
+    }
+
+    @Override
+    public synchronized void record(UnitChange change) {
+        opened().record(change);
+    }
+
+    @Override
+    public synchronized void redact(String secret) {
+        if (journal != null) {
+            journal.redact(secret);
+        } else {
+            secrets.add(secret);
+        }
+    }
+
+    /** The journal, if the check changed something. */
+    synchronized DeploymentJournal journal() {
+        return journal;
+    }
+
+    /** A check that stayed quiet: its notes go to Keelson's log, scrubbed like any journal line. */
+    synchronized void endQuietly(java.util.function.UnaryOperator<String> scrub) {
+        notes.forEach(note -> LOG.warnf("%s: %s", target, scrub.apply(note)));
+    }
+
+    private DeploymentJournal opened() {
+        if (journal == null) {
+            journal = open.get();
+            secrets.forEach(journal::redact);
+            notes.forEach(journal::log);
+        }
+        return journal;
+    }
+}

@@ -1,0 +1,301 @@
+package io.keelson.strategy.sshdocker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.DockerSpec;
+import io.keelson.catalog.RolloutSpec;
+import io.keelson.catalog.TargetSpec;
+import io.keelson.registry.Credentials;
+import io.keelson.registry.ImageRef;
+import io.keelson.registry.RegistryHost;
+import io.keelson.registry.RepoDigests;
+import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.Outcome;
+import io.keelson.strategy.Progress;
+import io.keelson.strategy.UnitChange;
+import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.engine.FreshContainer;
+import io.keelson.strategy.engine.Replacement;
+import io.keelson.strategy.engine.Replacements;
+import io.keelson.strategy.engine.StopTimeout;
+import io.keelson.strategy.ssh.EngineTunnel;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One ssh-docker deployment on one host: connect, reach the host's engine through the SSH tunnel,
+ * pull every new image while the old containers serve, then replace each changed container with the
+ * same configuration and the new image pinned by digest (the code watch uses), or create it from the
+ * catalog when it does not exist yet. It keeps what it changed, so a later host's failure can put
+ * this one back too.
+ */
+final class HostSwap implements AutoCloseable {
+
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
+    /** An engine reached through SSH gets few connections: each is an SSH session on the host. */
+    private static final int ENGINE_CONNECTIONS = 4;
+    private static final int DEFAULT_STOP_SECONDS = 10;
+
+    /**
+     * What a unit should run: the reference recorded for it (normally a tag) and, for a rollback,
+     * the exact digest to restore (null: whatever the reference names when pulled).
+     */
+    record Wanted(ImageRef image, String digest) {
+        ImageRef pullRef() {
+            return digest == null ? image : image.pinned(digest);
+        }
+    }
+
+    /** What this host now runs for a unit that changed: to put back on failure elsewhere. */
+    private record Done(String unit, ImageRef image, String fromDigest, String toDigest, boolean created, String containerId) {
+    }
+
+    private final String host;
+    private final TargetSpec target;
+    private final Progress progress;
+    private final Clock clock;
+    private final Optional<Credentials> credentials;
+    private final String credentialsHost;
+    private final List<Done> done = new ArrayList<>();
+    private boolean restoredItself;
+    private SshHost ssh;
+    private EngineTunnel tunnel;
+    private DockerEngine engine;
+
+    /** {@code credentials} go to {@code credentialsHost} only; an image from any other registry is pulled anonymously. */
+    HostSwap(String host, TargetSpec target, Progress progress, Clock clock, Optional<Credentials> credentials, String credentialsHost) {
+        this.credentialsHost = credentialsHost;
+        this.host = host;
+        this.target = target;
+        this.progress = progress;
+        this.clock = clock;
+        this.credentials = credentials;
+    }
+
+    String host() {
+        return host;
+    }
+
+    boolean changedAnything() {
+        return !done.isEmpty();
+    }
+
+    /** Whether a unit failed here and the host put itself back (the old container restored, a new one removed). */
+    boolean restoredItself() {
+        return restoredItself;
+    }
+
+    /** The host's engine, through SSH; connects on first use. */
+    DockerEngine engine() {
+        if (engine == null) {
+            ssh = SshHost.connect(host, target.ssh(), CONNECT_TIMEOUT);
+            log("connected as " + target.ssh().user() + ", host key verified" + (target.ssh().usesSudo() ? "; docker runs through sudo -n" : ""));
+            tunnel = EngineTunnel.open(ssh, target.ssh().usesSudo());
+            engine = DockerEngine.connect(new DockerSpec(tunnel.dockerHost(), null), ENGINE_CONNECTIONS);
+            if (!engine.ping()) {
+                throw new IllegalStateException("the Docker engine on " + host + " does not answer through SSH" + engineProblem()
+                        + (target.ssh().usesSudo() ? " (may " + target.ssh().user() + " run docker with sudo -n, without a password?)"
+                        : " (is " + target.ssh().user() + " in the docker group, or should the target say sudo: true?)"));
+            }
+        }
+        return engine;
+    }
+
+    /** What docker itself says on the host when the engine does not answer, e.g. sudo asking for a password. */
+    private String engineProblem() {
+        List<String> argv = new ArrayList<>(target.ssh().usesSudo() ? List.of("sudo", "-n") : List.of());
+        argv.addAll(List.of("docker", "version", "--format", "{{.Server.Version}}"));
+        SshHost.Result result = ssh.run(RemoteCommand.of(argv).asQuiet(), line -> { });
+        return result.ok() || result.lastError().isEmpty() ? "" : " (\"" + result.lastError() + "\")";
+    }
+
+    /**
+     * Deploys {@code units} (unit → what it should run) on this host; throws with the reason when a
+     * unit fails, after restoring what the host changed itself.
+     */
+    void run(Map<String, Wanted> units, boolean force) {
+        DockerEngine engine = engine();
+        Map<String, String> digests = new LinkedHashMap<>();
+        units.forEach((unit, wanted) -> digests.put(unit, pull(engine, wanted.pullRef())));
+        List<Replacement> replacements = new ArrayList<>();
+        List<String> fresh = new ArrayList<>();
+        for (Map.Entry<String, Wanted> entry : units.entrySet()) {
+            String unit = entry.getKey();
+            ImageRef image = entry.getValue().image();
+            String toDigest = digests.get(unit);
+            Optional<ObjectNode> inspect = engine.inspectContainer(unit);
+            if (inspect.isEmpty()) {
+                fresh.add(unit);
+                continue;
+            }
+            ObjectNode oldImage = engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
+            String fromDigest = runningDigest(inspect.get(), oldImage, image);
+            if (toDigest.equals(fromDigest) && !force) {
+                log(unit + ": already runs " + toDigest + ", left alone");
+                progress.record(new UnitChange(host, unit, image.toString(), image.toString(), fromDigest, toDigest, ChangeStatus.UNCHANGED));
+                continue;
+            }
+            replacements.add(new Replacement(unit, inspect.get(), oldImage, image, image.pinned(toDigest).toString(), fromDigest, toDigest,
+                    StopTimeout.of(inspect.get(), DEFAULT_STOP_SECONDS)));
+        }
+        for (String unit : fresh) {
+            create(engine, unit, units.get(unit).image(), digests.get(unit));
+        }
+        if (replacements.isEmpty()) {
+            return;
+        }
+        Replacements swaps = new Replacements(engine, host, target.effectiveRollout(), clock, progress);
+        Outcome outcome = swaps.run(replacements);
+        swaps.committed().forEach(r -> done.add(new Done(r.name(), r.image(), r.fromDigest(), r.toDigest(), false, null)));
+        if (outcome.result() != Outcome.Result.SUCCEEDED) {
+            restoredItself = outcome.result() == Outcome.Result.ROLLED_BACK;
+            throw new IllegalStateException(outcome.error());
+        }
+    }
+
+    /**
+     * Puts back every unit this host changed and committed, newest first: replaced ones to the
+     * digest they ran before (still on the host, so no pull is needed), created ones removed.
+     * Returns the units it could not restore.
+     */
+    List<String> rollBack() {
+        List<String> failed = new ArrayList<>();
+        for (int i = done.size() - 1; i >= 0; i--) {
+            Done d = done.get(i);
+            try {
+                if (d.created()) {
+                    FreshContainer.remove(engine(), d.containerId());
+                    log(d.unit() + ": was not there before; removed");
+                } else {
+                    restore(d);
+                }
+                progress.record(new UnitChange(host, d.unit(), d.image().toString(), d.fromDigest() == null ? null : d.image().toString(),
+                        d.fromDigest(), d.toDigest(), ChangeStatus.ROLLED_BACK));
+            } catch (RuntimeException e) {
+                log("rollback of " + d.unit() + " failed: " + e.getMessage());
+                failed.add(host + "/" + d.unit());
+            }
+        }
+        return failed;
+    }
+
+    private void restore(Done d) {
+        if (d.fromDigest() == null) {
+            throw new IllegalStateException(d.unit() + " ran an image with no registry digest, which cannot be pulled back");
+        }
+        ObjectNode inspect = engine().inspectContainer(d.unit())
+                .orElseThrow(() -> new IllegalStateException("no container named " + d.unit() + " to put back"));
+        ImageRef back = d.image().pinned(d.fromDigest());
+        pull(engine(), back);
+        ObjectNode current = engine().inspectImage(inspect.path("Image").asText()).orElse(null);
+        RolloutSpec rollout = target.effectiveRollout();
+        Outcome outcome = new Replacements(engine(), host, rollout, clock, new LogOnly()).run(List.of(new Replacement(
+                d.unit(), inspect, current, d.image(), back.toString(), d.toDigest(), d.fromDigest(), StopTimeout.of(inspect, DEFAULT_STOP_SECONDS))));
+        if (outcome.result() != Outcome.Result.SUCCEEDED) {
+            throw new IllegalStateException(outcome.error());
+        }
+        log(d.unit() + ": back on " + d.fromDigest());
+    }
+
+    private void create(DockerEngine engine, String unit, ImageRef image, String toDigest) {
+        var spec = target.container(unit).orElseThrow(() -> new IllegalStateException(unit + " is not a container of this target"));
+        ImageRef recorded = image;
+        log(unit + ": no such container on this host; creating it from the catalog with " + recorded.repository() + "@" + toDigest);
+        progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.STARTED));
+        CatalogCreate create = CatalogCreate.of(spec.create(), recorded.pinned(toDigest).toString(), envFiles(spec.create()));
+        FreshContainer.Result result = FreshContainer.start(engine, clock, unit, create.body(), create.laterNetworks(), target.effectiveRollout());
+        if (result.failure().isPresent()) {
+            restoredItself = true;
+            progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.ROLLED_BACK));
+            throw new IllegalStateException(unit + " on " + host + " failed its health gate: " + result.failure().get() + "; the new container was removed");
+        }
+        done.add(new Done(unit, recorded, null, toDigest, true, result.id()));
+        progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.SUCCEEDED));
+        log(unit + ": healthy");
+    }
+
+    /** The variables of the block's env files, read on the host itself (where {@code docker run --env-file} would read them). */
+    private Map<String, String> envFiles(io.keelson.catalog.ContainerSpec.CreateSpec create) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (create == null || create.envFiles() == null) {
+            return env;
+        }
+        for (String file : create.envFiles()) {
+            SshHost.Result read = ssh.run(RemoteCommand.of(List.of("cat", file)).asQuiet(), line -> { });
+            if (!read.ok()) {
+                throw new IllegalStateException("env file " + file + " cannot be read on " + host + ": " + read.lastError());
+            }
+            progress.redact(read.stdout());
+            env.putAll(CatalogCreate.parseEnvFile(read.stdout()));
+        }
+        return env;
+    }
+
+    /** Pulls {@code image} on the host (the old container keeps serving) and answers its registry digest. */
+    private String pull(DockerEngine engine, ImageRef image) {
+        log("pulling " + image);
+        String registry = RegistryHost.of(image);
+        engine.pull(image, registry.equals(credentialsHost) ? credentials : Optional.empty(), registry);
+        if (image.digest() != null) {
+            return image.digest();
+        }
+        return engine.inspectImage(image.toString()).flatMap(i -> digestIn(i, image))
+                .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no registry digest for it"));
+    }
+
+    /** The digest a container runs: in its reference when Keelson pinned it, else the registry digest of its image. */
+    private static String runningDigest(ObjectNode inspect, ObjectNode image, ImageRef wanted) {
+        Optional<ImageRef> configured = ImageRef.tryParse(inspect.path("Config").path("Image").asText(""));
+        if (configured.isPresent() && configured.get().digest() != null) {
+            return configured.get().digest();
+        }
+        return image == null ? null : digestIn(image, configured.orElse(wanted)).orElse(null);
+    }
+
+    private static Optional<String> digestIn(JsonNode image, ImageRef ref) {
+        List<String> entries = new ArrayList<>();
+        image.path("RepoDigests").forEach(e -> entries.add(e.asText()));
+        return RepoDigests.digestFor(entries, ref);
+    }
+
+    /** Where a rollback's own replacement reports: its lines go to the log, its changes are recorded by {@link #rollBack}. */
+    private final class LogOnly implements Progress {
+        @Override
+        public void log(String line) {
+            HostSwap.this.log(line);
+        }
+
+        @Override
+        public void record(UnitChange change) {
+        }
+
+        @Override
+        public void redact(String secret) {
+            progress.redact(secret);
+        }
+    }
+
+    private void log(String line) {
+        progress.log("[" + host + "] " + line);
+    }
+
+    @Override
+    public void close() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (tunnel != null) {
+            tunnel.close();
+        }
+        if (ssh != null) {
+            ssh.close();
+        }
+    }
+}
