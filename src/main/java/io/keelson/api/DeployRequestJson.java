@@ -5,13 +5,15 @@ import io.keelson.catalog.TargetValidator;
 import io.keelson.deploy.DeploymentRequest;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.Strategy;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The body of {@code POST /targets/{name}/deployments}; every field is optional. */
 public record DeployRequestJson(
         List<String> services, Boolean force, String image, List<String> images, String reason,
-        DeploymentJson.PipelineJson pipeline) {
+        DeploymentJson.PipelineJson pipeline, Map<String, String> release) {
 
     /** At most this many image references in {@code images}. */
     static final int MAX_IMAGES = 100;
@@ -69,8 +71,9 @@ public record DeployRequestJson(
             Text.limit("pipeline.url", pipeline.url(), 2048);
         }
         List<ImageRef> refs = images == null ? List.of() : images.stream().map(ImageRef::parse).toList();
+        Map<String, ImageRef> released = release(target, strategy, knownRepositories);
         try {
-            strategy.checkRequest(target, services, ref, refs);
+            strategy.checkRequest(target, services, ref, refs, released);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -80,6 +83,44 @@ public record DeployRequestJson(
                     + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
         }
         return new DeploymentRequest(services, Boolean.TRUE.equals(force), ref, refs, reason,
-                pipeline == null ? null : pipeline.toPipeline(), requestedBy, idempotencyKey);
+                pipeline == null ? null : pipeline.toPipeline(), requestedBy, idempotencyKey, released);
+    }
+
+    /**
+     * A release: one image per unit, each a unit of the target and a repository it may run (one it
+     * ran before, or one its {@code allowedImages} name; the strategy checks its configured images).
+     */
+    private Map<String, ImageRef> release(TargetSpec target, Strategy strategy, Set<String> knownRepositories) {
+        Map<String, ImageRef> released = new LinkedHashMap<>();
+        if (release == null) {
+            return released;
+        }
+        if (image != null || services != null) {
+            throw ApiException.badRequest("release: names its units and images itself; send it without \"image\" and \"services\"");
+        }
+        List<String> own = strategy.units(target);
+        if (own.isEmpty()) {
+            throw ApiException.badRequest("release: applies to targets whose catalog lists their units (ssh-compose services, ssh-docker containers)");
+        }
+        if (release.isEmpty() || release.size() > own.size()) {
+            throw ApiException.badRequest("release: must name between 1 and " + own.size() + " of this target's units " + own);
+        }
+        for (Map.Entry<String, String> entry : release.entrySet()) {
+            if (!own.contains(entry.getKey())) {
+                throw ApiException.badRequest("release: '" + entry.getKey() + "' is not one of this target's units " + own);
+            }
+            ImageRef ref;
+            try {
+                ref = ImageRef.parse(entry.getValue());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw ApiException.badRequest("release." + entry.getKey() + ": " + (e.getMessage() == null ? "is not an image reference" : e.getMessage()));
+            }
+            if (!knownRepositories.isEmpty() && !knownRepositories.contains(ref.repository()) && !target.matchesAllowedImages(ref.repository())) {
+                throw ApiException.badRequest("release." + entry.getKey() + ": repository " + ref.repository() + " is not one this target deploys "
+                        + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
+            }
+            released.put(entry.getKey(), ref);
+        }
+        return released;
     }
 }

@@ -72,8 +72,8 @@ public class TargetDeploymentResource {
         Duration limit = seconds(timeout);
         CatalogTarget target = Targets.require(catalog, name);
         DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
-        DeployRequestJson request = parsed == null ? new DeployRequestJson(null, null, null, null, null, null) : parsed;
-        Set<String> known = request.image() == null ? Set.of() : deployments.knownRepositories(target.name());
+        DeployRequestJson request = parsed == null ? new DeployRequestJson(null, null, null, null, null, null, null) : parsed;
+        Set<String> known = request.image() == null && request.release() == null ? Set.of() : deployments.knownRepositories(target.name());
         DeploymentRequest validated = request.validate(target.spec(), strategies.of(target.spec()), known, caller.get().name(), key(idempotencyKey));
         Deployments.Submitted submitted = deployments.deploy(target, validated);
         return answer(submitted.deployment(), waiting, limit);

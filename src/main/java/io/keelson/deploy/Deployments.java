@@ -110,10 +110,12 @@ public class Deployments {
             throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
                     "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name() + "/resume first");
         }
-        List<String> units = request.services() == null || request.services().isEmpty()
-                ? defaultUnits(target) : List.copyOf(request.services());
+        List<String> units = !request.release().isEmpty() ? List.copyOf(request.release().keySet())
+                : request.services() == null || request.services().isEmpty() ? defaultUnits(target) : List.copyOf(request.services());
+        Map<String, String> release = new java.util.LinkedHashMap<>();
+        request.release().forEach((unit, image) -> release.put(unit, image.toString()));
         StoredOrder order = new StoredOrder(units, request.force(), request.image() == null ? null : request.image().toString(), Map.of(),
-                request.images().stream().map(ImageRef::toString).toList());
+                request.images().stream().map(ImageRef::toString).toList(), false, null, release);
         return submit(target.name(), Trigger.API, order, request.reason(), request.pipeline(), request.requestedBy(), request.idempotencyKey());
     }
 

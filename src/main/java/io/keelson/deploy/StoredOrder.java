@@ -14,7 +14,12 @@ import java.util.Set;
  * when it runs, against the history as it is then.
  */
 record StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins, List<String> images,
-                   boolean rollback, String toDeployment) {
+                   boolean rollback, String toDeployment, Map<String, String> release) {
+
+    StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins, List<String> images,
+                boolean rollback, String toDeployment) {
+        this(units, force, image, pins, images, rollback, toDeployment, Map.of());
+    }
 
     StoredOrder(List<String> units, boolean force, String image, Map<String, Map<String, DeployOrder.Pin>> pins) {
         this(units, force, image, pins, List.of(), false, null);
@@ -53,7 +58,11 @@ record StoredOrder(List<String> units, boolean force, String image, Map<String, 
     }
 
     DeployOrder toOrder(Set<String> refused) {
+        Map<String, ImageRef> released = new java.util.LinkedHashMap<>();
+        if (release != null) {
+            release.forEach((unit, ref) -> released.put(unit, ImageRef.parse(ref)));
+        }
         return new DeployOrder(units == null ? List.of() : units, force, image == null ? null : ImageRef.parse(image),
-                pins == null ? Map.of() : pins, images == null ? List.of() : images.stream().map(ImageRef::parse).toList(), refused);
+                pins == null ? Map.of() : pins, images == null ? List.of() : images.stream().map(ImageRef::parse).toList(), refused, released);
     }
 }

@@ -3,6 +3,7 @@ package io.keelson.strategy;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -32,7 +33,7 @@ public interface Strategy {
      *
      * @throws IllegalArgumentException with the field and the reason
      */
-    default void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images) {
+    default void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
         if (images != null && !images.isEmpty()) {
             throw new IllegalArgumentException("images: applies to watch targets; this deployment takes \"image\"");
         }

@@ -20,9 +20,24 @@ public final class ComposeCommands {
     private static final String WRITE_SCRIPT = "cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"";
 
     private final ComposeSpec compose;
+    private final List<String> sudo;
+
+    /** @param sudo whether docker and compose run through {@code sudo -n} (for a deploy user that may not use docker itself) */
+    public ComposeCommands(ComposeSpec compose, boolean sudo) {
+        this.compose = compose;
+        this.sudo = sudo ? List.of("sudo", "-n") : List.of();
+    }
 
     public ComposeCommands(ComposeSpec compose) {
-        this.compose = compose;
+        this(compose, false);
+    }
+
+    /** {@code docker} with {@code args}, through sudo when the target says so. */
+    private List<String> docker(String... args) {
+        List<String> argv = new ArrayList<>(sudo);
+        argv.add("docker");
+        argv.addAll(List.of(args));
+        return argv;
     }
 
     public String overridePath() {
@@ -30,8 +45,8 @@ public final class ComposeCommands {
     }
 
     /** {@code docker login} with the password on stdin: it never appears on a command line. */
-    public static RemoteCommand login(String server, String username, String password) {
-        return RemoteCommand.of(List.of("docker", "login", "--username", username, "--password-stdin", server)).withStdin(password + "\n");
+    public RemoteCommand login(String server, String username, String password) {
+        return RemoteCommand.of(docker("login", "--username", username, "--password-stdin", server)).withStdin(password + "\n");
     }
 
     /** The merged configuration of the user's own files, without Keelson's pins: the images as tagged. */
@@ -41,12 +56,12 @@ public final class ComposeCommands {
         return RemoteCommand.of(argv).in(compose.projectDir()).asQuiet();
     }
 
-    public static RemoteCommand pull(ImageRef image) {
-        return RemoteCommand.of(List.of("docker", "pull", image.toString())).withTimeout(PULL_TIMEOUT);
+    public RemoteCommand pull(ImageRef image) {
+        return RemoteCommand.of(docker("pull", image.toString())).withTimeout(PULL_TIMEOUT);
     }
 
-    public static RemoteCommand repoDigests(String imageOrId) {
-        return RemoteCommand.of(List.of("docker", "image", "inspect", "--format", "{{json .RepoDigests}}", imageOrId)).asQuiet();
+    public RemoteCommand repoDigests(String imageOrId) {
+        return RemoteCommand.of(docker("image", "inspect", "--format", "{{json .RepoDigests}}", imageOrId)).asQuiet();
     }
 
     /**
@@ -54,7 +69,7 @@ public final class ComposeCommands {
      * a fraction of a {@code docker-compose ps}, which starts a Python interpreter each time.
      */
     public RemoteCommand containerIds(String service) {
-        return RemoteCommand.of(List.of("docker", "ps", "-a", "-q", "--no-trunc",
+        return RemoteCommand.of(docker("ps", "-a", "-q", "--no-trunc",
                 "--filter", "label=com.docker.compose.project=" + projectName(),
                 "--filter", "label=com.docker.compose.service=" + service,
                 "--filter", "label=com.docker.compose.oneoff=False")).asQuiet();
@@ -69,8 +84,8 @@ public final class ComposeCommands {
         return dir.substring(dir.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^-_a-z0-9]", "");
     }
 
-    public static RemoteCommand inspectContainer(String id) {
-        return RemoteCommand.of(List.of("docker", "inspect", "--type", "container", id)).asQuiet();
+    public RemoteCommand inspectContainer(String id) {
+        return RemoteCommand.of(docker("inspect", "--type", "container", id)).asQuiet();
     }
 
     /** Recreates one service in one step (stop, remove, create, start), leaving its dependencies alone. */
@@ -112,7 +127,8 @@ public final class ComposeCommands {
     }
 
     private List<String> compose(boolean withOverride) {
-        List<String> argv = new ArrayList<>(List.of(compose.effectiveCommand().split(" ")));
+        List<String> argv = new ArrayList<>(sudo);
+        argv.addAll(List.of(compose.effectiveCommand().split(" ")));
         if (compose.projectName() != null) {
             argv.addAll(List.of("-p", compose.projectName()));
         }

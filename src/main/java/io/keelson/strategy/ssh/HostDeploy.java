@@ -67,7 +67,7 @@ final class HostDeploy {
         this.progress = progress;
         this.clock = clock;
         this.registryPassword = registryPassword;
-        this.commands = new ComposeCommands(target.compose());
+        this.commands = new ComposeCommands(target.compose(), target.ssh().usesSudo());
     }
 
     String host() {
@@ -164,7 +164,7 @@ final class HostDeploy {
     private void logIn() {
         var registry = target.registry();
         if (registry != null) {
-            require(ComposeCommands.login(registry.server(), registry.username(), registryPassword), "docker login to " + registry.server());
+            require(commands.login(registry.server(), registry.username(), registryPassword), "docker login to " + registry.server());
         }
     }
 
@@ -187,6 +187,10 @@ final class HostDeploy {
                 throw new IllegalStateException("service '" + service + "' has no image in the compose files; Keelson deploys images, not builds");
             }
             ImageRef ref = ImageRef.parse(configured);
+            if (order.isRelease()) {
+                images.put(service, released(service, ref));
+                continue;
+            }
             if (order.image() != null && ref.repository().equals(order.image().repository())) {
                 ref = order.image();
                 matching.add(service);
@@ -197,6 +201,16 @@ final class HostDeploy {
             overrideTheOneService(images);
         }
         return images;
+    }
+
+    /** A release's image for one service: its own repository, or one the target's {@code allowedImages} name. */
+    private ImageRef released(String service, ImageRef configured) {
+        ImageRef image = order.release().get(service);
+        if (!target.allowsImage(image.repository(), configured.repository())) {
+            throw new IllegalStateException("release: image " + image + " is not allowed for " + service + ": its image comes from "
+                    + configured.repository() + ", and the target's allowedImages do not name " + image.repository() + "; nothing was changed");
+        }
+        return image;
     }
 
     /**
@@ -301,11 +315,11 @@ final class HostDeploy {
     }
 
     private String pull(ImageRef image) {
-        Optional<String> reported = DockerJson.digestInPullOutput(require(ComposeCommands.pull(image), "docker pull " + image).stdout());
+        Optional<String> reported = DockerJson.digestInPullOutput(require(commands.pull(image), "docker pull " + image).stdout());
         if (reported.isPresent()) {
             return reported.get();
         }
-        String json = require(ComposeCommands.repoDigests(image.toString()), "docker image inspect " + image).stdout();
+        String json = require(commands.repoDigests(image.toString()), "docker image inspect " + image).stdout();
         return DockerJson.digestFor(json, image)
                 .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no digest for it"));
     }
@@ -329,7 +343,7 @@ final class HostDeploy {
             // Created from a pinned reference (Keelson's own pins): the digest is in the name.
             return Optional.of(new Running(image.get(), image.get().digest()));
         }
-        SshHost.Result digests = ssh.run(ComposeCommands.repoDigests(c.imageId()), this::log);
+        SshHost.Result digests = ssh.run(commands.repoDigests(c.imageId()), this::log);
         String digest = digests.ok() ? DockerJson.digestFor(digests.stdout(), image.get()).orElse(null) : null;
         return Optional.of(new Running(image.get(), digest));
     }
@@ -340,7 +354,7 @@ final class HostDeploy {
     }
 
     private Optional<DockerJson.Container> inspect(String id) {
-        SshHost.Result result = ssh.run(ComposeCommands.inspectContainer(id), line -> { });
+        SshHost.Result result = ssh.run(commands.inspectContainer(id), line -> { });
         return result.ok() ? Optional.of(DockerJson.container(result.stdout())) : Optional.empty();
     }
 

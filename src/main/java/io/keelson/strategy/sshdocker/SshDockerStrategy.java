@@ -63,6 +63,32 @@ public class SshDockerStrategy implements Strategy {
         return SshHost.unreachable(endpoint);
     }
 
+    /** Images are checked against each container's configured repository before anything is queued. */
+    @Override
+    public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
+        Strategy.super.checkRequest(target, services, image, images, release);
+        release.forEach((unit, ref) -> {
+            String own = configured(target, unit).repository();
+            if (!target.allowsImage(ref.repository(), own)) {
+                throw new IllegalArgumentException("release." + unit + ": " + ref.repository() + " is not " + unit + "'s repository " + own
+                        + " and the target's allowedImages do not name it");
+            }
+        });
+        if (image != null) {
+            List<String> names = services == null ? units(target) : services;
+            boolean own = names.stream().anyMatch(unit -> configured(target, unit).repository().equals(image.repository()));
+            if (!own && (names.size() != 1 || !target.allowsImage(image.repository(), configured(target, names.get(0)).repository()))) {
+                throw new IllegalArgumentException("image: " + image.repository() + " is not the repository of any of " + names
+                        + "; name the one container it is for in \"services\", and an admin may allow it in allowedImages");
+            }
+        }
+    }
+
+    private static ImageRef configured(TargetSpec target, String unit) {
+        return ImageRef.parse(target.container(unit).orElseThrow(() -> new IllegalArgumentException("'" + unit + "' is not a container of this target"))
+                .image());
+    }
+
     @Override
     public Outcome deploy(TargetSpec target, DeployOrder order, Progress progress) {
         Optional<Credentials> credentials;
@@ -144,7 +170,13 @@ public class SshDockerStrategy implements Strategy {
                     .orElseThrow(() -> new IllegalArgumentException("'" + unit + "' is not one of this target's containers"));
             ImageRef configured = ImageRef.parse(container.image());
             ImageRef image = configured;
-            if (order.image() != null && configured.repository().equals(order.image().repository())) {
+            if (order.isRelease()) {
+                image = order.release().get(unit);
+                if (!target.allowsImage(image.repository(), configured.repository())) {
+                    throw new IllegalArgumentException("release: image " + image + " is not allowed for " + unit + ": its image comes from "
+                            + configured.repository() + ", and the target's allowedImages do not name " + image.repository() + "; nothing was changed");
+                }
+            } else if (order.image() != null && configured.repository().equals(order.image().repository())) {
                 image = order.image();
                 matching.add(unit);
             }

@@ -70,7 +70,7 @@ public class WatchStrategy implements Strategy {
     }
 
     @Override
-    public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images) {
+    public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
         if (image != null) {
             throw new IllegalArgumentException("image: applies to targets deployed over SSH; a watch deployment takes \"images\" to limit its check");
         }

@@ -55,7 +55,7 @@ class ComposeCommandsTest {
 
     @Test
     void loginSendsThePasswordOnStdinOnly() {
-        RemoteCommand login = ComposeCommands.login("registry.gitlab.com", "gitlab-ci-token", "s3cret");
+        RemoteCommand login = commands.login("registry.gitlab.com", "gitlab-ci-token", "s3cret");
         assertThat(login.shellText()).isEqualTo("docker login --username gitlab-ci-token --password-stdin registry.gitlab.com");
         assertThat(login.shellText()).doesNotContain("s3cret");
         assertThat(login.stdin()).isEqualTo("s3cret\n");
@@ -63,10 +63,19 @@ class ComposeCommandsTest {
 
     @Test
     void pullAndInspectTakeTheReferenceAsOneArgument() {
-        assertThat(ComposeCommands.pull(ImageRef.parse("registry.example.com/lappis/bot:3f2a9c1")).shellText())
+        assertThat(commands.pull(ImageRef.parse("registry.example.com/lappis/bot:3f2a9c1")).shellText())
                 .isEqualTo("docker pull registry.example.com/lappis/bot:3f2a9c1");
-        assertThat(ComposeCommands.repoDigests("sha256:abc").shellText())
+        assertThat(commands.repoDigests("sha256:abc").shellText())
                 .isEqualTo("docker image inspect --format '{{json .RepoDigests}}' sha256:abc");
+    }
+
+    @Test
+    void withSudoDockerAndComposeRunThroughSudoWithoutAPrompt() {
+        ComposeCommands sudo = new ComposeCommands(new ComposeSpec("/srv/app", null, null, List.of("bot"), null), true);
+        assertThat(sudo.up("bot", false).shellText()).isEqualTo("cd /srv/app && sudo -n docker-compose -f docker-compose.yml -f keelson.override.yml up -d --no-deps bot");
+        assertThat(sudo.pull(ImageRef.parse("registry.example.com/lappis/bot:1")).shellText()).isEqualTo("sudo -n docker pull registry.example.com/lappis/bot:1");
+        assertThat(sudo.containerIds("bot").shellText()).startsWith("sudo -n docker ps ");
+        assertThat(sudo.readOverride().shellText()).doesNotContain("sudo");
     }
 
     @Test
