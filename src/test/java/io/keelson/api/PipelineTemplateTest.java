@@ -81,7 +81,23 @@ class PipelineTemplateTest {
         assertThat(job.lines()).anyMatch(l -> l.contains("did not succeed")).anyMatch(l -> l.contains("ROLLED_BACK"));
     }
 
+    @Test
+    void aReleaseVariableDeploysItsImagesAsOneDeployment() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        String commit = TestImages.push(TestImages.Kind.APP, repo + ":3f2a9c1");
+
+        Job job = runTemplate(Map.of("KEELSON_RELEASE", "bot=" + repo + ":3f2a9c1"));
+
+        assertThat(job.exit()).as(String.join("\n", job.lines())).isZero();
+        assertThat(as(CI).get("/api/v1/targets/" + target + "/deployments").then().extract().<String>path("[0].changes[0].toDigest")).isEqualTo(commit);
+    }
+
     private Job runTemplate() throws Exception {
+        return runTemplate(Map.of());
+    }
+
+    private Job runTemplate(Map<String, String> variables) throws Exception {
         JsonNode template = new YAMLMapper().readTree(Path.of("ci/keelson-deploy.gitlab-ci.yml").toFile());
         String script = template.path(".keelson-deploy").path("script").get(0).asText();
         Path dir = Files.createTempDirectory("ci-job");
@@ -97,6 +113,7 @@ class PipelineTemplateTest {
         env.put("CI_COMMIT_SHA", "3f2a9c1");
         env.put("CI_COMMIT_REF_NAME", "master");
         env.put("CI_PIPELINE_URL", "https://gitlab.example.com/lappis/tais/-/pipelines/4711");
+        env.putAll(variables);
         Process p = pb.start();
         p.getOutputStream().close();
         List<String> lines = new ArrayList<>();

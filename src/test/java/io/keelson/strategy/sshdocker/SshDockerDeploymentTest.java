@@ -203,6 +203,25 @@ class SshDockerDeploymentTest {
         assertThat(deploy(target, 200).getString("changes[0].toDigest")).isEqualTo(second);
     }
 
+    @Test
+    void aContainerLeftSetAsideIsPutBackBeforeTheNextDeployment() {
+        String first = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        Shell.run("docker", "run", "-d", "--name", name, repo + ":latest").require();
+        String oldId = inspect("{{.Id}}");
+        // What a replacement cut off between set-aside and create leaves: the old container stopped, renamed aside.
+        Shell.run("docker", "stop", "-t", "1", name).require();
+        Shell.run("docker", "rename", name, name + "-keelson-old-" + oldId.substring(0, 12)).require();
+        String target = createTarget(rootWithKey(), "");
+
+        JsonPath d = deploy(target, 200);
+
+        assertThat(d.getString("changes[0].status")).isEqualTo("UNCHANGED");
+        assertThat(d.getString("changes[0].toDigest")).isEqualTo(first);
+        assertThat(inspect("{{.Id}}")).isEqualTo(oldId);
+        assertThat(inspect("{{.State.Running}}")).isEqualTo("true");
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-").output()).isBlank();
+    }
+
     private String rootWithKey() {
         return """
                 {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"}"""

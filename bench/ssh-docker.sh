@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Benchmark: one plain container (no compose) deployed over SSH three ways, each with a new ~50 MB
+# digest per run:
+#   keelson - POST …/deployments?wait=true on an ssh-docker target (health gate stableFor 0s)
+#   seed    - the USERS.md §1 "older variant": docker stop; docker rm; docker pull; docker run (one SSH session)
+#   floor   - docker pull first, then docker stop; docker rm; docker run (one SSH session)
+# Prints, per way, the median wall time and the median downtime (old container's `die` to the new
+# container's `start`, from `docker events`), and the ratios the issue sets as goals.
+#
+# Usage: bench/ssh-docker.sh [runs]   (default 5). Needs root and scripts/test-env.sh (run here).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+bash scripts/test-env.sh >/dev/null
+ENVDIR=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
+DOCKER=/usr/bin/docker
+SSH=(ssh -q -i "$ENVDIR/ssh/client_ed25519" -o UserKnownHostsFile="$ENVDIR/ssh/known_hosts" -o StrictHostKeyChecking=yes -p 2222 root@127.0.0.1)
+WORK=$(mktemp -d /var/tmp/keelson-bench.XXXXXX)
+REPO=127.0.0.1:5000/bench/app-$$
+PORT=18081
+TOKEN=bench-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+KEELSON_PID=
+
+cleanup() {
+  [ -n "$KEELSON_PID" ] && kill "$KEELSON_PID" 2>/dev/null || true
+  [ -f "$WORK/keelson.log" ] && cp "$WORK/keelson.log" "${TMPDIR:-/tmp}/keelson-bench-last.log"
+  for way in keelson seed floor; do "$DOCKER" rm -f "bench-$way-$$" >/dev/null 2>&1 || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+push_new_image() { # a new ~50 MB layer each time, so every pull moves 50 MB
+  local ctx=$WORK/image
+  mkdir -p "$ctx"
+  cp /bin/busybox "$ctx/busybox"
+  head -c 50M /dev/urandom >"$ctx/blob"
+  cat >"$ctx/Dockerfile" <<'DF'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox","--install","-s","/bin"]
+COPY blob /blob
+CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1; done"]
+DF
+  "$DOCKER" build -q -t "$REPO:latest" "$ctx" >/dev/null
+  "$DOCKER" push -q "$REPO:latest" >/dev/null
+  "$DOCKER" rmi "$REPO:latest" >/dev/null   # the host must pull it, as a real one would
+}
+
+now_ns() { date +%s%N; }
+
+downtime_ms() { # downtime_ms WAY SINCE_NS UNTIL_NS: first die to the next start
+  "$DOCKER" events --since "$(awk "BEGIN{printf \"%.3f\", $2/1e9}")" --until "$(awk "BEGIN{printf \"%.3f\", $3/1e9 + 1}")" \
+    --filter type=container --filter "label=bench=$1-$$" \
+    --filter event=die --filter event=start --format '{{.TimeNano}} {{.Action}}' |
+    awk '$2=="die" && !d {d=$1} $2=="start" && d && !s {s=$1} END {if (d && s) printf "%.0f", (s-d)/1e6; else print "NA"}'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "NA"; exit} if (NR%2) print a[(NR+1)/2]; else printf "%.0f", (a[NR/2]+a[NR/2+1])/2}'; }
+
+start_keelson() {
+  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -DskipTests package
+  mkdir -p "$WORK/catalog" "$WORK/data"
+  cat >"$WORK/catalog/bench.yaml" <<YML
+name: bench
+strategy: ssh-docker
+ssh:
+  hosts: [127.0.0.1]
+  port: 2222
+  user: root
+  privateKeyFile: $ENVDIR/ssh/client_ed25519
+  knownHostsFile: $ENVDIR/ssh/known_hosts
+containers:
+  - name: bench-keelson-$$
+    image: $REPO:latest
+rollout:
+  healthTimeout: 60s
+  stableFor: 0s
+  onFailure: rollback
+YML
+  QUARKUS_HTTP_PORT=$PORT KEELSON_TARGETS_DIR="$WORK/catalog" \
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$WORK/data/keelson" \
+  KEELSON_AUTH_TOKENS_BENCH_SECRET="$TOKEN" KEELSON_AUTH_TOKENS_BENCH_ROLES=deploy \
+    java -jar target/quarkus-app/quarkus-run.jar >"$WORK/keelson.log" 2>&1 &
+  KEELSON_PID=$!
+  for _ in $(seq 100); do curl -fs "localhost:$PORT/q/health/live" >/dev/null 2>&1 && return; sleep 0.2; done
+  echo "Keelson did not start; see $WORK/keelson.log" >&2; exit 1
+}
+
+run_args() { echo "-d --name bench-$1-$$ --label bench=$1-$$ -p 127.0.0.1::8000 --restart unless-stopped $REPO:latest"; }
+
+deploy() { # deploy WAY
+  local c="bench-$1-$$"
+  case $1 in
+    keelson) curl -fsS -o "$WORK/last.json" -X POST -H "Authorization: Bearer $TOKEN" \
+               "localhost:$PORT/api/v1/targets/bench/deployments?wait=true" -d '{}' ;;
+    seed)    "${SSH[@]}" "docker stop $c && docker rm $c && docker pull $REPO:latest && docker run $(run_args seed)" >/dev/null 2>&1 ;;
+    floor)   "${SSH[@]}" "docker pull $REPO:latest && docker stop $c && docker rm $c && docker run $(run_args floor)" >/dev/null 2>&1 ;;
+  esac
+}
+
+start_keelson
+push_new_image
+for way in keelson seed floor; do "${SSH[@]}" "docker pull -q $REPO:latest >/dev/null && docker run $(run_args "$way")" >/dev/null; done   # first start, not measured
+
+declare -A WALL DOWN
+for run in $(seq "$RUNS"); do
+  for way in keelson seed floor; do
+    push_new_image
+    t0=$(now_ns); deploy "$way"; t1=$(now_ns)
+    WALL[$way]+="$(( (t1 - t0) / 1000000 )) "
+    DOWN[$way]+="$(downtime_ms "$way" "$t0" "$t1") "
+  done
+done
+
+printf '%-8s %10s %10s   %s\n' way wall_ms down_ms "samples (wall | down)"
+for way in keelson seed floor; do
+  w=$(tr ' ' '\n' <<<"${WALL[$way]}" | grep -v '^$' | median)
+  d=$(tr ' ' '\n' <<<"${DOWN[$way]}" | grep -v -e '^$' -e NA | median)
+  printf '%-8s %10s %10s   %s| %s\n' "$way" "$w" "$d" "${WALL[$way]}" "${DOWN[$way]}"
+  eval "W_$way=$w D_$way=$d"
+done
+awk -v dk="$D_keelson" -v df="$D_floor" -v ds="$D_seed" -v wk="$W_keelson" -v ws="$W_seed" 'BEGIN {
+  printf "downtime keelson/floor = %.2f (goal <= 1.20)\n", dk/df
+  printf "downtime keelson/seed  = %.2f (goal <= 0.25)\n", dk/ds
+  printf "wall     keelson/seed  = %.2f\n", wk/ws
+}'
