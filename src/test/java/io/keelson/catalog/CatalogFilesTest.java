@@ -31,6 +31,14 @@ class CatalogFilesTest {
     Path dir;
 
     @Test
+    void theShippedExamplesAreValidOnePerStrategy() {
+        CatalogFiles.Read read = CatalogFiles.read(java.nio.file.Path.of("deploy-targets"), CatalogRules.validator());
+
+        assertThat(read.problems()).isEmpty();
+        assertThat(read.entries().stream().map(e -> e.spec().strategy())).containsExactlyInAnyOrder("ssh-compose", "ssh-docker", "watch");
+    }
+
+    @Test
     void aBrokenFileIsRejectedWithFileFieldAndReasonWhileTheOthersLoad() throws IOException {
         Files.writeString(dir.resolve("a-good.yaml"), GOOD.formatted("good"));
         Files.writeString(dir.resolve("b-typo.yaml"), GOOD.formatted("typo").replace("privateKeyFile", "privateKeyFil"));
