@@ -1,5 +1,5 @@
-# Shared by bench/faults.sh and bench/load.sh (sourced, not run): a Keelson jar of its own on a
-# port of its own, with an H2 file database under $WORK that outlives a kill -9.
+# Shared by the benchmarks (sourced, not run): a Keelson jar of its own on a port of its own, with an
+# H2 file database under $WORK that outlives a kill -9, and the helpers they all use.
 ENVDIR=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 DOCKER=/usr/bin/docker
 KEELSON_PID=
@@ -57,4 +57,23 @@ push_image() { # push_image REF KIND (app | crash): a new digest each time
     "$RANDOM$RANDOM" "$cmd" >"$ctx/Dockerfile"
   "$DOCKER" build -q -t "$1" "$ctx" >/dev/null && "$DOCKER" push -q "$1" >/dev/null
   rm -rf "$ctx"
+}
+
+now_ns() { date +%s%N; }
+
+push_new_image() { # push_new_image REPO: a new ~50 MB layer each time, so every pull moves 50 MB
+  local ctx=$WORK/image
+  mkdir -p "$ctx"
+  cp /bin/busybox "$ctx/busybox"
+  head -c 50M /dev/urandom >"$ctx/blob"
+  cat >"$ctx/Dockerfile" <<'DF'
+FROM scratch
+COPY busybox /bin/busybox
+RUN ["/bin/busybox","--install","-s","/bin"]
+COPY blob /blob
+CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1; done"]
+DF
+  "$DOCKER" build -q -t "$1:latest" "$ctx" >/dev/null
+  "$DOCKER" push -q "$1:latest" >/dev/null
+  "$DOCKER" rmi "$1:latest" >/dev/null   # the host must pull it, as a real one would
 }

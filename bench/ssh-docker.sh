@@ -10,16 +10,14 @@
 # Usage: bench/ssh-docker.sh [runs]   (default 5). Needs root and scripts/test-env.sh (run here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib.sh
 RUNS=${1:-5}
 bash scripts/test-env.sh >/dev/null
-ENVDIR=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
-DOCKER=/usr/bin/docker
 SSH=(ssh -q -i "$ENVDIR/ssh/client_ed25519" -o UserKnownHostsFile="$ENVDIR/ssh/known_hosts" -o StrictHostKeyChecking=yes -p 2222 root@127.0.0.1)
 WORK=$(mktemp -d /var/tmp/keelson-bench.XXXXXX)
 REPO=127.0.0.1:5000/bench/app-$$
 PORT=18081
 TOKEN=bench-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
-KEELSON_PID=
 
 cleanup() {
   [ -n "$KEELSON_PID" ] && kill "$KEELSON_PID" 2>/dev/null || true
@@ -29,25 +27,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-push_new_image() { # a new ~50 MB layer each time, so every pull moves 50 MB
-  local ctx=$WORK/image
-  mkdir -p "$ctx"
-  cp /bin/busybox "$ctx/busybox"
-  head -c 50M /dev/urandom >"$ctx/blob"
-  cat >"$ctx/Dockerfile" <<'DF'
-FROM scratch
-COPY busybox /bin/busybox
-RUN ["/bin/busybox","--install","-s","/bin"]
-COPY blob /blob
-CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1; done"]
-DF
-  "$DOCKER" build -q -t "$REPO:latest" "$ctx" >/dev/null
-  "$DOCKER" push -q "$REPO:latest" >/dev/null
-  "$DOCKER" rmi "$REPO:latest" >/dev/null   # the host must pull it, as a real one would
-}
-
-now_ns() { date +%s%N; }
-
 downtime_ms() { # downtime_ms WAY SINCE_NS UNTIL_NS: first die to the next start
   "$DOCKER" events --since "$(awk "BEGIN{printf \"%.3f\", $2/1e9}")" --until "$(awk "BEGIN{printf \"%.3f\", $3/1e9 + 1}")" \
     --filter type=container --filter "label=bench=$1-$$" \
@@ -55,11 +34,8 @@ downtime_ms() { # downtime_ms WAY SINCE_NS UNTIL_NS: first die to the next start
     awk '$2=="die" && !d {d=$1} $2=="start" && d && !s {s=$1} END {if (d && s) printf "%.0f", (s-d)/1e6; else print "NA"}'
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) {print "NA"; exit} if (NR%2) print a[(NR+1)/2]; else printf "%.0f", (a[NR/2]+a[NR/2+1])/2}'; }
-
-start_keelson() {
-  [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -DskipTests package
-  mkdir -p "$WORK/catalog" "$WORK/data"
+write_catalog() {
+  mkdir -p "$WORK/catalog"
   cat >"$WORK/catalog/bench.yaml" <<YML
 name: bench
 strategy: ssh-docker
@@ -77,13 +53,6 @@ rollout:
   stableFor: 0s
   onFailure: rollback
 YML
-  QUARKUS_HTTP_PORT=$PORT KEELSON_TARGETS_DIR="$WORK/catalog" \
-  QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$WORK/data/keelson" \
-  KEELSON_AUTH_TOKENS_BENCH_SECRET="$TOKEN" KEELSON_AUTH_TOKENS_BENCH_ROLES=deploy \
-    java -jar target/quarkus-app/quarkus-run.jar >"$WORK/keelson.log" 2>&1 &
-  KEELSON_PID=$!
-  for _ in $(seq 100); do curl -fs "localhost:$PORT/q/health/live" >/dev/null 2>&1 && return; sleep 0.2; done
-  echo "Keelson did not start; see $WORK/keelson.log" >&2; exit 1
 }
 
 run_args() { echo "-d --name bench-$1-$$ --label bench=$1-$$ -p 127.0.0.1::8000 --restart unless-stopped $REPO:latest"; }
@@ -98,14 +67,15 @@ deploy() { # deploy WAY
   esac
 }
 
+write_catalog
 start_keelson
-push_new_image
+push_new_image "$REPO"
 for way in keelson seed floor; do "${SSH[@]}" "docker pull -q $REPO:latest >/dev/null && docker run $(run_args "$way")" >/dev/null; done   # first start, not measured
 
 declare -A WALL DOWN
 for run in $(seq "$RUNS"); do
   for way in keelson seed floor; do
-    push_new_image
+    push_new_image "$REPO"
     t0=$(now_ns); deploy "$way"; t1=$(now_ns)
     WALL[$way]+="$(( (t1 - t0) / 1000000 )) "
     DOWN[$way]+="$(downtime_ms "$way" "$t0" "$t1") "

@@ -2,7 +2,9 @@ package io.keelson.api;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.TargetValidator;
-import io.keelson.deploy.DeploymentRequest;
+import io.keelson.deploy.Provenance;
+import io.keelson.deploy.Trigger;
+import io.keelson.strategy.DeployOrder;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.Strategy;
 import java.util.LinkedHashMap;
@@ -23,7 +25,7 @@ public record DeployRequestJson(
      * queued: services must be the target's own, and an image override must come from a repository
      * the target's units have run or its {@code allowedImages} name.
      */
-    DeploymentRequest validate(TargetSpec target, Strategy strategy, Set<String> knownRepositories, String requestedBy, String idempotencyKey) {
+    DeployOrder validate(TargetSpec target, Strategy strategy, Set<String> knownRepositories) {
         if (services != null) {
             List<String> own = strategy.units(target);
             if (services.size() > own.size()) {
@@ -82,8 +84,12 @@ public record DeployRequestJson(
             throw ApiException.badRequest("image: repository " + ref.repository() + " is not one this target deploys "
                     + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
         }
-        return new DeploymentRequest(services, Boolean.TRUE.equals(force), ref, refs, reason,
-                pipeline == null ? null : pipeline.toPipeline(), requestedBy, idempotencyKey, released);
+        return DeployOrder.deploy(services, Boolean.TRUE.equals(force), ref, released, refs);
+    }
+
+    /** Who asked (the token's name), why, and from which pipeline; call after {@link #validate}. */
+    Provenance provenance(String requestedBy, String idempotencyKey) {
+        return new Provenance(Trigger.API, requestedBy, reason, pipeline == null ? null : pipeline.toPipeline(), idempotencyKey);
     }
 
     /**

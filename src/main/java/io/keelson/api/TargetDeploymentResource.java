@@ -2,7 +2,9 @@ package io.keelson.api;
 
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
-import io.keelson.deploy.DeploymentRequest;
+import io.keelson.deploy.Provenance;
+import io.keelson.deploy.Trigger;
+import io.keelson.strategy.DeployOrder;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
 import io.keelson.strategy.Strategies;
@@ -74,8 +76,8 @@ public class TargetDeploymentResource {
         DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
         DeployRequestJson request = parsed == null ? new DeployRequestJson(null, null, null, null, null, null, null) : parsed;
         Set<String> known = request.image() == null && request.release() == null ? Set.of() : deployments.knownRepositories(target.name());
-        DeploymentRequest validated = request.validate(target.spec(), strategies.of(target.spec()), known, caller.get().name(), key(idempotencyKey));
-        Deployments.Submitted submitted = deployments.deploy(target, validated);
+        DeployOrder order = request.validate(target.spec(), strategies.of(target.spec()), known);
+        Deployments.Submitted submitted = deployments.deploy(target, order, request.provenance(caller.get().name(), key(idempotencyKey)));
         return answer(submitted.deployment(), waiting, limit);
     }
 
@@ -114,7 +116,8 @@ public class TargetDeploymentResource {
         RollbackRequestJson parsed = bodies.read(body, RollbackRequestJson.class);
         RollbackRequestJson request = parsed == null ? new RollbackRequestJson(null, null) : parsed;
         request.validate();
-        Deployments.Submitted submitted = deployments.rollback(target, request.toDeployment(), request.reason(), caller.get().name(), key(idempotencyKey));
+        Deployments.Submitted submitted = deployments.rollback(target, request.toDeployment(),
+                new Provenance(Trigger.ROLLBACK, caller.get().name(), request.reason(), null, key(idempotencyKey)));
         return answer(submitted.deployment(), waiting, limit);
     }
 

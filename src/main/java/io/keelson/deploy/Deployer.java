@@ -6,6 +6,7 @@ import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategies;
@@ -62,7 +63,13 @@ public class Deployer {
         }
         DeploymentJournal journal = journal(id, d.target);
         LOG.infof("deployment %s of %s started (%s by %s)", id, d.target, d.trigger, d.requestedBy);
-        end(d, journal, runbook(d.target, StoredOrder.fromJson(d.request), journal));
+        Outcome outcome;
+        try {
+            outcome = runbook(d.target, DeployOrder.fromJson(d.request), journal);
+        } catch (IllegalStateException e) {
+            outcome = Outcome.failed("the stored order of this deployment cannot be read: " + e.getMessage());
+        }
+        end(d, journal, outcome);
     }
 
     /**
@@ -78,12 +85,12 @@ public class Deployer {
             LOG.debugf("%s: paused, not checked", target);
             return;
         }
+        DeployOrder order = DeployOrder.check(images);
         OnFirstChange progress = new OnFirstChange(target, () -> {
-            String id = QuarkusTransaction.requiringNew().call(() -> Deployments.recordRunning(target, trigger, requestedBy, clock));
+            String id = QuarkusTransaction.requiringNew().call(() -> Deployments.recordRunning(target, order, Provenance.of(trigger, requestedBy), clock));
             LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
             return journal(id, target);
         });
-        StoredOrder order = new StoredOrder(List.of(), false, null, java.util.Map.of(), images.stream().map(ImageRef::toString).toList());
         Outcome outcome = runbook(target, order, progress);
         DeploymentJournal journal = progress.journal();
         if (journal == null) {
@@ -103,7 +110,7 @@ public class Deployer {
     }
 
     /** The one runbook for every trigger: repair what a cut-off run left, plan a rollback now, hand the order to the strategy. */
-    private Outcome runbook(String targetName, StoredOrder order, Progress progress) {
+    private Outcome runbook(String targetName, DeployOrder order, Progress progress) {
         try {
             Optional<CatalogTarget> target = catalog.find(targetName);
             if (target.isEmpty()) {
@@ -122,7 +129,7 @@ public class Deployer {
                 }
                 progress.log("rollback plan: " + order.pins());
             }
-            return strategy.deploy(spec, order.toOrder(refused), progress);
+            return strategy.deploy(spec, order.withRefused(refused), progress);
         } catch (RuntimeException e) {
             LOG.errorf(e, "a deployment of %s crashed", targetName);
             return Outcome.failed("unexpected error: " + e.getMessage());

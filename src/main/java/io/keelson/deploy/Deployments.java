@@ -5,12 +5,12 @@ import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Strategies;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -86,16 +86,10 @@ public class Deployments {
         return CycleRequest.QUEUED;
     }
 
-    /** A deployment the watcher found necessary, recorded as running; must run inside a transaction. */
-    static String recordRunning(String target, Trigger trigger, String requestedBy, Clock clock) {
-        Deployment d = new Deployment();
-        d.id = UlidCreator.getMonotonicUlid().toString();
-        d.target = target;
-        d.trigger = trigger;
+    /** A deployment a check found necessary, recorded as running; must run inside a transaction. */
+    static String recordRunning(String target, DeployOrder order, Provenance provenance, Clock clock) {
+        Deployment d = row(UlidCreator.getMonotonicUlid().toString(), target, order, provenance, clock);
         d.status = Status.RUNNING;
-        d.requestedBy = requestedBy;
-        d.request = new StoredOrder(List.of(), false, null, Map.of()).toJson();
-        d.createdAt = clock.instant();
         d.startedAt = d.createdAt;
         d.persist();
         return d.id;
@@ -105,18 +99,14 @@ public class Deployments {
     public record Submitted(DeploymentView deployment, boolean created) {
     }
 
-    public Submitted deploy(CatalogTarget target, DeploymentRequest request) {
+    /** Queues a validated order; a release's units are its own, else the request's, else the target's defaults. */
+    public Submitted deploy(CatalogTarget target, DeployOrder order, Provenance provenance) {
         if (target.paused()) {
             throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
                     "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name() + "/resume first");
         }
-        List<String> units = !request.release().isEmpty() ? List.copyOf(request.release().keySet())
-                : request.services() == null || request.services().isEmpty() ? defaultUnits(target) : List.copyOf(request.services());
-        Map<String, String> release = new java.util.LinkedHashMap<>();
-        request.release().forEach((unit, image) -> release.put(unit, image.toString()));
-        StoredOrder order = new StoredOrder(units, request.force(), request.image() == null ? null : request.image().toString(), Map.of(),
-                request.images().stream().map(ImageRef::toString).toList(), false, null, release);
-        return submit(target.name(), Trigger.API, order, request.reason(), request.pipeline(), request.requestedBy(), request.idempotencyKey());
+        List<String> units = order.isRelease() ? List.copyOf(order.release().keySet()) : defaultUnits(target);
+        return submit(target.name(), order.withUnits(units), provenance);
     }
 
     /**
@@ -124,7 +114,7 @@ public class Deployments {
      * change). It is planned when it runs; when nothing is queued or running before it, the plan
      * cannot change meanwhile, so it is checked now and a rollback with nothing to do is refused.
      */
-    public Submitted rollback(CatalogTarget target, String toDeployment, String reason, String requestedBy, String idempotencyKey) {
+    public Submitted rollback(CatalogTarget target, String toDeployment, Provenance provenance) {
         boolean quiet = QuarkusTransaction.requiringNew().call(() -> Deployment.unfinishedOf(target.name()) == 0);
         if (quiet) {
             QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(target.name(), toDeployment));
@@ -135,7 +125,7 @@ public class Deployments {
             // Paused before the rollback runs, so no watch cycle can undo it in between.
             catalog.setPaused(target.name(), true);
         }
-        return submit(target.name(), Trigger.ROLLBACK, StoredOrder.rollbackTo(toDeployment), reason, null, requestedBy, idempotencyKey);
+        return submit(target.name(), DeployOrder.rollbackTo(toDeployment), provenance);
     }
 
     /** The repositories this target's units have run, by the recorded changes: a deployment may name these again. */
@@ -183,8 +173,8 @@ public class Deployments {
         return ending;
     }
 
-    private Submitted submit(String target, Trigger trigger, StoredOrder order, String reason, Pipeline pipeline,
-                             String requestedBy, String idempotencyKey) {
+    private Submitted submit(String target, DeployOrder order, Provenance provenance) {
+        String idempotencyKey = provenance.idempotencyKey();
         synchronized (lanes.lock(target)) {
             if (idempotencyKey != null) {
                 Optional<DeploymentView> earlier = QuarkusTransaction.requiringNew().call(() ->
@@ -199,7 +189,11 @@ public class Deployments {
                         + " deployments waiting (at most " + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
             }
             String id = UlidCreator.getMonotonicUlid().toString();
-            QuarkusTransaction.requiringNew().run(() -> record(id, target, trigger, order, reason, pipeline, requestedBy, idempotencyKey));
+            QuarkusTransaction.requiringNew().run(() -> {
+                Deployment d = row(id, target, order, provenance, clock);
+                d.status = Status.QUEUED;
+                d.persist();
+            });
             lanes.enqueue(target, () -> {
                 try {
                     deployer.run(id);
@@ -214,15 +208,14 @@ public class Deployments {
         }
     }
 
-    private void record(String id, String target, Trigger trigger, StoredOrder order, String reason, Pipeline pipeline,
-                        String requestedBy, String idempotencyKey) {
+    private static Deployment row(String id, String target, DeployOrder order, Provenance provenance, Clock clock) {
         Deployment d = new Deployment();
         d.id = id;
         d.target = target;
-        d.trigger = trigger;
-        d.status = Status.QUEUED;
-        d.requestedBy = requestedBy;
-        d.reason = reason;
+        d.trigger = provenance.trigger();
+        d.requestedBy = provenance.requestedBy();
+        d.reason = provenance.reason();
+        Pipeline pipeline = provenance.pipeline();
         if (pipeline != null) {
             d.pipelineProject = pipeline.project();
             d.pipelineId = pipeline.id();
@@ -231,9 +224,9 @@ public class Deployments {
             d.pipelineUrl = pipeline.url();
         }
         d.request = order.toJson();
-        d.idempotencyKey = idempotencyKey;
+        d.idempotencyKey = provenance.idempotencyKey();
         d.createdAt = clock.instant();
-        d.persist();
+        return d;
     }
 
     private List<String> defaultUnits(CatalogTarget target) {

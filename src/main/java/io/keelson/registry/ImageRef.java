@@ -1,5 +1,7 @@
 package io.keelson.registry;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +23,8 @@ public record ImageRef(String domain, String path, String tag, String digest) {
                     + "(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?");
     public static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
 
-    /** Parses a reference, or says why it is not one. */
+    /** Parses a reference, or says why it is not one. A stored order keeps references in this text form. */
+    @JsonCreator
     public static ImageRef parse(String text) {
         if (text == null || text.isEmpty() || text.length() > 512) {
             throw new IllegalArgumentException("an image reference must be 1 to 512 characters");
@@ -77,6 +80,7 @@ public record ImageRef(String domain, String path, String tag, String digest) {
     }
 
     @Override
+    @JsonValue
     public String toString() {
         return repository() + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
     }

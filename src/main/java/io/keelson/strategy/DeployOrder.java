@@ -1,35 +1,105 @@
 package io.keelson.strategy;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.registry.ImageRef;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * What one deployment asks of a strategy: the units to roll, whether to recreate unchanged ones,
- * an image to deploy instead of the configured one, or (for a rollback) the exact digest per host
- * and unit to restore; or a release, one image per unit, deployed and rolled back as one. For a watch target, {@code images} limits the check to those references and
- * {@code refused} names the {@code unit@digest} pairs that failed before and must not be tried again.
+ * What one deployment asks of a strategy, in one shape from the API request to the strategy and in
+ * the deployment row (as JSON), so a queued request survives a restart exactly as it was asked.
+ *
+ * @param units the units to roll; empty for the target's default ones
+ * @param force recreate a unit even when its digest did not change
+ * @param image an image to deploy instead of the configured one (null for none)
+ * @param release unit → image, deployed as one release (empty for none)
+ * @param images for a watch check: the references to consider (empty for all)
+ * @param rollback a rollback was asked for: it is planned ({@link #planned}) when it runs, against the history as it is then
+ * @param toDeployment the deployment a rollback goes back to; null to undo the newest
+ * @param pins the exact digest per host and unit to restore, once a rollback is planned
+ * @param refused for a target that follows its registry: {@code unit@digest} pairs that failed before
+ *     and are not tried again; found when the order runs, never stored
  */
-public record DeployOrder(List<String> units, boolean force, ImageRef image, Map<String, Map<String, Pin>> pins,
-                          List<ImageRef> images, Set<String> refused, Map<String, ImageRef> release) {
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record DeployOrder(List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images,
+                          boolean rollback, String toDeployment, Map<String, Map<String, Pin>> pins, @JsonIgnore Set<String> refused) {
 
-    /** An order without a release. */
-    public DeployOrder(List<String> units, boolean force, ImageRef image, Map<String, Map<String, Pin>> pins, List<ImageRef> images,
-                       Set<String> refused) {
-        this(units, force, image, pins, images, refused, Map.of());
-    }
-
-    /** Whether the order deploys several images at once, each to its own unit ({@code release}). */
-    public boolean isRelease() {
-        return release != null && !release.isEmpty();
-    }
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A unit restored to one digest, with the image reference it was deployed from. */
     public record Pin(String image, String digest) {
     }
 
+    public DeployOrder {
+        units = units == null ? List.of() : List.copyOf(units);
+        release = release == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(release));
+        images = images == null ? List.of() : List.copyOf(images);
+        pins = pins == null ? Map.of() : pins;
+        refused = refused == null ? Set.of() : Set.copyOf(refused);
+    }
+
+    /** A deployment asked through the API. */
+    public static DeployOrder deploy(List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images) {
+        return new DeployOrder(units, force, image, release, images, false, null, Map.of(), Set.of());
+    }
+
+    /** A check of a target that follows its registry, limited to {@code images} when there are any. */
+    public static DeployOrder check(List<ImageRef> images) {
+        return deploy(List.of(), false, null, Map.of(), images);
+    }
+
+    /** A rollback to an earlier deployment's digests, or (null) undoing the newest change. */
+    public static DeployOrder rollbackTo(String toDeployment) {
+        return new DeployOrder(List.of(), false, null, Map.of(), List.of(), true, toDeployment, Map.of(), Set.of());
+    }
+
+    /** This rollback with the pins planned when it runs; its units are the pinned ones. */
+    public DeployOrder planned(Map<String, Map<String, Pin>> planned) {
+        List<String> planUnits = planned.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+        return new DeployOrder(planUnits, false, null, Map.of(), List.of(), true, toDeployment, planned, refused);
+    }
+
+    /** The same order, told which digests failed before. */
+    public DeployOrder withRefused(Set<String> failedBefore) {
+        return new DeployOrder(units, force, image, release, images, rollback, toDeployment, pins, failedBefore);
+    }
+
+    /** The same order with its units named: the target's defaults when the request named none. */
+    public DeployOrder withUnits(List<String> defaults) {
+        return units.isEmpty() ? new DeployOrder(defaults, force, image, release, images, rollback, toDeployment, pins, refused) : this;
+    }
+
+    /** Whether the order restores pinned digests (a planned rollback). */
+    @JsonIgnore
     public boolean isRollback() {
-        return pins != null && !pins.isEmpty();
+        return !pins.isEmpty();
+    }
+
+    /** Whether the order deploys several images at once, each to its own unit. */
+    @JsonIgnore
+    public boolean isRelease() {
+        return !release.isEmpty();
+    }
+
+    /** The order as the deployment row keeps it. */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static DeployOrder fromJson(String json) {
+        try {
+            return JSON.readValue(json, DeployOrder.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored order does not parse", e);
+        }
     }
 }

@@ -18,6 +18,28 @@ public interface Progress {
         }
     };
 
+    /**
+     * Lines go to {@code lines}, secrets to {@code parent}, changes nowhere: for work whose changes
+     * the caller records itself (a rollback's own replacement).
+     */
+    static Progress logOnly(java.util.function.Consumer<String> lines, Progress parent) {
+        return new Progress() {
+            @Override
+            public void log(String line) {
+                lines.accept(line);
+            }
+
+            @Override
+            public void record(UnitChange change) {
+            }
+
+            @Override
+            public void redact(String secret) {
+                parent.redact(secret);
+            }
+        };
+    }
+
     /** One line for the deployment log. */
     void log(String line);
 

@@ -4,17 +4,15 @@ import io.keelson.catalog.RegistrySpec;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.strategy.DeployOrder;
+import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -74,66 +72,8 @@ public class SshComposeStrategy implements Strategy {
         if (password != null) {
             progress.redact(password);
         }
-        List<HostDeploy> touched = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(rollout.hostsAtOnce());
-        try {
-            List<String> hosts = target.ssh().hosts();
-            for (int start = 0; start < hosts.size(); start += rollout.hostsAtOnce()) {
-                List<HostDeploy> batch = new ArrayList<>();
-                for (String host : hosts.subList(start, Math.min(hosts.size(), start + rollout.hostsAtOnce()))) {
-                    batch.add(new HostDeploy(host, target, order, progress, clock, password, reads));
-                }
-                touched.addAll(batch);
-                String failure = runBatch(batch, pool);
-                if (failure != null) {
-                    return fail(failure, touched, rollout, progress);
-                }
-            }
-            return Outcome.succeeded();
-        } finally {
-            pool.shutdownNow();
-            touched.forEach(HostDeploy::close);
-        }
-    }
-
-    private Outcome fail(String failure, List<HostDeploy> touched, RolloutSpec rollout, Progress progress) {
-        if (touched.stream().noneMatch(HostDeploy::changedAnything)) {
-            return Outcome.failed(failure);
-        }
-        if (rollout.onFailure() == RolloutSpec.OnFailure.STOP) {
-            progress.log("onFailure is stop: leaving everything as it is now");
-            return Outcome.failed(failure);
-        }
-        progress.log("rolling back every service this deployment changed");
-        List<String> notRestored = new ArrayList<>();
-        for (HostDeploy host : touched) {
-            notRestored.addAll(host.rollBack());
-        }
-        if (!notRestored.isEmpty()) {
-            return Outcome.failed(failure + "; the rollback also failed for " + String.join(", ", notRestored));
-        }
-        return Outcome.rolledBack(failure);
-    }
-
-    /** Runs the hosts of one batch in parallel; returns the first failure, or null. */
-    private static String runBatch(List<HostDeploy> batch, ExecutorService pool) {
-        List<Future<?>> running = new ArrayList<>();
-        for (HostDeploy host : batch) {
-            running.add(pool.submit(host::run));
-        }
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < running.size(); i++) {
-            try {
-                running.get(i).get();
-            } catch (java.util.concurrent.ExecutionException e) {
-                Throwable cause = e.getCause();
-                failures.add(cause.getMessage() == null ? cause.toString() : cause.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.add("interrupted while deploying " + batch.get(i).host());
-            }
-        }
-        return failures.isEmpty() ? null : String.join("; ", failures);
+        return HostRollout.run(target.ssh().hosts(), host -> new HostDeploy(host, target, order, progress, clock, password, reads),
+                rollout, progress, "service");
     }
 
     private static ExecutorService boundedPool(int threads, String name) {

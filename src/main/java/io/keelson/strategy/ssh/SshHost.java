@@ -1,15 +1,12 @@
 package io.keelson.strategy.ssh;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PublicKey;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,13 +16,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import net.schmizz.sshj.SSHClient;
-import net.schmizz.sshj.common.SecurityUtils;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import net.schmizz.sshj.transport.TransportException;
-import net.schmizz.sshj.transport.verification.OpenSSHKnownHosts;
-import net.schmizz.sshj.userauth.UserAuthException;
-import net.schmizz.sshj.userauth.keyprovider.KeyProvider;
 import io.keelson.catalog.SshSpec;
 
 /**
@@ -60,87 +52,17 @@ public final class SshHost implements AutoCloseable {
 
     /** Connects and authenticates with the private key, or fails saying which step and why. */
     public static SshHost connect(String host, int port, String user, Path privateKey, Path knownHosts, Duration timeout) {
-        return connect(host, port, Login.key(user, privateKey, null), knownHosts, timeout);
+        return open(host, port, SshLogin.key(user, privateKey, null), knownHosts, timeout);
     }
 
     /** Connects to one host of a target as its {@code ssh} block says: key (with its passphrase) or password. */
     public static SshHost connect(String host, SshSpec ssh, Duration timeout) {
-        Login login = ssh.privateKeyFile() != null
-                ? Login.key(ssh.user(), Path.of(ssh.privateKeyFile()), ssh.passphrase().read().orElse(null))
-                : Login.password(ssh.user(), ssh.password().read().orElseThrow());
-        return connect(host, ssh.effectivePort(), login, Path.of(ssh.knownHostsFile()), timeout);
+        return open(host, ssh.effectivePort(), SshLogin.of(ssh), Path.of(ssh.knownHostsFile()), timeout);
     }
 
-    /** How to log in: a private key (with its passphrase, if any) or a password. Secrets never appear in {@code toString}. */
-    public record Login(String user, Path privateKey, String passphrase, String password) {
-        static Login key(String user, Path privateKey, String passphrase) {
-            return new Login(user, privateKey, passphrase, null);
-        }
-
-        static Login password(String user, String password) {
-            return new Login(user, null, null, password);
-        }
-
-        @Override
-        public String toString() {
-            return user + (privateKey != null ? " with key " + privateKey : " with a password");
-        }
-    }
-
-    private static SshHost connect(String host, int port, Login login, Path knownHosts, Duration timeout) {
+    private static SshHost open(String host, int port, SshLogin login, Path knownHosts, Duration timeout) {
         String label = port == 22 ? host : host + ":" + port;
-        if (!Files.isReadable(knownHosts)) {
-            throw new SshFailure("knownHostsFile " + knownHosts + " cannot be read: host keys must be verifiable, nothing was run on " + label);
-        }
-        if (login.privateKey() != null && !Files.isReadable(login.privateKey())) {
-            throw new SshFailure("privateKeyFile " + login.privateKey() + " cannot be read, nothing was run on " + label);
-        }
-        SSHClient client = new SSHClient();
-        KnownHostsCheck check;
-        try {
-            check = new KnownHostsCheck(knownHosts.toFile());
-        } catch (IOException e) {
-            throw new SshFailure("knownHostsFile " + knownHosts + " does not parse: " + e.getMessage());
-        }
-        client.addHostKeyVerifier(check);
-        client.setConnectTimeout((int) timeout.toMillis());
-        client.setTimeout((int) timeout.toMillis());
-        try {
-            client.connect(host, port);
-        } catch (TransportException e) {
-            close(client);
-            if (check.problem != null) {
-                throw new SshFailure(check.problem + " (knownHostsFile " + knownHosts + "); nothing was run on " + label
-                        + ". If the host was really re-keyed, update that file.");
-            }
-            throw new SshFailure("cannot connect to " + label + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            close(client);
-            throw new SshFailure("cannot connect to " + label + ": " + e.getMessage(), e);
-        }
-        try {
-            authenticate(client, login);
-        } catch (UserAuthException e) {
-            close(client);
-            throw new SshFailure("host " + label + " refused " + login + " for user " + login.user()
-                    + (login.privateKey() != null ? " (is the public key in that user's authorized_keys, and is its passphrase right?)"
-                    : " (is the password right, and does sshd allow password authentication?)"), e);
-        } catch (IOException e) {
-            close(client);
-            throw new SshFailure("cannot authenticate to " + label + " as " + login.user() + ": " + e.getMessage(), e);
-        }
-        client.getConnection().getKeepAlive().setKeepAliveInterval(15);
-        return new SshHost(client, label);
-    }
-
-    private static void authenticate(SSHClient client, Login login) throws IOException {
-        if (login.privateKey() == null) {
-            client.authPassword(login.user(), login.password());
-            return;
-        }
-        KeyProvider key = login.passphrase() == null ? client.loadKeys(login.privateKey().toString())
-                : client.loadKeys(login.privateKey().toString(), login.passphrase().toCharArray());
-        client.authPublickey(login.user(), key);
+        return new SshHost(login.connect(host, port, label, knownHosts, timeout), label);
     }
 
     private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -359,34 +281,11 @@ public final class SshHost implements AutoCloseable {
         return t;
     }
 
-    private static void close(SSHClient client) {
+    static void close(SSHClient client) {
         try {
             client.disconnect();
         } catch (IOException ignored) {
             // Nothing left to do with a connection that will not close cleanly.
-        }
-    }
-
-    /** Remembers why a host key was refused, so the message says "changed" or "unknown". */
-    private static final class KnownHostsCheck extends OpenSSHKnownHosts {
-        private String problem;
-
-        KnownHostsCheck(File file) throws IOException {
-            super(file);
-        }
-
-        @Override
-        protected boolean hostKeyUnverifiableAction(String hostname, PublicKey key) {
-            problem = "host " + hostname + " is not in the known hosts (its " + key.getAlgorithm() + " key "
-                    + SecurityUtils.getFingerprint(key) + " is unknown)";
-            return false;
-        }
-
-        @Override
-        protected boolean hostKeyChangedAction(String hostname, PublicKey key) {
-            problem = "HOST KEY MISMATCH for " + hostname + ": it presented " + key.getAlgorithm() + " key "
-                    + SecurityUtils.getFingerprint(key) + ", which is not the one in the known hosts";
-            return false;
         }
     }
 }

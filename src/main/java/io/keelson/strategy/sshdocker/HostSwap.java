@@ -1,6 +1,5 @@
 package io.keelson.strategy.sshdocker;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.DockerSpec;
 import io.keelson.catalog.RolloutSpec;
@@ -8,13 +7,14 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryHost;
-import io.keelson.registry.RepoDigests;
 import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.UnitChange;
 import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.strategy.engine.FreshContainer;
+import io.keelson.strategy.engine.ImageDigests;
 import io.keelson.strategy.engine.Replacement;
 import io.keelson.strategy.engine.Replacements;
 import io.keelson.strategy.engine.StopTimeout;
@@ -36,7 +36,7 @@ import java.util.Optional;
  * catalog when it does not exist yet. It keeps what it changed, so a later host's failure can put
  * this one back too.
  */
-final class HostSwap implements AutoCloseable {
+final class HostSwap implements HostRollout.HostRun {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     /** An engine reached through SSH gets few connections: each is an SSH session on the host. */
@@ -63,6 +63,8 @@ final class HostSwap implements AutoCloseable {
     private final Clock clock;
     private final Optional<Credentials> credentials;
     private final String credentialsHost;
+    private final Map<String, Wanted> units;
+    private final boolean force;
     private final List<Done> done = new ArrayList<>();
     private boolean restoredItself;
     private SshHost ssh;
@@ -70,8 +72,11 @@ final class HostSwap implements AutoCloseable {
     private DockerEngine engine;
 
     /** {@code credentials} go to {@code credentialsHost} only; an image from any other registry is pulled anonymously. */
-    HostSwap(String host, TargetSpec target, Progress progress, Clock clock, Optional<Credentials> credentials, String credentialsHost) {
+    HostSwap(String host, TargetSpec target, Progress progress, Clock clock, Optional<Credentials> credentials, String credentialsHost,
+             Map<String, Wanted> units, boolean force) {
         this.credentialsHost = credentialsHost;
+        this.units = units;
+        this.force = force;
         this.host = host;
         this.target = target;
         this.progress = progress;
@@ -79,16 +84,19 @@ final class HostSwap implements AutoCloseable {
         this.credentials = credentials;
     }
 
-    String host() {
+    @Override
+    public String host() {
         return host;
     }
 
-    boolean changedAnything() {
+    @Override
+    public boolean changedAnything() {
         return !done.isEmpty();
     }
 
     /** Whether a unit failed here and the host put itself back (the old container restored, a new one removed). */
-    boolean restoredItself() {
+    @Override
+    public boolean restoredItself() {
         return restoredItself;
     }
 
@@ -117,10 +125,11 @@ final class HostSwap implements AutoCloseable {
     }
 
     /**
-     * Deploys {@code units} (unit → what it should run) on this host; throws with the reason when a
+     * Deploys the units (unit → what it should run) on this host; throws with the reason when a
      * unit fails, after restoring what the host changed itself.
      */
-    void run(Map<String, Wanted> units, boolean force) {
+    @Override
+    public void run() {
         DockerEngine engine = engine();
         Map<String, String> digests = new LinkedHashMap<>();
         units.forEach((unit, wanted) -> digests.put(unit, pull(engine, wanted.pullRef())));
@@ -165,7 +174,8 @@ final class HostSwap implements AutoCloseable {
      * digest they ran before (still on the host, so no pull is needed), created ones removed.
      * Returns the units it could not restore.
      */
-    List<String> rollBack() {
+    @Override
+    public List<String> rollBack() {
         List<String> failed = new ArrayList<>();
         for (int i = done.size() - 1; i >= 0; i--) {
             Done d = done.get(i);
@@ -196,7 +206,7 @@ final class HostSwap implements AutoCloseable {
         pull(engine(), back);
         ObjectNode current = engine().inspectImage(inspect.path("Image").asText()).orElse(null);
         RolloutSpec rollout = target.effectiveRollout();
-        Outcome outcome = new Replacements(engine(), host, rollout, clock, new LogOnly()).run(List.of(new Replacement(
+        Outcome outcome = new Replacements(engine(), host, rollout, clock, Progress.logOnly(this::log, progress)).run(List.of(new Replacement(
                 d.unit(), inspect, current, d.image(), back.toString(), d.toDigest(), d.fromDigest(), StopTimeout.of(inspect, DEFAULT_STOP_SECONDS))));
         if (outcome.result() != Outcome.Result.SUCCEEDED) {
             throw new IllegalStateException(outcome.error());
@@ -246,7 +256,7 @@ final class HostSwap implements AutoCloseable {
         if (image.digest() != null) {
             return image.digest();
         }
-        return engine.inspectImage(image.toString()).flatMap(i -> digestIn(i, image))
+        return engine.inspectImage(image.toString()).flatMap(i -> ImageDigests.in(i, image))
                 .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no registry digest for it"));
     }
 
@@ -256,31 +266,9 @@ final class HostSwap implements AutoCloseable {
         if (configured.isPresent() && configured.get().digest() != null) {
             return configured.get().digest();
         }
-        return image == null ? null : digestIn(image, configured.orElse(wanted)).orElse(null);
+        return image == null ? null : ImageDigests.in(image, configured.orElse(wanted)).orElse(null);
     }
 
-    private static Optional<String> digestIn(JsonNode image, ImageRef ref) {
-        List<String> entries = new ArrayList<>();
-        image.path("RepoDigests").forEach(e -> entries.add(e.asText()));
-        return RepoDigests.digestFor(entries, ref);
-    }
-
-    /** Where a rollback's own replacement reports: its lines go to the log, its changes are recorded by {@link #rollBack}. */
-    private final class LogOnly implements Progress {
-        @Override
-        public void log(String line) {
-            HostSwap.this.log(line);
-        }
-
-        @Override
-        public void record(UnitChange change) {
-        }
-
-        @Override
-        public void redact(String secret) {
-            progress.redact(secret);
-        }
-    }
 
     private void log(String line) {
         progress.log("[" + host + "] " + line);

@@ -2,15 +2,16 @@ package io.keelson.strategy.sshdocker;
 
 import io.keelson.catalog.ContainerSpec;
 import io.keelson.catalog.RegistrySpec;
-import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryHost;
 import io.keelson.strategy.DeployOrder;
+import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
+import io.keelson.strategy.UnitImages;
 import io.keelson.strategy.engine.SetAsideRepair;
 import io.keelson.strategy.ssh.SshHost;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
  * Plain containers on hosts reached over SSH, no compose: what teams do today with
@@ -67,21 +64,10 @@ public class SshDockerStrategy implements Strategy {
     @Override
     public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
         Strategy.super.checkRequest(target, services, image, images, release);
-        release.forEach((unit, ref) -> {
-            String own = configured(target, unit).repository();
-            if (!target.allowsImage(ref.repository(), own)) {
-                throw new IllegalArgumentException("release." + unit + ": " + ref.repository() + " is not " + unit + "'s repository " + own
-                        + " and the target's allowedImages do not name it");
-            }
-        });
-        if (image != null) {
-            List<String> names = services == null ? units(target) : services;
-            boolean own = names.stream().anyMatch(unit -> configured(target, unit).repository().equals(image.repository()));
-            if (!own && (names.size() != 1 || !target.allowsImage(image.repository(), configured(target, names.get(0)).repository()))) {
-                throw new IllegalArgumentException("image: " + image.repository() + " is not the repository of any of " + names
-                        + "; name the one container it is for in \"services\", and an admin may allow it in allowedImages");
-            }
-        }
+        List<String> names = !release.isEmpty() ? List.copyOf(release.keySet()) : services == null ? units(target) : services;
+        Map<String, ImageRef> configured = new LinkedHashMap<>();
+        names.forEach(unit -> configured.put(unit, configured(target, unit)));
+        UnitImages.choose(configured, DeployOrder.deploy(names, false, image, release, List.of()), target, "container");
     }
 
     private static ImageRef configured(TargetSpec target, String unit) {
@@ -101,36 +87,15 @@ public class SshDockerStrategy implements Strategy {
             return Outcome.failed(e.getMessage());
         }
         String credentialsHost = target.registry() == null ? null : RegistryHost.normalize(target.registry().server());
-        RolloutSpec rollout = target.effectiveRollout();
-        List<HostSwap> touched = new ArrayList<>();
-        ExecutorService pool = Executors.newFixedThreadPool(rollout.hostsAtOnce());
-        try {
-            List<String> hosts = target.ssh().hosts();
-            for (int start = 0; start < hosts.size(); start += rollout.hostsAtOnce()) {
-                List<HostSwap> batch = new ArrayList<>();
-                List<Future<?>> running = new ArrayList<>();
-                for (String host : hosts.subList(start, Math.min(hosts.size(), start + rollout.hostsAtOnce()))) {
-                    Map<String, HostSwap.Wanted> units = perHost.get(host);
-                    if (units == null || units.isEmpty()) {
-                        progress.log("[" + host + "] nothing to restore on this host");
-                        continue;
-                    }
-                    HostSwap swap = new HostSwap(host, target, progress, clock, credentials, credentialsHost);
-                    batch.add(swap);
-                    progress.log("[" + host + "] deploying " + String.join(", ", units.keySet()) + (order.isRollback() ? " (rollback)" : ""));
-                    running.add(pool.submit(() -> swap.run(units, order.force())));
-                }
-                touched.addAll(batch);
-                String failure = failures(batch, running);
-                if (failure != null) {
-                    return fail(failure, touched, rollout, progress);
-                }
+        return HostRollout.run(target.ssh().hosts(), host -> {
+            Map<String, HostSwap.Wanted> units = perHost.get(host);
+            if (units == null || units.isEmpty()) {
+                progress.log("[" + host + "] nothing to restore on this host");
+                return null;
             }
-            return Outcome.succeeded();
-        } finally {
-            pool.shutdownNow();
-            touched.forEach(HostSwap::close);
-        }
+            progress.log("[" + host + "] deploying " + String.join(", ", units.keySet()) + (order.isRollback() ? " (rollback)" : ""));
+            return new HostSwap(host, target, progress, clock, credentials, credentialsHost, units, order.force());
+        }, target.effectiveRollout(), progress, "container");
     }
 
     /**
@@ -141,7 +106,7 @@ public class SshDockerStrategy implements Strategy {
     public List<String> repair(TargetSpec target, Set<String> passed) {
         List<String> done = new ArrayList<>();
         for (String host : target.ssh().hosts()) {
-            try (HostSwap swap = new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null)) {
+            try (HostSwap swap = new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false)) {
                 new SetAsideRepair(swap.engine()).repair((unit, labels) -> target.container(unit).isPresent(), passed)
                         .forEach(line -> done.add("[" + host + "] " + line));
             } catch (RuntimeException e) {
@@ -162,83 +127,13 @@ public class SshDockerStrategy implements Strategy {
             });
             return perHost;
         }
-        Map<String, HostSwap.Wanted> units = new LinkedHashMap<>();
         List<String> names = order.units().isEmpty() ? target.containers().stream().map(ContainerSpec::name).toList() : order.units();
-        List<String> matching = new ArrayList<>();
-        for (String unit : names) {
-            ContainerSpec container = target.container(unit)
-                    .orElseThrow(() -> new IllegalArgumentException("'" + unit + "' is not one of this target's containers"));
-            ImageRef configured = ImageRef.parse(container.image());
-            ImageRef image = configured;
-            if (order.isRelease()) {
-                image = order.release().get(unit);
-                if (!target.allowsImage(image.repository(), configured.repository())) {
-                    throw new IllegalArgumentException("release: image " + image + " is not allowed for " + unit + ": its image comes from "
-                            + configured.repository() + ", and the target's allowedImages do not name " + image.repository() + "; nothing was changed");
-                }
-            } else if (order.image() != null && configured.repository().equals(order.image().repository())) {
-                image = order.image();
-                matching.add(unit);
-            }
-            units.put(unit, new HostSwap.Wanted(image, null));
-        }
-        if (order.image() != null && matching.isEmpty()) {
-            overrideTheOneUnit(target, order.image(), names, units);
-        }
+        Map<String, ImageRef> configured = new LinkedHashMap<>();
+        names.forEach(unit -> configured.put(unit, configured(target, unit)));
+        Map<String, HostSwap.Wanted> units = new LinkedHashMap<>();
+        UnitImages.choose(configured, order, target, "container").forEach((unit, image) -> units.put(unit, new HostSwap.Wanted(image, null)));
         target.ssh().hosts().forEach(host -> perHost.put(host, units));
         return perHost;
-    }
-
-    /** An image from another repository than the unit's own: only for one named unit the target's {@code allowedImages} let run it. */
-    private static void overrideTheOneUnit(TargetSpec target, ImageRef image, List<String> names, Map<String, HostSwap.Wanted> units) {
-        if (names.size() != 1) {
-            throw new IllegalArgumentException("image " + image + " is not the repository of any of " + names
-                    + "; name the one container it is for in \"services\"");
-        }
-        String unit = names.get(0);
-        String own = units.get(unit).image().repository();
-        if (!target.allowsImage(image.repository(), own)) {
-            throw new IllegalArgumentException("image " + image + " is not allowed for " + unit + ": its image comes from " + own
-                    + ", and the target's allowedImages do not name " + image.repository() + "; nothing was changed");
-        }
-        units.put(unit, new HostSwap.Wanted(image, null));
-    }
-
-    private Outcome fail(String failure, List<HostSwap> touched, RolloutSpec rollout, Progress progress) {
-        boolean restored = touched.stream().anyMatch(HostSwap::restoredItself);
-        if (touched.stream().noneMatch(HostSwap::changedAnything)) {
-            return restored ? Outcome.rolledBack(failure) : Outcome.failed(failure);
-        }
-        if (rollout.onFailure() == RolloutSpec.OnFailure.STOP) {
-            progress.log("onFailure is stop: leaving everything as it is now");
-            return Outcome.failed(failure);
-        }
-        progress.log("rolling back every container this deployment changed");
-        List<String> notRestored = new ArrayList<>();
-        for (HostSwap host : touched) {
-            notRestored.addAll(host.rollBack());
-        }
-        if (!notRestored.isEmpty()) {
-            return Outcome.failed(failure + "; the rollback also failed for " + String.join(", ", notRestored));
-        }
-        return Outcome.rolledBack(failure);
-    }
-
-    /** Waits for the hosts of one batch; returns their failures joined, or null. */
-    private static String failures(List<HostSwap> batch, List<Future<?>> running) {
-        List<String> failures = new ArrayList<>();
-        for (int i = 0; i < running.size(); i++) {
-            try {
-                running.get(i).get();
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                failures.add(cause.getMessage() == null ? cause.toString() : cause.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failures.add("interrupted while deploying " + batch.get(i).host());
-            }
-        }
-        return failures.isEmpty() ? null : String.join("; ", failures);
     }
 
     private static Optional<Credentials> credentials(RegistrySpec registry) {

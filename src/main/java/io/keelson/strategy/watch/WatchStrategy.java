@@ -1,12 +1,9 @@
 package io.keelson.strategy.watch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keelson.catalog.RegistryAuthSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
 import io.keelson.registry.CredentialSource;
-import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryClient;
 import io.keelson.registry.RegistryHost;
@@ -17,6 +14,7 @@ import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
 import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.engine.ImageDigests;
 import io.keelson.strategy.engine.Replacement;
 import io.keelson.strategy.engine.Replacements;
 import io.keelson.strategy.engine.SetAsideRepair;
@@ -27,7 +25,6 @@ import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -142,7 +139,7 @@ public class WatchStrategy implements Strategy {
         if (only.isEmpty()) {
             watchedGauge(target.name()).set(byImage.values().stream().mapToInt(List::size).sum());
         }
-        CredentialSource credentials = credentials(target);
+        CredentialSource credentials = WatchCredentials.of(target);
         List<WatchPlan.Update> updates = new ArrayList<>();
         for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
             ImageRef ref = ImageRef.parse(group.getKey());
@@ -155,7 +152,7 @@ public class WatchStrategy implements Strategy {
             for (ObjectNode inspect : group.getValue()) {
                 String name = nameOf(inspect);
                 ObjectNode oldImage = engine.inspectImage(inspect.path("Image").asText()).orElse(null);
-                String local = oldImage == null ? null : digestIn(oldImage, ref).orElse(null);
+                String local = oldImage == null ? null : ImageDigests.in(oldImage, ref).orElse(null);
                 if (remote.equals(local)) {
                     continue;
                 }
@@ -181,14 +178,14 @@ public class WatchStrategy implements Strategy {
             }
             return Outcome.succeeded();
         }
-        CredentialSource credentials = credentials(target);
+        CredentialSource credentials = WatchCredentials.of(target);
         Map<String, String> pulled = new LinkedHashMap<>();
         for (WatchPlan.Update u : plan.updates()) {
             if (!pulled.containsKey(u.image().toString())) {
                 progress.log("pulling " + u.image());
                 String registryHost = RegistryHost.of(u.image());
                 engine.pull(u.image(), credentials.forRegistry(registryHost), registryHost);
-                String now = engine.inspectImage(u.image().toString()).flatMap(i -> digestIn(i, u.image())).orElse(u.toDigest());
+                String now = engine.inspectImage(u.image().toString()).flatMap(i -> ImageDigests.in(i, u.image())).orElse(u.toDigest());
                 pulled.put(u.image().toString(), now);
             }
         }
@@ -230,7 +227,7 @@ public class WatchStrategy implements Strategy {
         }
         List<WatchPlan.Update> updates = new ArrayList<>();
         Map<String, String> pulled = new LinkedHashMap<>();
-        CredentialSource credentials = credentials(target);
+        CredentialSource credentials = WatchCredentials.of(target);
         for (Map.Entry<String, DeployOrder.Pin> pin : pins.entrySet()) {
             Optional<ObjectNode> inspect = engine.inspectContainer(pin.getKey());
             if (inspect.isEmpty()) {
@@ -246,7 +243,7 @@ public class WatchStrategy implements Strategy {
                     .orElseThrow(() -> new IllegalStateException("pulled " + pinned + " but the engine does not know it"));
             engine.tag(imageId, tag.repository(), tag.effectiveTag());
             ObjectNode oldImage = engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
-            String from = oldImage == null ? null : digestIn(oldImage, tag).orElse(null);
+            String from = oldImage == null ? null : ImageDigests.in(oldImage, tag).orElse(null);
             updates.add(new WatchPlan.Update(pin.getKey(), inspect.get(), oldImage, tag, from, pin.getValue().digest()));
             pulled.put(tag.toString(), pin.getValue().digest());
         }
@@ -266,13 +263,6 @@ public class WatchStrategy implements Strategy {
         return StopTimeout.of(inspect, (int) target.effectiveWatch().stopTimeout().toSeconds());
     }
 
-    /** The registry digest of a local image (its inspect JSON) for {@code ref}'s repository. */
-    static Optional<String> digestIn(JsonNode image, ImageRef ref) {
-        List<String> entries = new ArrayList<>();
-        image.path("RepoDigests").forEach(e -> entries.add(e.asText()));
-        return RepoDigests.digestFor(entries, ref);
-    }
-
     private static ImageRef withTag(ImageRef ref) {
         return ref.tag() != null ? ref : new ImageRef(ref.domain(), ref.path(), "latest", null);
     }
@@ -284,25 +274,4 @@ public class WatchStrategy implements Strategy {
     private static String nameOf(ObjectNode inspect) {
         return inspect.path("Name").asText().replaceFirst("^/", "");
     }
-
-    /** The target's registry credentials, else the Docker config.json of the user Keelson runs as. */
-    static CredentialSource credentials(TargetSpec target) {
-        RegistryAuthSpec auth = target.registryAuth();
-        if (auth == null) {
-            return new CredentialSource.DockerConfig(Path.of(System.getProperty("user.home"), ".docker", "config.json"));
-        }
-        Set<String> realms = auth.realmHosts() == null ? Set.of() : Set.copyOf(auth.realmHosts());
-        if (auth.username() != null) {
-            return new CredentialSource.Fixed(auth.server(), new Credentials(auth.username(), password(auth)), realms);
-        }
-        if (auth.configFile() != null) {
-            return new CredentialSource.DockerConfig(Path.of(auth.configFile()), realms);
-        }
-        return new CredentialSource.None();
-    }
-
-    private static String password(RegistryAuthSpec auth) {
-        return auth.password().read().orElseThrow();
-    }
-
 }

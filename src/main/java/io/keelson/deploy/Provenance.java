@@ -1,0 +1,14 @@
+package io.keelson.deploy;
+
+/**
+ * Who asked for a deployment, how and why: what the history shows next to what it did.
+ *
+ * @param idempotencyKey a retried request with the same key answers the first one's deployment; null for none
+ */
+public record Provenance(Trigger trigger, String requestedBy, String reason, Pipeline pipeline, String idempotencyKey) {
+
+    /** A deployment Keelson starts itself (a scheduled or notified check). */
+    public static Provenance of(Trigger trigger, String requestedBy) {
+        return new Provenance(trigger, requestedBy, null, null, null);
+    }
+}

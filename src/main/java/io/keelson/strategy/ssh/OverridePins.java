@@ -1,0 +1,44 @@
+package io.keelson.strategy.ssh;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What {@code keelson.override.yml} holds on one host: each service Keelson deployed, pinned by
+ * digest, written in the compose file version of the project it overrides.
+ */
+final class OverridePins {
+
+    private String version;
+    private Map<String, String> pins = new LinkedHashMap<>();
+
+    /** Takes the project's compose file version (the first one seen wins). */
+    void useVersionOf(ComposeFiles.Model model) {
+        if (version == null) {
+            version = model.version();
+        }
+    }
+
+    boolean knowsVersion() {
+        return version != null;
+    }
+
+    /** Starts from the pins the host's override file holds now. */
+    void readFrom(String currentOverride) {
+        ComposeFiles.Model model = ComposeFiles.parse(currentOverride);
+        pins = new LinkedHashMap<>(model.images());
+        useVersionOf(model);
+    }
+
+    void pin(String service, String pinnedImage) {
+        pins.put(service, pinnedImage);
+    }
+
+    void unpin(String service) {
+        pins.remove(service);
+    }
+
+    String render() {
+        return ComposeFiles.renderOverride(version, pins);
+    }
+}
