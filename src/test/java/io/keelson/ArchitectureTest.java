@@ -24,46 +24,86 @@ class ArchitectureTest {
 
     @Test
     void sshjStaysInTheSshStrategy() {
-        noClasses().that().resideOutsideOfPackage("io.keelson.strategy.ssh..")
-                .should().dependOnClassesThat().resideInAPackage("net.schmizz..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.keelson.strategy.ssh..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("net.schmizz..")
                 .check(MAIN);
     }
 
     @Test
     void dockerJavaStaysInTheEngineClient() {
-        noClasses().that().resideOutsideOfPackage("io.keelson.strategy.engine..")
-                .should().dependOnClassesThat().resideInAPackage("com.github.dockerjava..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("io.keelson.strategy.engine..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("com.github.dockerjava..")
                 .check(MAIN);
     }
 
     @Test
     void dependenciesPointFromApiToDeployToStrategy() {
-        noClasses().that().resideInAnyPackage("io.keelson.deploy..", "io.keelson.strategy..", "io.keelson.catalog..", "io.keelson.registry..")
-                .should().dependOnClassesThat().resideInAPackage("io.keelson.api..")
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.keelson.deploy..", "io.keelson.strategy..", "io.keelson.catalog..", "io.keelson.registry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.keelson.api..")
                 .check(MAIN);
-        noClasses().that().resideInAnyPackage("io.keelson.strategy..", "io.keelson.catalog..", "io.keelson.registry..")
-                .should().dependOnClassesThat().resideInAPackage("io.keelson.deploy..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.keelson.strategy..", "io.keelson.catalog..", "io.keelson.registry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.keelson.deploy..")
                 .check(MAIN);
-        noClasses().that().resideInAnyPackage("io.keelson.catalog..", "io.keelson.registry..")
-                .should().dependOnClassesThat().resideInAPackage("io.keelson.strategy..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("io.keelson.catalog..", "io.keelson.registry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.keelson.strategy..")
                 .check(MAIN);
     }
 
     /** Deploy knows strategies only through {@code Strategy}: a new strategy changes nothing there. */
     @Test
     void deployKnowsNoStrategyByName() {
-        noClasses().that().resideInAPackage("io.keelson.deploy..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.keelson.strategy.ssh..", "io.keelson.strategy.watch..",
-                        "io.keelson.strategy.engine..", "io.keelson.strategy.sshdocker..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.keelson.deploy..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.keelson.strategy.ssh..",
+                        "io.keelson.strategy.watch..",
+                        "io.keelson.strategy.engine..",
+                        "io.keelson.strategy.sshdocker..")
                 .check(MAIN);
     }
 
     /** The token filter refuses a method without a role; this rule says which one forgot it, at build time. */
     @Test
     void everyEndpointDeclaresTheRoleItNeeds() {
-        methods().that().areAnnotatedWith(GET.class).or().areAnnotatedWith(POST.class).or().areAnnotatedWith(PUT.class)
-                .or().areAnnotatedWith(DELETE.class).or().areAnnotatedWith(PATCH.class).or().areAnnotatedWith(HEAD.class)
-                .should().beAnnotatedWith(Requires.class)
+        methods()
+                .that()
+                .areAnnotatedWith(GET.class)
+                .or()
+                .areAnnotatedWith(POST.class)
+                .or()
+                .areAnnotatedWith(PUT.class)
+                .or()
+                .areAnnotatedWith(DELETE.class)
+                .or()
+                .areAnnotatedWith(PATCH.class)
+                .or()
+                .areAnnotatedWith(HEAD.class)
+                .should()
+                .beAnnotatedWith(Requires.class)
                 .check(MAIN);
     }
 }

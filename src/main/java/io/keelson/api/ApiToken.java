@@ -15,8 +15,10 @@ public class ApiToken extends PanacheEntityBase {
 
     @Id
     public String name;
+
     public String sha256;
     public String role;
+
     @Column(name = "created_at")
     public Instant createdAt;
 

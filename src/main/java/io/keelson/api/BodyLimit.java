@@ -26,10 +26,14 @@ public class BodyLimit {
         router.route().order(-100).handler(ctx -> {
             String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
             if (length != null && tooLong(length)) {
-                ctx.response().setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                ctx.response()
+                        .setStatusCode(413)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                         .putHeader(HttpHeaders.CONNECTION, "close")
-                        .end(Json.encode(new ApiError("body_too_large", "the request body is " + length + " bytes; Keelson takes at most "
-                                + maxBytes + " (quarkus.http.limits.max-body-size)")));
+                        .end(Json.encode(new ApiError(
+                                "body_too_large",
+                                "the request body is " + length + " bytes; Keelson takes at most " + maxBytes
+                                        + " (quarkus.http.limits.max-body-size)")));
                 return;
             }
             ctx.next();

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 public record Caller(String name, Role role, List<Pattern> targets) {
 
     public boolean mayAct(String target) {
-        return targets.isEmpty() || targets.stream().anyMatch(p -> p.matcher(target).matches());
+        return targets.isEmpty()
+                || targets.stream().anyMatch(p -> p.matcher(target).matches());
     }
 
     /** Turns {@code tais-*} into a pattern; only {@code *} and {@code ?} are special. */

@@ -4,8 +4,8 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.TargetValidator;
 import io.keelson.deploy.Provenance;
 import io.keelson.deploy.Trigger;
-import io.keelson.strategy.DeployOrder;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Strategy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +14,13 @@ import java.util.Set;
 
 /** The body of {@code POST /targets/{name}/deployments}; every field is optional. */
 public record DeployRequestJson(
-        List<String> services, Boolean force, String image, List<String> images, String reason,
-        DeploymentJson.PipelineJson pipeline, Map<String, String> release) {
+        List<String> services,
+        Boolean force,
+        String image,
+        List<String> images,
+        String reason,
+        DeploymentJson.PipelineJson pipeline,
+        Map<String, String> release) {
 
     /** At most this many image references in {@code images}. */
     static final int MAX_IMAGES = 100;
@@ -29,11 +34,13 @@ public record DeployRequestJson(
         if (services != null) {
             List<String> own = strategy.units(target);
             if (services.size() > own.size()) {
-                throw ApiException.badRequest("services: lists " + services.size() + " units; this target has " + own.size() + " " + own);
+                throw ApiException.badRequest(
+                        "services: lists " + services.size() + " units; this target has " + own.size() + " " + own);
             }
             for (String service : services) {
                 if (!TargetValidator.isServiceName(service)) {
-                    throw ApiException.badRequest("services: '" + service + "' is not a valid unit name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
+                    throw ApiException.badRequest(
+                            "services: '" + service + "' is not a valid unit name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)");
                 }
             }
             if (services.stream().distinct().count() != services.size()) {
@@ -72,24 +79,30 @@ public record DeployRequestJson(
             Text.limit("pipeline.ref", pipeline.ref(), 255);
             Text.limit("pipeline.url", pipeline.url(), 2048);
         }
-        List<ImageRef> refs = images == null ? List.of() : images.stream().map(ImageRef::parse).toList();
+        List<ImageRef> refs = images == null
+                ? List.of()
+                : images.stream().map(ImageRef::parse).toList();
         Map<String, ImageRef> released = release(target, strategy, knownRepositories);
         try {
             strategy.checkRequest(target, services, ref, refs, released);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
-        if (ref != null && !knownRepositories.isEmpty() && !knownRepositories.contains(ref.repository())
+        if (ref != null
+                && !knownRepositories.isEmpty()
+                && !knownRepositories.contains(ref.repository())
                 && !target.matchesAllowedImages(ref.repository())) {
             throw ApiException.badRequest("image: repository " + ref.repository() + " is not one this target deploys "
-                    + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
+                    + knownRepositories.stream().sorted().toList()
+                    + "; an admin may allow it in the target's allowedImages");
         }
         return DeployOrder.deploy(services, Boolean.TRUE.equals(force), ref, released, refs);
     }
 
     /** Who asked (the token's name), why, and from which pipeline; call after {@link #validate}. */
     Provenance provenance(String requestedBy, String idempotencyKey) {
-        return new Provenance(Trigger.API, requestedBy, reason, pipeline == null ? null : pipeline.toPipeline(), idempotencyKey);
+        return new Provenance(
+                Trigger.API, requestedBy, reason, pipeline == null ? null : pipeline.toPipeline(), idempotencyKey);
     }
 
     /**
@@ -102,28 +115,37 @@ public record DeployRequestJson(
             return released;
         }
         if (image != null || services != null) {
-            throw ApiException.badRequest("release: names its units and images itself; send it without \"image\" and \"services\"");
+            throw ApiException.badRequest(
+                    "release: names its units and images itself; send it without \"image\" and \"services\"");
         }
         List<String> own = strategy.units(target);
         if (own.isEmpty()) {
-            throw ApiException.badRequest("release: applies to targets whose catalog lists their units (ssh-compose services, ssh-docker containers)");
+            throw ApiException.badRequest(
+                    "release: applies to targets whose catalog lists their units (ssh-compose services, ssh-docker containers)");
         }
         if (release.isEmpty() || release.size() > own.size()) {
-            throw ApiException.badRequest("release: must name between 1 and " + own.size() + " of this target's units " + own);
+            throw ApiException.badRequest(
+                    "release: must name between 1 and " + own.size() + " of this target's units " + own);
         }
         for (Map.Entry<String, String> entry : release.entrySet()) {
             if (!own.contains(entry.getKey())) {
-                throw ApiException.badRequest("release: '" + entry.getKey() + "' is not one of this target's units " + own);
+                throw ApiException.badRequest(
+                        "release: '" + entry.getKey() + "' is not one of this target's units " + own);
             }
             ImageRef ref;
             try {
                 ref = ImageRef.parse(entry.getValue());
             } catch (IllegalArgumentException | NullPointerException e) {
-                throw ApiException.badRequest("release." + entry.getKey() + ": " + (e.getMessage() == null ? "is not an image reference" : e.getMessage()));
+                throw ApiException.badRequest("release." + entry.getKey() + ": "
+                        + (e.getMessage() == null ? "is not an image reference" : e.getMessage()));
             }
-            if (!knownRepositories.isEmpty() && !knownRepositories.contains(ref.repository()) && !target.matchesAllowedImages(ref.repository())) {
-                throw ApiException.badRequest("release." + entry.getKey() + ": repository " + ref.repository() + " is not one this target deploys "
-                        + knownRepositories.stream().sorted().toList() + "; an admin may allow it in the target's allowedImages");
+            if (!knownRepositories.isEmpty()
+                    && !knownRepositories.contains(ref.repository())
+                    && !target.matchesAllowedImages(ref.repository())) {
+                throw ApiException.badRequest("release." + entry.getKey() + ": repository " + ref.repository()
+                        + " is not one this target deploys "
+                        + knownRepositories.stream().sorted().toList()
+                        + "; an admin may allow it in the target's allowedImages");
             }
             released.put(entry.getKey(), ref);
         }

@@ -10,23 +10,57 @@ import java.util.List;
 /** A deployment exactly as the contract shows it; every field is present, null when it does not apply. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record DeploymentJson(
-        String id, String target, String trigger, String status, String requestedBy, String reason,
-        PipelineJson pipeline, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
-        List<ChangeJson> changes, List<String> log) {
+        String id,
+        String target,
+        String trigger,
+        String status,
+        String requestedBy,
+        String reason,
+        PipelineJson pipeline,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        String error,
+        List<ChangeJson> changes,
+        List<String> log) {
 
     /** One unit's change. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record ChangeJson(String host, String unit, String image, String fromDigest, String toDigest, String status,
-                             String fromImage) {
+    public record ChangeJson(
+            String host,
+            String unit,
+            String image,
+            String fromDigest,
+            String toDigest,
+            String status,
+            String fromImage) {
         static ChangeJson from(UnitChange c) {
-            return new ChangeJson(c.host(), c.unit(), c.image(), c.fromDigest(), c.toDigest(), c.status().name(), c.fromImage());
+            return new ChangeJson(
+                    c.host(),
+                    c.unit(),
+                    c.image(),
+                    c.fromDigest(),
+                    c.toDigest(),
+                    c.status().name(),
+                    c.fromImage());
         }
     }
 
     public static DeploymentJson from(DeploymentView d) {
-        return new DeploymentJson(d.id(), d.target(), d.trigger().name(), d.status().name(), d.requestedBy(), d.reason(),
-                PipelineJson.from(d.pipeline()), d.createdAt(), d.startedAt(), d.finishedAt(), d.error(),
-                d.changes().stream().map(ChangeJson::from).toList(), d.log());
+        return new DeploymentJson(
+                d.id(),
+                d.target(),
+                d.trigger().name(),
+                d.status().name(),
+                d.requestedBy(),
+                d.reason(),
+                PipelineJson.from(d.pipeline()),
+                d.createdAt(),
+                d.startedAt(),
+                d.finishedAt(),
+                d.error(),
+                d.changes().stream().map(ChangeJson::from).toList(),
+                d.log());
     }
 
     /** The pipeline that asked, as it reported itself. */

@@ -52,28 +52,30 @@ public class DeploymentResource {
     @Blocking
     public Multi<String> follow(@PathParam("id") String id) {
         visible(id);
-        return Multi.createFrom().<String>emitter(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
-            int sent = 0;
-            try {
-                while (!emitter.isCancelled()) {
-                    Deployments.LogChunk chunk = deployments.logAfter(id, sent);
-                    chunk.lines().forEach(emitter::emit);
-                    sent += chunk.lines().size();
-                    if (chunk.ended() && chunk.lines().isEmpty()) {
-                        emitter.complete();
-                        return;
-                    }
-                    if (chunk.lines().isEmpty()) {
-                        TimeUnit.MILLISECONDS.sleep(FOLLOW_POLL_MS);
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                emitter.complete();
-            } catch (RuntimeException e) {
-                emitter.fail(e);
-            }
-        }));
+        return Multi.createFrom()
+                .<String>emitter(emitter -> Infrastructure.getDefaultWorkerPool()
+                        .execute(() -> {
+                            int sent = 0;
+                            try {
+                                while (!emitter.isCancelled()) {
+                                    Deployments.LogChunk chunk = deployments.logAfter(id, sent);
+                                    chunk.lines().forEach(emitter::emit);
+                                    sent += chunk.lines().size();
+                                    if (chunk.ended() && chunk.lines().isEmpty()) {
+                                        emitter.complete();
+                                        return;
+                                    }
+                                    if (chunk.lines().isEmpty()) {
+                                        TimeUnit.MILLISECONDS.sleep(FOLLOW_POLL_MS);
+                                    }
+                                }
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                emitter.complete();
+                            } catch (RuntimeException e) {
+                                emitter.fail(e);
+                            }
+                        }));
     }
 
     private DeploymentView visible(String id) {

@@ -40,18 +40,25 @@ public class ErrorMappers {
             case NOT_FOUND -> answer(404, "not_found", e.getMessage());
             case CONFLICT -> answer(409, "conflict", e.getMessage());
             case INVALID -> answer(400, "invalid_request", e.getMessage());
-            case TOO_MANY -> Response.fromResponse(answer(429, "too_many_requests", e.getMessage()))
-                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+            case TOO_MANY ->
+                Response.fromResponse(answer(429, "too_many_requests", e.getMessage()))
+                        .header("Retry-After", RETRY_AFTER_SECONDS)
+                        .build();
         };
     }
 
     /** A body that does not bind, as the 400 it answers: the field named when there is one. */
     static ApiException badJson(JsonProcessingException e) {
-        String field = e instanceof JsonMappingException m ? m.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[") : "";
-        if (e instanceof StreamReadException || String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
-            return new ApiException(400, "invalid_json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        String field = e instanceof JsonMappingException m
+                ? m.getPath().stream()
+                        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                        .collect(Collectors.joining("."))
+                        .replace(".[", "[")
+                : "";
+        if (e instanceof StreamReadException
+                || String.valueOf(e.getOriginalMessage()).contains("end-of-input")) {
+            return new ApiException(
+                    400, "invalid_json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
         }
         if (e instanceof UnrecognizedPropertyException) {
             return ApiException.badRequest(field + ": unknown field");
@@ -59,7 +66,8 @@ public class ErrorMappers {
         if (e instanceof JsonMappingException && !field.isEmpty()) {
             return ApiException.badRequest(field + ": " + firstLine(e.getOriginalMessage()));
         }
-        return new ApiException(400, "invalid_json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
+        return new ApiException(
+                400, "invalid_json", "the body is not valid JSON: " + firstLine(e.getOriginalMessage()));
     }
 
     @ServerExceptionMapper
@@ -72,7 +80,10 @@ public class ErrorMappers {
             case 415 -> "unsupported_media_type";
             default -> status >= 500 ? "internal" : "invalid_request";
         };
-        return answer(status, code, e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage());
+        return answer(
+                status,
+                code,
+                e.getMessage() == null ? Response.Status.fromStatusCode(status).getReasonPhrase() : e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -82,7 +93,10 @@ public class ErrorMappers {
     }
 
     private static Response answer(int status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(code, message)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(code, message))
+                .build();
     }
 
     private static String firstLine(String message) {

@@ -4,7 +4,10 @@ import java.util.Locale;
 
 /** What a token may do; each role includes the ones before it. */
 public enum Role {
-    READ, DEPLOY, OPERATE, ADMIN;
+    READ,
+    DEPLOY,
+    OPERATE,
+    ADMIN;
 
     public boolean includes(Role other) {
         return compareTo(other) >= 0;

@@ -7,20 +7,38 @@ import java.time.Instant;
 
 /** A target in the list: what it is, whether it is paused, and how its last deployment went. */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-public record TargetJson(String name, String strategy, String description, boolean paused, String source,
-                         LastDeployment lastDeployment) {
+public record TargetJson(
+        String name,
+        String strategy,
+        String description,
+        boolean paused,
+        String source,
+        LastDeployment lastDeployment) {
 
     /** The newest deployment of a target, in brief; GET /deployments/{id} has the rest. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record LastDeployment(String id, String trigger, String status, String requestedBy, Instant createdAt, Instant finishedAt) {
+    public record LastDeployment(
+            String id, String trigger, String status, String requestedBy, Instant createdAt, Instant finishedAt) {
         static LastDeployment from(DeploymentView d) {
-            return d == null ? null
-                    : new LastDeployment(d.id(), d.trigger().name(), d.status().name(), d.requestedBy(), d.createdAt(), d.finishedAt());
+            return d == null
+                    ? null
+                    : new LastDeployment(
+                            d.id(),
+                            d.trigger().name(),
+                            d.status().name(),
+                            d.requestedBy(),
+                            d.createdAt(),
+                            d.finishedAt());
         }
     }
 
     static TargetJson from(CatalogTarget t, DeploymentView last) {
-        return new TargetJson(t.name(), t.spec().strategy(), t.spec().description(), t.paused(), t.source().name(),
+        return new TargetJson(
+                t.name(),
+                t.spec().strategy(),
+                t.spec().description(),
+                t.paused(),
+                t.source().name(),
                 LastDeployment.from(last));
     }
 }

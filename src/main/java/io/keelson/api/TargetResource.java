@@ -10,8 +10,8 @@ import io.keelson.catalog.SpecBinder;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.deploy.DeploymentView;
-import io.keelson.deploy.TargetHealth;
 import io.keelson.deploy.Deployments;
+import io.keelson.deploy.TargetHealth;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,12 +21,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import java.net.URI;
-import java.util.List;
 
 /** The catalog through the API: list and read every target, manage the API-defined ones. */
 @Path("/api/v1/targets")
@@ -39,7 +39,12 @@ public class TargetResource {
     private final TargetHealth health;
     private final ObjectMapper json;
 
-    public TargetResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, ObjectMapper json, TargetHealth health) {
+    public TargetResource(
+            TargetCatalog catalog,
+            Deployments deployments,
+            CurrentCaller caller,
+            ObjectMapper json,
+            TargetHealth health) {
         this.health = health;
         this.catalog = catalog;
         this.deployments = deployments;
@@ -65,20 +70,32 @@ public class TargetResource {
 
     @POST
     @Requires(Role.ADMIN)
-    @Operation(summary = "Create an API-defined target", description = "The body is the catalog structure as JSON, durations as \"20s\".")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetSpec.class)))
+    @Operation(
+            summary = "Create an API-defined target",
+            description = "The body is the catalog structure as JSON, durations as \"20s\".")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TargetSpec.class)))
     public Response create(String body) throws JsonProcessingException {
         TargetSpec spec = bind(body);
         caller.requireTarget(String.valueOf(spec.name()));
         CatalogTarget created = catalog.create(spec);
-        return Response.created(URI.create("/api/v1/targets/" + created.name())).entity(describe(created)).build();
+        return Response.created(URI.create("/api/v1/targets/" + created.name()))
+                .entity(describe(created))
+                .build();
     }
 
     @PUT
     @Path("{name}")
     @Requires(Role.ADMIN)
     @Operation(summary = "Replace an API-defined target; a file-defined one answers 409")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = TargetSpec.class)))
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = TargetSpec.class)))
     public ObjectNode update(@PathParam("name") String name, String body) throws JsonProcessingException {
         Targets.require(catalog, name);
         return describe(catalog.update(name, bind(body)));

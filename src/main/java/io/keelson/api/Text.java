@@ -3,8 +3,7 @@ package io.keelson.api;
 /** Checks on free text from requests: bounded length, no control characters. */
 final class Text {
 
-    private Text() {
-    }
+    private Text() {}
 
     static void limit(String field, String value, int max) {
         if (value == null) {

@@ -26,7 +26,7 @@ public class TokenFilter {
     @ServerRequestFilter
     public Optional<Response> authorize(ContainerRequestContext request, ResourceInfo resource) {
         if (resource.getResourceMethod() == null) {
-            return Optional.empty();   // no endpoint matched: the 404 or 405 follows
+            return Optional.empty(); // no endpoint matched: the 404 or 405 follows
         }
         Requires requires = resource.getResourceMethod().getAnnotation(Requires.class);
         if (requires == null) {
@@ -41,8 +41,12 @@ public class TokenFilter {
             return deny(401, "unauthorized", "the bearer token is not valid");
         }
         if (!caller.get().role().includes(requires.value())) {
-            return deny(403, "forbidden", "token '" + caller.get().name() + "' has role " + caller.get().role().name().toLowerCase()
-                    + "; this call needs " + requires.value().name().toLowerCase());
+            return deny(
+                    403,
+                    "forbidden",
+                    "token '" + caller.get().name() + "' has role "
+                            + caller.get().role().name().toLowerCase() + "; this call needs "
+                            + requires.value().name().toLowerCase());
         }
         String target = request.getUriInfo().getPathParameters().getFirst("name");
         if (target != null && !caller.get().mayAct(target)) {
@@ -53,7 +57,8 @@ public class TokenFilter {
     }
 
     private static Optional<Response> deny(int status, String code, String message) {
-        Response.ResponseBuilder answer = Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(code, message));
+        Response.ResponseBuilder answer =
+                Response.status(status).type(MediaType.APPLICATION_JSON).entity(new ApiError(code, message));
         if (status == 401) {
             answer.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"keelson\"");
         }

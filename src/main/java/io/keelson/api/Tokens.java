@@ -1,7 +1,7 @@
 package io.keelson.api;
 
-import io.quarkus.runtime.StartupEvent;
 import io.keelson.catalog.Redactor;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
@@ -29,8 +29,7 @@ public class Tokens {
     private static final Logger LOG = Logger.getLogger(Tokens.class);
     private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
 
-    private record Known(byte[] sha256, Caller caller) {
-    }
+    private record Known(byte[] sha256, Caller caller) {}
 
     private final AuthConfig config;
     private final Clock clock;
@@ -55,7 +54,9 @@ public class Tokens {
                 generateAdmin();
             }
             for (ApiToken stored : ApiToken.all()) {
-                loaded.add(new Known(HexFormat.of().parseHex(stored.sha256), new Caller(stored.name, Role.highestOf(stored.role), List.of())));
+                loaded.add(new Known(
+                        HexFormat.of().parseHex(stored.sha256),
+                        new Caller(stored.name, Role.highestOf(stored.role), List.of())));
             }
         }
         known = List.copyOf(loaded);
@@ -85,9 +86,13 @@ public class Tokens {
         } else if (token.secret().isPresent() && token.secret().get().length() >= 16) {
             hash = sha256(token.secret().get());
         } else {
-            throw new IllegalStateException("keelson.auth.tokens." + name + " needs .sha256, or a .secret of at least 16 characters");
+            throw new IllegalStateException(
+                    "keelson.auth.tokens." + name + " needs .sha256, or a .secret of at least 16 characters");
         }
-        List<Pattern> globs = token.targets().orElse(List.of()).stream().filter(g -> !g.isBlank()).map(Caller::glob).toList();
+        List<Pattern> globs = token.targets().orElse(List.of()).stream()
+                .filter(g -> !g.isBlank())
+                .map(Caller::glob)
+                .toList();
         Role role;
         try {
             role = Role.highestOf(token.roles());

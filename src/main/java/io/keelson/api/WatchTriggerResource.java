@@ -68,20 +68,25 @@ public class WatchTriggerResource {
         }
         Set<ImageRef> pushed = new LinkedHashSet<>();
         for (JsonNode event : envelope.get("events")) {
-            if (!"push".equals(event.path("action").asText()) || !event.path("target").hasNonNull("tag")) {
+            if (!"push".equals(event.path("action").asText())
+                    || !event.path("target").hasNonNull("tag")) {
                 continue;
             }
             String host = event.path("request").path("host").asText("");
             if (host.isEmpty()) {
                 host = hostOf(event.path("target").path("url").asText(""));
             }
-            String text = (host.isEmpty() ? "" : host + "/") + event.path("target").path("repository").asText() + ":" + event.path("target").path("tag").asText();
+            String text = (host.isEmpty() ? "" : host + "/")
+                    + event.path("target").path("repository").asText() + ":"
+                    + event.path("target").path("tag").asText();
             ImageRef.tryParse(text).ifPresent(pushed::add);
         }
         if (pushed.isEmpty()) {
-            return Response.accepted(Map.of("pushed", List.of(), "checking", List.of(), "coalesced", List.of())).build();
+            return Response.accepted(Map.of("pushed", List.of(), "checking", List.of(), "coalesced", List.of()))
+                    .build();
         }
-        Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("pushed", pushed.stream().map(ImageRef::toString).toList()));
+        Map<String, Object> answer = new java.util.LinkedHashMap<>(
+                Map.of("pushed", pushed.stream().map(ImageRef::toString).toList()));
         answer.putAll(check(List.copyOf(pushed), Trigger.WEBHOOK));
         return Response.accepted(answer).build();
     }
@@ -96,7 +101,9 @@ public class WatchTriggerResource {
         List<String> coalesced = new ArrayList<>();
         for (CatalogTarget target : catalog.list()) {
             if (target.spec().isWatch() && !target.paused() && caller.get().mayAct(target.name())) {
-                if (deployments.requestCycle(target.name(), trigger, only, caller.get().name()) == Deployments.CycleRequest.COALESCED) {
+                if (deployments.requestCycle(
+                                target.name(), trigger, only, caller.get().name())
+                        == Deployments.CycleRequest.COALESCED) {
                     coalesced.add(target.name());
                 }
                 checking.add(target.name());
@@ -113,5 +120,4 @@ public class WatchTriggerResource {
             return "";
         }
     }
-
 }

@@ -70,7 +70,8 @@ public final class CatalogChecks {
     }
 
     public static boolean isHost(String host) {
-        return host != null && (HOSTNAME.matcher(host).matches() || IPV6.matcher(host).matches());
+        return host != null
+                && (HOSTNAME.matcher(host).matches() || IPV6.matcher(host).matches());
     }
 
     /** A registry host, optionally with {@code :port}. */

@@ -6,7 +6,11 @@ import java.util.List;
 public class CatalogException extends RuntimeException {
 
     /** Why the change was refused. */
-    public enum Kind { NOT_FOUND, CONFLICT, INVALID }
+    public enum Kind {
+        NOT_FOUND,
+        CONFLICT,
+        INVALID
+    }
 
     private final Kind kind;
     private final List<CatalogProblem> problems;
@@ -34,7 +38,8 @@ public class CatalogException extends RuntimeException {
     }
 
     static CatalogException invalid(List<CatalogProblem> problems) {
-        String joined = String.join("; ", problems.stream().map(CatalogProblem::toString).toList());
+        String joined = String.join(
+                "; ", problems.stream().map(CatalogProblem::toString).toList());
         return new CatalogException(Kind.INVALID, joined, problems);
     }
 }

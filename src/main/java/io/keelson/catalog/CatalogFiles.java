@@ -14,15 +14,12 @@ import java.util.stream.Stream;
 public final class CatalogFiles {
 
     /** A valid spec and the file it came from. */
-    public record Entry(String file, TargetSpec spec) {
-    }
+    public record Entry(String file, TargetSpec spec) {}
 
     /** What one read of the folder found. */
-    public record Read(List<Entry> entries, List<CatalogProblem> problems) {
-    }
+    public record Read(List<Entry> entries, List<CatalogProblem> problems) {}
 
-    private CatalogFiles() {
-    }
+    private CatalogFiles() {}
 
     public static Read read(Path dir, TargetValidator validator) {
         List<Entry> entries = new ArrayList<>();
@@ -54,7 +51,8 @@ public final class CatalogFiles {
             }
             String other = fileOfName.putIfAbsent(spec.name(), source);
             if (other != null) {
-                problems.add(new CatalogProblem(source, "name", "'" + spec.name() + "' is already defined in " + other));
+                problems.add(
+                        new CatalogProblem(source, "name", "'" + spec.name() + "' is already defined in " + other));
                 continue;
             }
             entries.add(new Entry(source, spec));

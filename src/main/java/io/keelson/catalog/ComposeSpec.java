@@ -6,7 +6,8 @@ import java.util.List;
 
 /** The docker-compose project an ssh-compose target deploys on each host. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ComposeSpec(String projectDir, String projectName, List<String> files, List<String> services, String command) {
+public record ComposeSpec(
+        String projectDir, String projectName, List<String> files, List<String> services, String command) {
 
     public static final String DOCKER_COMPOSE = "docker-compose";
     public static final String DOCKER_SPACE_COMPOSE = "docker compose";

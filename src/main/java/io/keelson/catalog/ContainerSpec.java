@@ -17,7 +17,12 @@ public record ContainerSpec(String name, String image, CreateSpec create) {
      * no free command line, so nothing here reaches a shell.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record CreateSpec(List<String> ports, Map<String, String> env, List<String> envFiles, List<String> volumes, String restart,
-                             List<String> networks, Map<String, String> labels) {
-    }
+    public record CreateSpec(
+            List<String> ports,
+            Map<String, String> env,
+            List<String> envFiles,
+            List<String> volumes,
+            String restart,
+            List<String> networks,
+            Map<String, String> labels) {}
 }

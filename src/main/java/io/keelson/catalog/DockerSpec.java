@@ -14,8 +14,7 @@ public record DockerSpec(String host, TlsSpec tls) {
      * {@code ca.pem}, {@code cert.pem} and {@code key.pem} (what DOCKER_CERT_PATH names).
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record TlsSpec(String certPath) {
-    }
+    public record TlsSpec(String certPath) {}
 
     @JsonIgnore
     public String effectiveHost() {

@@ -5,8 +5,7 @@ import java.util.regex.Pattern;
 /** The catalog's one glob dialect: {@code *} is any run of characters, {@code ?} one; nothing else is special. */
 public final class Glob {
 
-    private Glob() {
-    }
+    private Glob() {}
 
     public static boolean matches(String glob, String value) {
         return toPattern(glob).matcher(value).matches();

@@ -17,8 +17,10 @@ public record NotifySpec(String url, String urlEnv, String urlFile, Format forma
 
     /** The body's shape: Keelson's own JSON, or a Slack-compatible incoming-webhook message. */
     public enum Format {
-        @JsonProperty("json") JSON,
-        @JsonProperty("slack") SLACK
+        @JsonProperty("json")
+        JSON,
+        @JsonProperty("slack")
+        SLACK
     }
 
     public static final List<String> ENDINGS = List.of("failed", "rolled_back", "interrupted", "succeeded");

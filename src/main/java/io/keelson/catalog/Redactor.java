@@ -29,7 +29,9 @@ public class Redactor {
         }
         String value = secret.strip();
         if (value.length() >= MIN_LENGTH && secrets.add(value)) {
-            longestFirst = secrets.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+            longestFirst = secrets.stream()
+                    .sorted(Comparator.comparingInt(String::length).reversed())
+                    .toList();
         }
     }
 

@@ -11,8 +11,13 @@ import java.util.List;
  * {@code auth.docker.io} is known without it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RegistryAuthSpec(String configFile, String server, String username, String passwordEnv, String passwordFile,
-                               List<String> realmHosts) {
+public record RegistryAuthSpec(
+        String configFile,
+        String server,
+        String username,
+        String passwordEnv,
+        String passwordFile,
+        List<String> realmHosts) {
 
     @JsonIgnore
     public SecretRef password() {

@@ -10,8 +10,10 @@ public record RolloutSpec(Integer hostsAtOnce, Duration healthTimeout, Duration 
 
     /** What a deployment does when a unit fails its health gate. */
     public enum OnFailure {
-        @JsonProperty("rollback") ROLLBACK,
-        @JsonProperty("stop") STOP
+        @JsonProperty("rollback")
+        ROLLBACK,
+        @JsonProperty("stop")
+        STOP
     }
 
     static RolloutSpec withDefaults(RolloutSpec spec) {

@@ -34,13 +34,15 @@ public record SecretRef(String field, String env, String file) {
         if (env != null) {
             String value = System.getenv(env);
             if (value == null || value.isEmpty()) {
-                throw new IllegalStateException(field + "Env names " + env + ", which is not set in Keelson's environment");
+                throw new IllegalStateException(
+                        field + "Env names " + env + ", which is not set in Keelson's environment");
             }
             return Optional.of(value.strip());
         }
         if (file != null) {
             try {
-                return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
+                return Optional.of(
+                        Files.readString(Path.of(file), StandardCharsets.UTF_8).strip());
             } catch (IOException | RuntimeException e) {
                 throw new IllegalStateException(field + "File " + file + " cannot be read: " + e.getMessage());
             }

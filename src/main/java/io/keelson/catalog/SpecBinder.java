@@ -34,18 +34,14 @@ public final class SpecBinder {
     private static final ObjectMapper YAML = configure(YAMLMapper.builder().build());
     private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
 
-    private SpecBinder() {
-    }
+    private SpecBinder() {}
 
     /** The outcome of binding one document: a spec, or the reason it has none. */
-    public sealed interface Bound permits Spec, Problem {
-    }
+    public sealed interface Bound permits Spec, Problem {}
 
-    public record Spec(TargetSpec spec) implements Bound {
-    }
+    public record Spec(TargetSpec spec) implements Bound {}
 
-    public record Problem(CatalogProblem problem) implements Bound {
-    }
+    public record Problem(CatalogProblem problem) implements Bound {}
 
     public static Bound yaml(String source, String text) {
         return bind(YAML, source, text);
@@ -130,7 +126,8 @@ public final class SpecBinder {
         public Duration deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
             String text = p.getValueAsString();
             if (text == null || text.isBlank()) {
-                return (Duration) ctx.handleWeirdStringValue(Duration.class, String.valueOf(text), "expected a duration such as 30s");
+                return (Duration) ctx.handleWeirdStringValue(
+                        Duration.class, String.valueOf(text), "expected a duration such as 30s");
             }
             try {
                 Duration d = DurationConverter.parseDuration(text.trim());
@@ -139,7 +136,8 @@ public final class SpecBinder {
                 }
                 return d;
             } catch (RuntimeException e) {
-                return (Duration) ctx.handleWeirdStringValue(Duration.class, text, "expected a duration such as 30s, 500ms or 2m");
+                return (Duration) ctx.handleWeirdStringValue(
+                        Duration.class, text, "expected a duration such as 30s, 500ms or 2m");
             }
         }
     }

@@ -10,8 +10,17 @@ import java.util.List;
  * always checked against {@code knownHostsFile}. With {@code sudo}, docker runs through {@code sudo -n}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SshSpec(List<String> hosts, Integer port, String user, String privateKeyFile, String knownHostsFile,
-                      String passwordFile, String passwordEnv, String passphraseFile, String passphraseEnv, Boolean sudo) {
+public record SshSpec(
+        List<String> hosts,
+        Integer port,
+        String user,
+        String privateKeyFile,
+        String knownHostsFile,
+        String passwordFile,
+        String passwordEnv,
+        String passphraseFile,
+        String passphraseEnv,
+        Boolean sudo) {
 
     /** Key authentication without a passphrase, the common case. */
     public SshSpec(List<String> hosts, Integer port, String user, String privateKeyFile, String knownHostsFile) {

@@ -17,19 +17,28 @@ import java.util.Optional;
 public class Target extends PanacheEntityBase {
 
     /** Where a target is defined; a file-defined target can only be changed by editing its file. */
-    public enum Source { FILE, API }
+    public enum Source {
+        FILE,
+        API
+    }
 
     @Id
     public String name;
+
     public String strategy;
+
     @Enumerated(EnumType.STRING)
     public Source source;
+
     @Column(name = "source_file")
     public String sourceFile;
+
     public String spec;
     public boolean paused;
+
     @Column(name = "created_at")
     public Instant createdAt;
+
     @Column(name = "updated_at")
     public Instant updatedAt;
 

@@ -31,7 +31,12 @@ public class TargetCatalog {
     private final Redactor redactor;
     private final TargetValidator validator;
 
-    public TargetCatalog(CatalogConfig config, Clock clock, Event<CatalogChanged> changed, Redactor redactor, TargetValidator validator) {
+    public TargetCatalog(
+            CatalogConfig config,
+            Clock clock,
+            Event<CatalogChanged> changed,
+            Redactor redactor,
+            TargetValidator validator) {
         this.validator = validator;
         this.redactor = redactor;
         this.config = config;
@@ -56,8 +61,11 @@ public class TargetCatalog {
         for (CatalogFiles.Entry entry : read.entries()) {
             Optional<Target> existing = Target.byName(entry.spec().name());
             if (existing.isPresent() && existing.get().source == Target.Source.API) {
-                problems.add(new CatalogProblem(entry.file(), "name",
-                        "'" + entry.spec().name() + "' is already defined through the API; delete it there or rename the file's target"));
+                problems.add(new CatalogProblem(
+                        entry.file(),
+                        "name",
+                        "'" + entry.spec().name()
+                                + "' is already defined through the API; delete it there or rename the file's target"));
                 continue;
             }
             Target row = existing.orElseGet(() -> newRow(entry.spec(), Target.Source.FILE));
@@ -80,7 +88,9 @@ public class TargetCatalog {
             }
         }
         problems.forEach(p -> LOG.warnf("catalog: rejected %s", p));
-        LOG.infof("catalog: %d target(s) from %s, %d removed, %d problem(s)", loaded.size(), dir, removed.size(), problems.size());
+        LOG.infof(
+                "catalog: %d target(s) from %s, %d removed, %d problem(s)",
+                loaded.size(), dir, removed.size(), problems.size());
         changed.fire(new CatalogChanged());
         return new ReloadReport(loaded, removed, problems);
     }
@@ -99,7 +109,8 @@ public class TargetCatalog {
     public CatalogTarget create(TargetSpec spec) {
         requireValid(spec);
         if (Target.byName(spec.name()).isPresent()) {
-            throw new CatalogException(CatalogException.Kind.CONFLICT, "a target named '" + spec.name() + "' already exists");
+            throw new CatalogException(
+                    CatalogException.Kind.CONFLICT, "a target named '" + spec.name() + "' already exists");
         }
         Target row = newRow(spec, Target.Source.API);
         row.paused = Boolean.TRUE.equals(spec.startsPaused());
@@ -114,7 +125,8 @@ public class TargetCatalog {
     public CatalogTarget update(String name, TargetSpec spec) {
         Target row = apiDefined(name, "changed");
         if (!name.equals(spec.name())) {
-            throw CatalogException.invalid(List.of(new CatalogProblem(null, "name", "must equal the name in the path ('" + name + "')")));
+            throw CatalogException.invalid(
+                    List.of(new CatalogProblem(null, "name", "must equal the name in the path ('" + name + "')")));
         }
         requireValid(spec);
         write(row, spec);
@@ -143,8 +155,10 @@ public class TargetCatalog {
     private Target apiDefined(String name, String verb) {
         Target row = Target.byName(name).orElseThrow(() -> CatalogException.notFound(name));
         if (row.source == Target.Source.FILE) {
-            throw new CatalogException(CatalogException.Kind.CONFLICT,
-                    "target '" + name + "' is defined in " + row.sourceFile + " and can only be " + verb + " by editing that file");
+            throw new CatalogException(
+                    CatalogException.Kind.CONFLICT,
+                    "target '" + name + "' is defined in " + row.sourceFile + " and can only be " + verb
+                            + " by editing that file");
         }
         return row;
     }

@@ -27,14 +27,39 @@ public record TargetSpec(
         List<ContainerSpec> containers) {
 
     /** A target without notifications of its own. */
-    public TargetSpec(String name, String strategy, String description, SshSpec ssh, ComposeSpec compose, RegistrySpec registry,
-                      DockerSpec docker, WatchSpec watch, RegistryAuthSpec registryAuth, RolloutSpec rollout) {
-        this(name, strategy, description, ssh, compose, registry, docker, watch, registryAuth, rollout, null, null, null, null);
+    public TargetSpec(
+            String name,
+            String strategy,
+            String description,
+            SshSpec ssh,
+            ComposeSpec compose,
+            RegistrySpec registry,
+            DockerSpec docker,
+            WatchSpec watch,
+            RegistryAuthSpec registryAuth,
+            RolloutSpec rollout) {
+        this(
+                name,
+                strategy,
+                description,
+                ssh,
+                compose,
+                registry,
+                docker,
+                watch,
+                registryAuth,
+                rollout,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The container a unit name stands for in an ssh-docker target. */
     public java.util.Optional<ContainerSpec> container(String unit) {
-        return containers == null ? java.util.Optional.empty() : containers.stream().filter(c -> unit.equals(c.name())).findFirst();
+        return containers == null
+                ? java.util.Optional.empty()
+                : containers.stream().filter(c -> unit.equals(c.name())).findFirst();
     }
 
     /**

@@ -38,7 +38,9 @@ public class TargetValidator {
         }
         StrategyRules own = spec.strategy() == null ? null : rules.get(spec.strategy());
         if (own == null) {
-            checks.problem("strategy", "must be one of " + rules.keySet().stream().sorted().toList());
+            checks.problem(
+                    "strategy",
+                    "must be one of " + rules.keySet().stream().sorted().toList());
         } else {
             blocks(spec).forEach((block, value) -> {
                 if (value != null && !own.blocks().contains(block)) {
@@ -85,7 +87,9 @@ public class TargetValidator {
         for (int i = 0; i < spec.allowedImages().size(); i++) {
             String glob = spec.allowedImages().get(i);
             if (glob == null || !IMAGE_GLOB.matcher(glob).matches() || glob.contains("@")) {
-                checks.problem("allowedImages[" + i + "]", "must be a repository pattern such as registry.example.com/team/* (lower case, * and ? as wildcards, no tag)");
+                checks.problem(
+                        "allowedImages[" + i + "]",
+                        "must be a repository pattern such as registry.example.com/team/* (lower case, * and ? as wildcards, no tag)");
             }
         }
     }
@@ -127,7 +131,8 @@ public class TargetValidator {
         if (rollout.healthTimeout() != null && rollout.healthTimeout().toHours() > 24) {
             checks.problem("rollout.healthTimeout", "must be at most 24h");
         }
-        if (rollout.stableFor() != null && rollout.healthTimeout() != null
+        if (rollout.stableFor() != null
+                && rollout.healthTimeout() != null
                 && rollout.stableFor().compareTo(rollout.healthTimeout()) > 0) {
             checks.problem("rollout.stableFor", "must not be longer than healthTimeout");
         }

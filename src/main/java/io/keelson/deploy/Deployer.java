@@ -41,9 +41,16 @@ public class Deployer {
     private final RollbackPlanner rollbacks;
     private final Repair repairs;
 
-    public Deployer(TargetCatalog catalog, Strategies strategies, MeterRegistry meters, Clock clock,
-                    Event<DeploymentEnded> ended, DeployConfig limits, Redactor redactor, RollbackPlanner rollbacks,
-                    Repair repairs) {
+    public Deployer(
+            TargetCatalog catalog,
+            Strategies strategies,
+            MeterRegistry meters,
+            Clock clock,
+            Event<DeploymentEnded> ended,
+            DeployConfig limits,
+            Redactor redactor,
+            RollbackPlanner rollbacks,
+            Repair repairs) {
         this.rollbacks = rollbacks;
         this.repairs = repairs;
         this.limits = limits;
@@ -87,7 +94,8 @@ public class Deployer {
         }
         DeployOrder order = DeployOrder.check(images);
         OnFirstChange progress = new OnFirstChange(target, () -> {
-            String id = QuarkusTransaction.requiringNew().call(() -> Deployments.recordRunning(target, order, Provenance.of(trigger, requestedBy), clock));
+            String id = QuarkusTransaction.requiringNew()
+                    .call(() -> Deployments.recordRunning(target, order, Provenance.of(trigger, requestedBy), clock));
             LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
             return journal(id, target);
         });
@@ -100,9 +108,13 @@ public class Deployer {
             progress.endQuietly(redactor::scrub);
             return;
         }
-        QuarkusTransaction.requiringNew().call(() -> Deployment.<Deployment>findByIdOptional(journal.deploymentId()))
-                .ifPresentOrElse(d -> end(d, journal, outcome),
-                        () -> LOG.errorf("%s: a check changed something, but its deployment record cannot be read to close it", target));
+        QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.<Deployment>findByIdOptional(journal.deploymentId()))
+                .ifPresentOrElse(
+                        d -> end(d, journal, outcome),
+                        () -> LOG.errorf(
+                                "%s: a check changed something, but its deployment record cannot be read to close it",
+                                target));
     }
 
     private DeploymentJournal journal(String id, String target) {
@@ -114,7 +126,8 @@ public class Deployer {
         try {
             Optional<CatalogTarget> target = catalog.find(targetName);
             if (target.isEmpty()) {
-                return Outcome.failed("target '" + targetName + "' was removed from the catalog before this deployment ran");
+                return Outcome.failed(
+                        "target '" + targetName + "' was removed from the catalog before this deployment ran");
             }
             TargetSpec spec = target.get().spec();
             Strategy strategy = strategies.of(spec);
@@ -123,7 +136,8 @@ public class Deployer {
             if (order.rollback()) {
                 String toDeployment = order.toDeployment();
                 try {
-                    order = order.planned(QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(targetName, toDeployment)));
+                    order = order.planned(
+                            QuarkusTransaction.requiringNew().call(() -> rollbacks.pinsFor(targetName, toDeployment)));
                 } catch (DeploymentRefused e) {
                     return Outcome.failed("nothing to roll back to: " + e.getMessage());
                 }
@@ -164,10 +178,13 @@ public class Deployer {
         LOG.infof("deployment %s of %s ended %s", d.id, d.target, status);
         record(d, status);
         try {
-            QuarkusTransaction.requiringNew().call(() -> Deployment.byId(d.id).map(DeploymentView::of))
+            QuarkusTransaction.requiringNew()
+                    .call(() -> Deployment.byId(d.id).map(DeploymentView::of))
                     .ifPresent(view -> ended.fireAsync(new DeploymentEnded(view)));
         } catch (RuntimeException e) {
-            LOG.warnf("deployment %s ended %s; it could not be read back to notify anyone: %s", d.id, status, e.getMessage());
+            LOG.warnf(
+                    "deployment %s ended %s; it could not be read back to notify anyone: %s",
+                    d.id, status, e.getMessage());
         }
     }
 
@@ -200,7 +217,9 @@ public class Deployer {
                 return;
             } catch (RuntimeException e) {
                 if (attempt == FINISH_ATTEMPTS) {
-                    LOG.errorf("deployment %s ended %s but the database refused to record it: %s", id, status, e.getMessage());
+                    LOG.errorf(
+                            "deployment %s ended %s but the database refused to record it: %s",
+                            id, status, e.getMessage());
                     return;
                 }
                 LOG.warnf("deployment %s ended %s; recording it failed (%s), trying again", id, status, e.getMessage());
@@ -218,9 +237,13 @@ public class Deployer {
     }
 
     private void record(Deployment d, Status status) {
-        meters.counter("keelson.deployments", "target", d.target, "trigger", d.trigger.name(), "status", status.name()).increment();
-        Timer.builder("keelson.deployment.duration").tag("target", d.target).tag("status", status.name())
-                .register(meters).record(Duration.between(d.startedAt, clock.instant()));
+        meters.counter("keelson.deployments", "target", d.target, "trigger", d.trigger.name(), "status", status.name())
+                .increment();
+        Timer.builder("keelson.deployment.duration")
+                .tag("target", d.target)
+                .tag("status", status.name())
+                .register(meters)
+                .record(Duration.between(d.startedAt, clock.instant()));
     }
 
     private static String truncate(String error) {

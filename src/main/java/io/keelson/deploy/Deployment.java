@@ -20,34 +20,50 @@ public class Deployment extends PanacheEntityBase {
 
     @Id
     public String id;
+
     public String target;
+
     @Enumerated(EnumType.STRING)
     @Column(name = "trigger_kind")
     public Trigger trigger;
+
     @Enumerated(EnumType.STRING)
     public Status status;
+
     @Column(name = "requested_by")
     public String requestedBy;
+
     public String reason;
+
     @Column(name = "pipeline_project")
     public String pipelineProject;
+
     @Column(name = "pipeline_id")
     public String pipelineId;
+
     @Column(name = "pipeline_commit")
     public String pipelineCommit;
+
     @Column(name = "pipeline_ref")
     public String pipelineRef;
+
     @Column(name = "pipeline_url")
     public String pipelineUrl;
+
     public String request;
+
     @Column(name = "idempotency_key")
     public String idempotencyKey;
+
     @Column(name = "created_at")
     public Instant createdAt;
+
     @Column(name = "started_at")
     public Instant startedAt;
+
     @Column(name = "finished_at")
     public Instant finishedAt;
+
     public String error;
 
     public static Optional<Deployment> byId(String id) {
@@ -60,7 +76,9 @@ public class Deployment extends PanacheEntityBase {
 
     /** The newest first, at most {@code limit}. */
     public static List<Deployment> history(String target, int limit) {
-        return find("target", Sort.descending("id"), target).page(Page.ofSize(limit)).list();
+        return find("target", Sort.descending("id"), target)
+                .page(Page.ofSize(limit))
+                .list();
     }
 
     public static long unfinishedOf(String target) {
@@ -76,7 +94,11 @@ public class Deployment extends PanacheEntityBase {
     }
 
     public Pipeline pipeline() {
-        if (pipelineProject == null && pipelineId == null && pipelineCommit == null && pipelineRef == null && pipelineUrl == null) {
+        if (pipelineProject == null
+                && pipelineId == null
+                && pipelineCommit == null
+                && pipelineRef == null
+                && pipelineUrl == null) {
             return null;
         }
         return new Pipeline(pipelineProject, pipelineId, pipelineCommit, pipelineRef, pipelineUrl);

@@ -23,17 +23,23 @@ public class DeploymentChange extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "change_seq")
     @SequenceGenerator(name = "change_seq", sequenceName = "deployment_change_seq", allocationSize = 50)
     public Long id;
+
     @Column(name = "deployment_id")
     public String deploymentId;
+
     public String host;
     public String unit;
     public String image;
+
     @Column(name = "from_image")
     public String fromImage;
+
     @Column(name = "from_digest")
     public String fromDigest;
+
     @Column(name = "to_digest")
     public String toDigest;
+
     @Enumerated(EnumType.STRING)
     public ChangeStatus status;
 
@@ -43,26 +49,35 @@ public class DeploymentChange extends PanacheEntityBase {
 
     /** Changes of a target's recent deployments that failed or were rolled back (not those a crash cut off). */
     public static List<DeploymentChange> failedOf(String target) {
-        return getEntityManager().createQuery(
+        return getEntityManager()
+                .createQuery(
                         "select c from DeploymentChange c, Deployment d where d.id = c.deploymentId and d.target = ?1"
-                                + " and c.status in (?2, ?3) and d.status <> ?4 order by c.id desc", DeploymentChange.class)
-                .setParameter(1, target).setParameter(2, ChangeStatus.FAILED).setParameter(3, ChangeStatus.ROLLED_BACK)
+                                + " and c.status in (?2, ?3) and d.status <> ?4 order by c.id desc",
+                        DeploymentChange.class)
+                .setParameter(1, target)
+                .setParameter(2, ChangeStatus.FAILED)
+                .setParameter(3, ChangeStatus.ROLLED_BACK)
                 .setParameter(4, Status.INTERRUPTED)
-                .setMaxResults(500).getResultList();
+                .setMaxResults(500)
+                .getResultList();
     }
 
     public static Optional<DeploymentChange> of(String deploymentId, String host, String unit) {
-        return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit).firstResultOptional();
+        return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit)
+                .firstResultOptional();
     }
 
     /** The repositories (image references without tag or digest) this target's units have been deployed from. */
     public static java.util.Set<String> repositoriesOf(String target) {
         java.util.Set<String> repositories = new java.util.HashSet<>();
-        DeploymentChange.<DeploymentChange>find("deploymentId in (select d.id from Deployment d where d.target = ?1)", target).stream()
+        DeploymentChange.<DeploymentChange>find(
+                        "deploymentId in (select d.id from Deployment d where d.target = ?1)", target)
+                .stream()
                 .forEach(c -> {
                     for (String image : new String[] {c.image, c.fromImage}) {
                         if (image != null) {
-                            io.keelson.registry.ImageRef.tryParse(image).ifPresent(r -> repositories.add(r.repository()));
+                            io.keelson.registry.ImageRef.tryParse(image)
+                                    .ifPresent(r -> repositories.add(r.repository()));
                         }
                     }
                 });

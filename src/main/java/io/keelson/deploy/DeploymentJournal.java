@@ -95,7 +95,8 @@ final class DeploymentJournal implements Progress {
         flushLines();
         if (!pending.isEmpty() || lost > 0) {
             long missing = pending.size() + lost;
-            LOG.errorf("deployment %s (%s): %d log lines could not be written to the database; they are in this log above",
+            LOG.errorf(
+                    "deployment %s (%s): %d log lines could not be written to the database; they are in this log above",
                     deploymentId, target, missing);
             lost = 0;
             pending.clear();
@@ -141,14 +142,19 @@ final class DeploymentJournal implements Progress {
         try {
             List<LogLine> rows = List.copyOf(pending);
             long lostNow = lost;
-            JournalWrites.persistLines(rows, lostNow > 0
-                    ? lostNow + " log lines were lost while the database refused writes; Keelson's own log has them" : null);
+            JournalWrites.persistLines(
+                    rows,
+                    lostNow > 0
+                            ? lostNow
+                                    + " log lines were lost while the database refused writes; Keelson's own log has them"
+                            : null);
             written += rows.size();
             pending.clear();
             lost = 0;
         } catch (RuntimeException e) {
             if (!hadLost && pending.size() == 1) {
-                LOG.warnf("deployment %s (%s): the database refused a log line (%s); holding lines and going on",
+                LOG.warnf(
+                        "deployment %s (%s): the database refused a log line (%s); holding lines and going on",
                         deploymentId, target, e.getMessage());
             }
         }
@@ -162,7 +168,8 @@ final class DeploymentJournal implements Progress {
             JournalWrites.persistChanges(deploymentId, List.copyOf(pendingChanges.values()));
             pendingChanges.clear();
         } catch (RuntimeException e) {
-            LOG.warnf("deployment %s (%s): the database refused a change record (%s); holding it and going on",
+            LOG.warnf(
+                    "deployment %s (%s): the database refused a change record (%s); holding it and going on",
                     deploymentId, target, e.getMessage());
         }
     }

@@ -4,7 +4,12 @@ package io.keelson.deploy;
 public class DeploymentRefused extends RuntimeException {
 
     /** Why it was refused. */
-    public enum Kind { NOT_FOUND, CONFLICT, INVALID, TOO_MANY }
+    public enum Kind {
+        NOT_FOUND,
+        CONFLICT,
+        INVALID,
+        TOO_MANY
+    }
 
     private final Kind kind;
 

@@ -7,27 +7,73 @@ import java.util.List;
 
 /** A deployment with its changes and log, read in one transaction and safe to hand out. */
 public record DeploymentView(
-        String id, String target, Trigger trigger, Status status, String requestedBy, String reason,
-        Pipeline pipeline, Instant createdAt, Instant startedAt, Instant finishedAt, String error,
-        List<UnitChange> changes, List<String> log) {
+        String id,
+        String target,
+        Trigger trigger,
+        Status status,
+        String requestedBy,
+        String reason,
+        Pipeline pipeline,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        String error,
+        List<UnitChange> changes,
+        List<String> log) {
 
     /** The row alone, for lists: no changes and no log are read (a log may hold thousands of lines). */
     static DeploymentView summaryOf(Deployment d) {
-        return new DeploymentView(d.id, d.target, d.trigger, d.status, d.requestedBy, d.reason, d.pipeline(),
-                d.createdAt, d.startedAt, d.finishedAt, d.error, List.of(), List.of());
+        return new DeploymentView(
+                d.id,
+                d.target,
+                d.trigger,
+                d.status,
+                d.requestedBy,
+                d.reason,
+                d.pipeline(),
+                d.createdAt,
+                d.startedAt,
+                d.finishedAt,
+                d.error,
+                List.of(),
+                List.of());
     }
 
     /** The same deployment with every secret Keelson knows masked in its error and log. */
     DeploymentView redacted(Redactor redactor) {
-        return new DeploymentView(id, target, trigger, status, requestedBy, reason, pipeline, createdAt, startedAt, finishedAt,
-                redactor.scrub(error), changes, log.stream().map(redactor::scrub).toList());
+        return new DeploymentView(
+                id,
+                target,
+                trigger,
+                status,
+                requestedBy,
+                reason,
+                pipeline,
+                createdAt,
+                startedAt,
+                finishedAt,
+                redactor.scrub(error),
+                changes,
+                log.stream().map(redactor::scrub).toList());
     }
 
     static DeploymentView of(Deployment d) {
         List<UnitChange> changes = DeploymentChange.of(d.id).stream()
                 .map(c -> new UnitChange(c.host, c.unit, c.image, c.fromImage, c.fromDigest, c.toDigest, c.status))
                 .toList();
-        return new DeploymentView(d.id, d.target, d.trigger, d.status, d.requestedBy, d.reason, d.pipeline(),
-                d.createdAt, d.startedAt, d.finishedAt, d.error, changes, LogLine.linesOf(d.id));
+        return new DeploymentView(
+                d.id,
+                d.target,
+                d.trigger,
+                d.status,
+                d.requestedBy,
+                d.reason,
+                d.pipeline(),
+                d.createdAt,
+                d.startedAt,
+                d.finishedAt,
+                d.error,
+                changes,
+                LogLine.linesOf(d.id));
     }
 }

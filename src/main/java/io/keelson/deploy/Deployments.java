@@ -34,8 +34,15 @@ public class Deployments {
     private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, PendingCycle> pendingCycles = new ConcurrentHashMap<>();
 
-    public Deployments(TargetLanes lanes, Deployer deployer, RollbackPlanner rollbacks, TargetCatalog catalog, Clock clock,
-                       DeployConfig config, Redactor redactor, Strategies strategies) {
+    public Deployments(
+            TargetLanes lanes,
+            Deployer deployer,
+            RollbackPlanner rollbacks,
+            TargetCatalog catalog,
+            Clock clock,
+            DeployConfig config,
+            Redactor redactor,
+            Strategies strategies) {
         this.strategies = strategies;
         this.config = config;
         this.redactor = redactor;
@@ -81,7 +88,11 @@ public class Deployments {
         }
         lanes.enqueue(target, () -> {
             PendingCycle cycle = pendingCycles.remove(target);
-            deployer.runCheck(target, cycle.trigger(), cycle.everything() ? List.of() : List.copyOf(cycle.images()), cycle.requestedBy());
+            deployer.runCheck(
+                    target,
+                    cycle.trigger(),
+                    cycle.everything() ? List.of() : List.copyOf(cycle.images()),
+                    cycle.requestedBy());
         });
         return CycleRequest.QUEUED;
     }
@@ -96,14 +107,15 @@ public class Deployments {
     }
 
     /** What a submission answered: the deployment, and whether this call created it. */
-    public record Submitted(DeploymentView deployment, boolean created) {
-    }
+    public record Submitted(DeploymentView deployment, boolean created) {}
 
     /** Queues a validated order; a release's units are its own, else the request's, else the target's defaults. */
     public Submitted deploy(CatalogTarget target, DeployOrder order, Provenance provenance) {
         if (target.paused()) {
-            throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
-                    "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name() + "/resume first");
+            throw new DeploymentRefused(
+                    DeploymentRefused.Kind.CONFLICT,
+                    "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name()
+                            + "/resume first");
         }
         List<String> units = order.isRelease() ? List.copyOf(order.release().keySet()) : defaultUnits(target);
         return submit(target.name(), order.withUnits(units), provenance);
@@ -134,28 +146,34 @@ public class Deployments {
     }
 
     public Optional<DeploymentView> find(String id) {
-        return QuarkusTransaction.requiringNew().call(() -> Deployment.byId(id).map(DeploymentView::of)).map(v -> v.redacted(redactor));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.byId(id).map(DeploymentView::of))
+                .map(v -> v.redacted(redactor));
     }
 
     public List<DeploymentView> history(String target, int limit) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                Deployment.history(target, limit).stream().map(DeploymentView::of).map(v -> v.redacted(redactor)).toList());
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.history(target, limit).stream()
+                        .map(DeploymentView::of)
+                        .map(v -> v.redacted(redactor))
+                        .toList());
     }
 
     /** The newest deployment of a target without its changes and log: what a list of targets shows. */
     public Optional<DeploymentView> latest(String target) {
-        return QuarkusTransaction.requiringNew().call(() ->
-                Deployment.history(target, 1).stream().findFirst().map(DeploymentView::summaryOf)).map(v -> v.redacted(redactor));
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.history(target, 1).stream().findFirst().map(DeploymentView::summaryOf))
+                .map(v -> v.redacted(redactor));
     }
 
     /** Log lines after the first {@code skip}, and whether the deployment has ended (read first, so no line is missed). */
-    public record LogChunk(List<String> lines, boolean ended) {
-    }
+    public record LogChunk(List<String> lines, boolean ended) {}
 
     public LogChunk logAfter(String id, int skip) {
         return QuarkusTransaction.requiringNew().call(() -> {
             boolean ended = Deployment.byId(id).map(d -> d.status.isFinal()).orElse(true);
-            return new LogChunk(LogLine.linesAfter(id, skip).stream().map(redactor::scrub).toList(), ended);
+            return new LogChunk(
+                    LogLine.linesAfter(id, skip).stream().map(redactor::scrub).toList(), ended);
         });
     }
 
@@ -177,16 +195,19 @@ public class Deployments {
         String idempotencyKey = provenance.idempotencyKey();
         synchronized (lanes.lock(target)) {
             if (idempotencyKey != null) {
-                Optional<DeploymentView> earlier = QuarkusTransaction.requiringNew().call(() ->
-                        Deployment.byIdempotencyKey(target, idempotencyKey).map(DeploymentView::of));
+                Optional<DeploymentView> earlier = QuarkusTransaction.requiringNew()
+                        .call(() -> Deployment.byIdempotencyKey(target, idempotencyKey)
+                                .map(DeploymentView::of));
                 if (earlier.isPresent()) {
                     return new Submitted(earlier.get(), false);
                 }
             }
             long queued = QuarkusTransaction.requiringNew().call(() -> Deployment.queuedOf(target));
             if (queued >= config.maxQueuedPerTarget()) {
-                throw new DeploymentRefused(DeploymentRefused.Kind.TOO_MANY, "target '" + target + "' already has " + queued
-                        + " deployments waiting (at most " + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
+                throw new DeploymentRefused(
+                        DeploymentRefused.Kind.TOO_MANY,
+                        "target '" + target + "' already has " + queued + " deployments waiting (at most "
+                                + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
             }
             String id = UlidCreator.getMonotonicUlid().toString();
             QuarkusTransaction.requiringNew().run(() -> {

@@ -3,11 +3,11 @@ package io.keelson.deploy;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.strategy.ChangeStatus;
-import jakarta.annotation.Priority;
-import jakarta.interceptor.Interceptor;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import org.jboss.logging.Logger;
@@ -58,7 +58,7 @@ public class InterruptedOnStart {
                     : "Keelson stopped before this deployment started; nothing was changed, ask for it again";
             for (DeploymentChange c : DeploymentChange.of(d.id)) {
                 if (c.status == ChangeStatus.STARTED) {
-                    c.status = ChangeStatus.FAILED;   // touched, and never seen to pass its gate
+                    c.status = ChangeStatus.FAILED; // touched, and never seen to pass its gate
                 }
             }
             d.status = Status.INTERRUPTED;

@@ -8,8 +8,7 @@ import java.util.List;
 /** The journal's database writes, each batch in its own transaction so a failure loses only that batch's attempt. */
 final class JournalWrites {
 
-    private JournalWrites() {
-    }
+    private JournalWrites() {}
 
     static void persistLines(List<LogLine> rows, String lostNote) {
         QuarkusTransaction.requiringNew().run(() -> {
@@ -21,7 +20,7 @@ final class JournalWrites {
                 note.persist();
             }
             for (LogLine row : rows) {
-                LogLine copy = new LogLine();   // a fresh row: a failed attempt may have left an id on the old one
+                LogLine copy = new LogLine(); // a fresh row: a failed attempt may have left an id on the old one
                 copy.deploymentId = row.deploymentId;
                 copy.loggedAt = row.loggedAt;
                 copy.line = row.line;
@@ -33,7 +32,8 @@ final class JournalWrites {
     static void persistChanges(String deploymentId, List<UnitChange> changes) {
         QuarkusTransaction.requiringNew().run(() -> {
             for (UnitChange change : changes) {
-                DeploymentChange row = DeploymentChange.of(deploymentId, change.host(), change.unit()).orElseGet(DeploymentChange::new);
+                DeploymentChange row = DeploymentChange.of(deploymentId, change.host(), change.unit())
+                        .orElseGet(DeploymentChange::new);
                 row.deploymentId = deploymentId;
                 row.host = change.host();
                 row.unit = change.unit();

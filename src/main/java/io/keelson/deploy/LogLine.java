@@ -20,10 +20,13 @@ public class LogLine extends PanacheEntityBase {
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "log_seq")
     @SequenceGenerator(name = "log_seq", sequenceName = "deployment_log_seq", allocationSize = 50)
     public Long id;
+
     @Column(name = "deployment_id")
     public String deploymentId;
+
     @Column(name = "logged_at")
     public Instant loggedAt;
+
     public String line;
 
     /** Adds one line at the end of a deployment's log; must run inside a transaction. */
@@ -36,12 +39,15 @@ public class LogLine extends PanacheEntityBase {
     }
 
     public static List<String> linesOf(String deploymentId) {
-        return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId).stream().map(l -> l.line).toList();
+        return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId).stream()
+                .map(l -> l.line)
+                .toList();
     }
 
     /** Lines after the first {@code skip}, for following a log as it grows. */
     public static List<String> linesAfter(String deploymentId, int skip) {
-        return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId)
-                .range(skip, skip + 999).stream().map(l -> l.line).toList();
+        return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId).range(skip, skip + 999).stream()
+                .map(l -> l.line)
+                .toList();
     }
 }

@@ -41,22 +41,28 @@ public class Repair {
             return;
         }
         Strategy strategy = strategies.of(found.get().spec());
-        Optional<Deployment> newest = QuarkusTransaction.requiringNew().call(() -> Deployment.history(target, 1).stream().findFirst());
+        Optional<Deployment> newest = QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.history(target, 1).stream().findFirst());
         Set<String> passed = new HashSet<>();
-        newest.ifPresent(d -> QuarkusTransaction.requiringNew().run(() -> DeploymentChange.of(d.id).stream()
-                .filter(c -> c.status == ChangeStatus.SUCCEEDED).forEach(c -> passed.add(c.unit))));
+        newest.ifPresent(d -> QuarkusTransaction.requiringNew()
+                .run(() -> DeploymentChange.of(d.id).stream()
+                        .filter(c -> c.status == ChangeStatus.SUCCEEDED)
+                        .forEach(c -> passed.add(c.unit))));
         List<String> repaired;
         try {
             repaired = strategy.repair(found.get().spec(), passed);
         } catch (RuntimeException e) {
-            LOG.warnf("%s: could not look for containers left set aside (tried again before the next deployment): %s", target, e.getMessage());
+            LOG.warnf(
+                    "%s: could not look for containers left set aside (tried again before the next deployment): %s",
+                    target, e.getMessage());
             return;
         }
         for (String line : repaired) {
             LOG.warnf("%s: repair: %s", target, line);
             newest.ifPresent(d -> {
                 try {
-                    QuarkusTransaction.requiringNew().run(() -> LogLine.append(d.id, clock.instant(), "repair: " + line));
+                    QuarkusTransaction.requiringNew()
+                            .run(() -> LogLine.append(d.id, clock.instant(), "repair: " + line));
                 } catch (RuntimeException e) {
                     LOG.warnf("%s: the repair could not be noted in deployment %s: %s", target, d.id, e.getMessage());
                 }

@@ -20,8 +20,8 @@ public class RollbackPlanner {
      * Changes that may have left a new version in place: passed, failed its gate with onFailure
      * stop, or cut off by a crash. Undoing a deployment puts every one of them back.
      */
-    private static final java.util.Set<ChangeStatus> PUT_IN_PLACE = java.util.EnumSet.of(ChangeStatus.SUCCEEDED, ChangeStatus.FAILED,
-            ChangeStatus.STARTED);
+    private static final java.util.Set<ChangeStatus> PUT_IN_PLACE =
+            java.util.EnumSet.of(ChangeStatus.SUCCEEDED, ChangeStatus.FAILED, ChangeStatus.STARTED);
 
     Map<String, Map<String, DeployOrder.Pin>> pinsFor(String target, String toDeployment) {
         return toDeployment == null ? undoNewest(target) : restore(target, toDeployment);
@@ -31,8 +31,10 @@ public class RollbackPlanner {
     Deployment requireDeployment(String target, String id) {
         return Deployment.byId(id)
                 .filter(found -> found.target.equals(target))
-                .orElseThrow(() -> new DeploymentRefused(DeploymentRefused.Kind.NOT_FOUND,
-                        "target '" + target + "' has no deployment " + id + "; GET /api/v1/targets/" + target + "/deployments lists them"));
+                .orElseThrow(() -> new DeploymentRefused(
+                        DeploymentRefused.Kind.NOT_FOUND,
+                        "target '" + target + "' has no deployment " + id + "; GET /api/v1/targets/" + target
+                                + "/deployments lists them"));
     }
 
     private Map<String, Map<String, DeployOrder.Pin>> restore(String target, String id) {
@@ -40,12 +42,15 @@ public class RollbackPlanner {
         Map<String, Map<String, DeployOrder.Pin>> pins = new LinkedHashMap<>();
         for (DeploymentChange c : DeploymentChange.of(d.id)) {
             if (c.status == ChangeStatus.SUCCEEDED && c.toDigest != null) {
-                pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(c.image, c.toDigest));
+                pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>())
+                        .put(c.unit, new DeployOrder.Pin(c.image, c.toDigest));
             }
         }
         if (pins.isEmpty()) {
-            throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
-                    "deployment " + id + " left no unit changed (status " + d.status + "), so there is nothing to go back to");
+            throw new DeploymentRefused(
+                    DeploymentRefused.Kind.CONFLICT,
+                    "deployment " + id + " left no unit changed (status " + d.status
+                            + "), so there is nothing to go back to");
         }
         return pins;
     }
@@ -57,14 +62,17 @@ public class RollbackPlanner {
             for (DeploymentChange c : DeploymentChange.of(d.id)) {
                 if (PUT_IN_PLACE.contains(c.status) && c.fromDigest != null) {
                     String image = c.fromImage != null ? c.fromImage : c.image;
-                    pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>()).put(c.unit, new DeployOrder.Pin(image, c.fromDigest));
+                    pins.computeIfAbsent(c.host, h -> new LinkedHashMap<>())
+                            .put(c.unit, new DeployOrder.Pin(image, c.fromDigest));
                 }
             }
             if (!pins.isEmpty()) {
                 return pins;
             }
         }
-        throw new DeploymentRefused(DeploymentRefused.Kind.CONFLICT,
-                "target '" + target + "' has no deployment that changed a unit with a known earlier digest; name one with toDeployment");
+        throw new DeploymentRefused(
+                DeploymentRefused.Kind.CONFLICT,
+                "target '" + target
+                        + "' has no deployment that changed a unit with a known earlier digest; name one with toDeployment");
     }
 }

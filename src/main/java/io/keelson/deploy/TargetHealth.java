@@ -30,8 +30,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class TargetHealth {
 
     /** One host or engine of a target, as last probed; {@code reachable} is null before the first probe. */
-    public record Endpoint(String endpoint, Boolean reachable, String detail, Instant checkedAt) {
-    }
+    public record Endpoint(String endpoint, Boolean reachable, String detail, Instant checkedAt) {}
 
     private static final int PROBE_THREADS = 4;
 
@@ -41,12 +40,18 @@ public class TargetHealth {
     private final Clock clock;
     private final Map<String, Endpoint> probed = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> gauges = new ConcurrentHashMap<>();
-    private final ExecutorService probes = new ThreadPoolExecutor(PROBE_THREADS, PROBE_THREADS, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(1000), runnable -> {
+    private final ExecutorService probes = new ThreadPoolExecutor(
+            PROBE_THREADS,
+            PROBE_THREADS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(1000),
+            runnable -> {
                 Thread thread = new Thread(runnable, "target-probe");
                 thread.setDaemon(true);
                 return thread;
-            }, new ThreadPoolExecutor.DiscardPolicy());   // a probe dropped now is made at the next round
+            },
+            new ThreadPoolExecutor.DiscardPolicy()); // a probe dropped now is made at the next round
 
     public TargetHealth(TargetCatalog catalog, Strategies strategies, MeterRegistry meters, Clock clock) {
         this.catalog = catalog;
@@ -56,7 +61,10 @@ public class TargetHealth {
         ((ThreadPoolExecutor) probes).allowCoreThreadTimeOut(true);
     }
 
-    @Scheduled(every = "${keelson.health.probe-interval:30s}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${keelson.health.probe-interval:30s}",
+            delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void probeAll() {
         for (CatalogTarget target : catalog.list()) {
             if (!target.paused()) {
@@ -69,7 +77,8 @@ public class TargetHealth {
     public List<Endpoint> of(TargetSpec target) {
         List<Endpoint> answer = new ArrayList<>();
         for (String endpoint : endpointsOf(target)) {
-            answer.add(probed.getOrDefault(key(target.name(), endpoint), new Endpoint(endpoint, null, "not probed yet", null)));
+            answer.add(probed.getOrDefault(
+                    key(target.name(), endpoint), new Endpoint(endpoint, null, "not probed yet", null)));
         }
         return answer;
     }
@@ -87,8 +96,13 @@ public class TargetHealth {
             problem = e.getMessage() == null ? e.toString() : e.getMessage();
         }
         probed.put(key(target.name(), endpoint), new Endpoint(endpoint, problem == null, problem, clock.instant()));
-        gauges.computeIfAbsent(key(target.name(), endpoint), k -> meters.gauge("keelson.target.reachable",
-                Tags.of("target", target.name(), "endpoint", endpoint), new AtomicInteger())).set(problem == null ? 1 : 0);
+        gauges.computeIfAbsent(
+                        key(target.name(), endpoint),
+                        k -> meters.gauge(
+                                "keelson.target.reachable",
+                                Tags.of("target", target.name(), "endpoint", endpoint),
+                                new AtomicInteger()))
+                .set(problem == null ? 1 : 0);
     }
 
     private List<String> endpointsOf(TargetSpec target) {

@@ -36,7 +36,9 @@ abstract class TargetsReadiness implements HealthCheck {
                 continue;
             }
             for (TargetHealth.Endpoint e : health.of(target.spec())) {
-                String state = e.reachable() == null ? "not probed yet" : e.reachable() ? "reachable" : "unreachable: " + e.detail();
+                String state = e.reachable() == null
+                        ? "not probed yet"
+                        : e.reachable() ? "reachable" : "unreachable: " + e.detail();
                 answer.withData(target.name() + "/" + e.endpoint(), state);
             }
         }

@@ -1,4 +1,9 @@
 package io.keelson.deploy;
 
 /** What started a deployment. */
-public enum Trigger { API, WATCH, ROLLBACK, WEBHOOK }
+public enum Trigger {
+    API,
+    WATCH,
+    ROLLBACK,
+    WEBHOOK
+}

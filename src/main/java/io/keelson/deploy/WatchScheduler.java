@@ -49,7 +49,8 @@ public class WatchScheduler {
 
     /** Schedules what is new or changed, unschedules what went away. */
     synchronized void sync() {
-        List<CatalogTarget> watched = catalog.list().stream().filter(t -> t.spec().isWatch()).toList();
+        List<CatalogTarget> watched =
+                catalog.list().stream().filter(t -> t.spec().isWatch()).toList();
         Set<String> names = watched.stream().map(CatalogTarget::name).collect(Collectors.toSet());
         for (String name : Set.copyOf(jobs.keySet())) {
             if (!names.contains(name)) {
@@ -59,7 +60,9 @@ public class WatchScheduler {
         }
         for (CatalogTarget target : watched) {
             WatchSpec watch = target.spec().effectiveWatch();
-            String when = watch.schedule() != null ? "cron " + watch.schedule() : "every " + watch.interval().toSeconds() + "s";
+            String when = watch.schedule() != null
+                    ? "cron " + watch.schedule()
+                    : "every " + watch.interval().toSeconds() + "s";
             String identity = "watch:" + target.name() + ":" + when;
             String current = jobs.get(target.name());
             if (identity.equals(current)) {
@@ -68,7 +71,8 @@ public class WatchScheduler {
             if (current != null) {
                 scheduler.unscheduleJob(current);
             }
-            var job = scheduler.newJob(identity)
+            var job = scheduler
+                    .newJob(identity)
                     .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
                     .setTask(execution -> deployments.requestCycle(target.name(), Trigger.WATCH, List.of(), "watcher"));
             if (watch.schedule() != null) {

@@ -5,8 +5,8 @@ import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.deploy.DeploymentEnded;
 import io.keelson.deploy.DeploymentView;
-import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
 import java.net.URI;
@@ -49,21 +49,37 @@ public class Notifier {
             if (!on.contains(ending)) {
                 continue;
             }
-            String link = config.linkBase().map(b -> b.replaceAll("/+$", "")).orElse("") + "/api/v1/deployments/" + d.id();
-            String body = redactor.scrub((channel.format() == NotifySpec.Format.SLACK ? Payloads.slack(d, link) : Payloads.json(d, link)).toString());
+            String link =
+                    config.linkBase().map(b -> b.replaceAll("/+$", "")).orElse("") + "/api/v1/deployments/" + d.id();
+            String body = redactor.scrub(
+                    (channel.format() == NotifySpec.Format.SLACK ? Payloads.slack(d, link) : Payloads.json(d, link))
+                            .toString());
             try {
                 sender.send(uri(address(channel)), "application/json", body);
-                LOG.infof("notified a %s channel of deployment %s (%s)", channel.format() == null ? "json" : channel.format().name().toLowerCase(Locale.ROOT), d.id(), d.status());
+                LOG.infof(
+                        "notified a %s channel of deployment %s (%s)",
+                        channel.format() == null
+                                ? "json"
+                                : channel.format().name().toLowerCase(Locale.ROOT),
+                        d.id(),
+                        d.status());
             } catch (RuntimeException e) {
-                LOG.warnf("could not notify a channel of deployment %s of %s: %s", d.id(), d.target(), redactor.scrub(e.getMessage()));
+                LOG.warnf(
+                        "could not notify a channel of deployment %s of %s: %s",
+                        d.id(), d.target(), redactor.scrub(e.getMessage()));
             }
         }
     }
 
     private List<NotifySpec> channels(String target) {
         List<NotifySpec> channels = new ArrayList<>();
-        config.url().ifPresent(url -> channels.add(new NotifySpec(url, null, null,
-                "slack".equalsIgnoreCase(config.format()) ? NotifySpec.Format.SLACK : NotifySpec.Format.JSON, config.on())));
+        config.url()
+                .ifPresent(url -> channels.add(new NotifySpec(
+                        url,
+                        null,
+                        null,
+                        "slack".equalsIgnoreCase(config.format()) ? NotifySpec.Format.SLACK : NotifySpec.Format.JSON,
+                        config.on())));
         catalog.find(target).map(t -> t.spec().notifications()).ifPresent(list -> channels.addAll(list));
         return channels;
     }
@@ -77,7 +93,8 @@ public class Notifier {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("the channel's address is not an http:// or https:// URL (not shown: it may be a secret)");
+            throw new IllegalStateException(
+                    "the channel's address is not an http:// or https:// URL (not shown: it may be a secret)");
         }
     }
 

@@ -12,8 +12,7 @@ public final class Payloads {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     public static ObjectNode json(DeploymentView d, String link) {
         ObjectNode body = JSON.createObjectNode();
@@ -31,30 +30,48 @@ public final class Payloads {
         if (d.pipeline() == null) {
             body.putNull("pipeline");
         } else {
-            body.putObject("pipeline").put("project", d.pipeline().project()).put("id", d.pipeline().id())
-                    .put("commit", d.pipeline().commit()).put("ref", d.pipeline().ref()).put("url", d.pipeline().url());
+            body.putObject("pipeline")
+                    .put("project", d.pipeline().project())
+                    .put("id", d.pipeline().id())
+                    .put("commit", d.pipeline().commit())
+                    .put("ref", d.pipeline().ref())
+                    .put("url", d.pipeline().url());
         }
         ArrayNode changes = body.putArray("changes");
         for (UnitChange c : d.changes()) {
-            changes.addObject().put("host", c.host()).put("unit", c.unit()).put("image", c.image())
-                    .put("fromDigest", c.fromDigest()).put("toDigest", c.toDigest()).put("status", c.status().name());
+            changes.addObject()
+                    .put("host", c.host())
+                    .put("unit", c.unit())
+                    .put("image", c.image())
+                    .put("fromDigest", c.fromDigest())
+                    .put("toDigest", c.toDigest())
+                    .put("status", c.status().name());
         }
         return body;
     }
 
     public static ObjectNode slack(DeploymentView d, String link) {
         StringBuilder text = new StringBuilder()
-                .append(icon(d)).append(" Keelson: deployment of *").append(d.target()).append("* ").append(d.status().name())
-                .append(" (").append(d.trigger().name().toLowerCase());
+                .append(icon(d))
+                .append(" Keelson: deployment of *")
+                .append(d.target())
+                .append("* ")
+                .append(d.status().name())
+                .append(" (")
+                .append(d.trigger().name().toLowerCase());
         if (d.requestedBy() != null) {
             text.append(", by ").append(d.requestedBy());
         }
         if (d.pipeline() != null && d.pipeline().project() != null) {
-            text.append(", pipeline ").append(d.pipeline().project()).append(" #").append(d.pipeline().id());
+            text.append(", pipeline ")
+                    .append(d.pipeline().project())
+                    .append(" #")
+                    .append(d.pipeline().id());
         }
         text.append(")");
         text.append(d.changes().stream()
-                .map(c -> "\n• " + c.unit() + " on " + c.host() + ": " + shortDigest(c.fromDigest()) + " → " + shortDigest(c.toDigest()) + " " + c.status())
+                .map(c -> "\n• " + c.unit() + " on " + c.host() + ": " + shortDigest(c.fromDigest()) + " → "
+                        + shortDigest(c.toDigest()) + " " + c.status())
                 .collect(Collectors.joining()));
         if (d.error() != null) {
             text.append("\n").append(d.error());

@@ -1,5 +1,6 @@
 package io.keelson.notify;
 
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -9,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import io.smallrye.faulttolerance.api.ExponentialBackoff;
 
 /** POSTs one notification, retrying with exponential backoff while the receiver answers 5xx, 429 or not at all. */
 @ApplicationScoped
@@ -29,15 +29,26 @@ public class WebhookSender {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @Retry(maxRetries = 4, delay = 500, delayUnit = ChronoUnit.MILLIS, jitter = 100, retryOn = Retryable.class, abortOn = Refused.class,
-            maxDuration = 60, durationUnit = ChronoUnit.SECONDS)
+    @Retry(
+            maxRetries = 4,
+            delay = 500,
+            delayUnit = ChronoUnit.MILLIS,
+            jitter = 100,
+            retryOn = Retryable.class,
+            abortOn = Refused.class,
+            maxDuration = 60,
+            durationUnit = ChronoUnit.SECONDS)
     @ExponentialBackoff(factor = 2, maxDelay = 8, maxDelayUnit = ChronoUnit.SECONDS)
     public void send(URI url, String contentType, String body) {
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", contentType).header("User-Agent", "Keelson")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", contentType)
+                .header("User-Agent", "Keelson")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         int status;
         try {
             status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();

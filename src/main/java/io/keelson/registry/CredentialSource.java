@@ -62,7 +62,8 @@ public sealed interface CredentialSource {
                 return Optional.empty();
             }
             try {
-                JsonNode auths = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8)).path("auths");
+                JsonNode auths = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8))
+                        .path("auths");
                 for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
                     Map.Entry<String, JsonNode> entry = it.next();
                     if (hostOf(entry.getKey()).equals(registryHost)) {
@@ -71,18 +72,23 @@ public sealed interface CredentialSource {
                 }
                 return Optional.empty();
             } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalStateException("registry credentials file " + file + " cannot be read: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "registry credentials file " + file + " cannot be read: " + e.getMessage(), e);
             }
         }
 
         private static Optional<Credentials> decode(JsonNode entry) {
             if (entry.hasNonNull("auth")) {
-                String pair = new String(Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
+                String pair =
+                        new String(Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
                 int colon = pair.indexOf(':');
-                return colon < 0 ? Optional.empty() : Optional.of(new Credentials(pair.substring(0, colon), pair.substring(colon + 1)));
+                return colon < 0
+                        ? Optional.empty()
+                        : Optional.of(new Credentials(pair.substring(0, colon), pair.substring(colon + 1)));
             }
             if (entry.hasNonNull("username") && entry.hasNonNull("password")) {
-                return Optional.of(new Credentials(entry.get("username").asText(), entry.get("password").asText()));
+                return Optional.of(new Credentials(
+                        entry.get("username").asText(), entry.get("password").asText()));
             }
             return Optional.empty();
         }

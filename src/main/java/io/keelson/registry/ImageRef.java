@@ -18,9 +18,8 @@ public record ImageRef(String domain, String path, String tag, String digest) {
     private static final String COMPONENT = ALNUM + "(?:" + SEPARATOR + ALNUM + ")*";
     private static final String DOMAIN_COMPONENT = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
     private static final String DOMAIN = DOMAIN_COMPONENT + "(?:\\." + DOMAIN_COMPONENT + ")*(?::[0-9]{1,5})?";
-    private static final Pattern REFERENCE = Pattern.compile(
-            "(?:(" + DOMAIN + ")/)?(" + COMPONENT + "(?:/" + COMPONENT + ")*)"
-                    + "(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?");
+    private static final Pattern REFERENCE = Pattern.compile("(?:(" + DOMAIN + ")/)?(" + COMPONENT + "(?:/" + COMPONENT
+            + ")*)" + "(?::([\\w][\\w.-]{0,127}))?(?:@(sha256:[a-f0-9]{64}))?");
     public static final Pattern DIGEST = Pattern.compile("sha256:[a-f0-9]{64}");
 
     /** Parses a reference, or says why it is not one. A stored order keeps references in this text form. */
@@ -31,7 +30,8 @@ public record ImageRef(String domain, String path, String tag, String digest) {
         }
         Matcher m = REFERENCE.matcher(text);
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not an image reference ([registry/]repository[:tag][@sha256:digest], lower case)");
+            throw new IllegalArgumentException("'" + text
+                    + "' is not an image reference ([registry/]repository[:tag][@sha256:digest], lower case)");
         }
         String domain = m.group(1);
         String path = m.group(2);

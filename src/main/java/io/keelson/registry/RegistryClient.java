@@ -31,28 +31,26 @@ import java.util.regex.Pattern;
 public class RegistryClient {
 
     /** All four, or registry 2.8 answers a schema-1 manifest whose digest matches nothing local. */
-    static final String ACCEPT = String.join(", ",
+    static final String ACCEPT = String.join(
+            ", ",
             "application/vnd.docker.distribution.manifest.v2+json",
             "application/vnd.docker.distribution.manifest.list.v2+json",
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json");
+
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RegistryClient.class);
 
     /** What a registry said about a tag. */
-    public sealed interface Answer permits Digest, Failed {
-    }
+    public sealed interface Answer permits Digest, Failed {}
 
-    public record Digest(String digest) implements Answer {
-    }
+    public record Digest(String digest) implements Answer {}
 
-    public record Failed(String reason) implements Answer {
-    }
+    public record Failed(String reason) implements Answer {}
 
-    private record Token(String value, Instant expires) {
-    }
+    private record Token(String value, Instant expires) {}
 
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -73,7 +71,13 @@ public class RegistryClient {
     public Answer digestOf(ImageRef ref, CredentialSource credentials) {
         String host = RegistryHost.of(ref);
         Answer answer = ask(ref, host, credentials);
-        meters.counter("keelson.registry.checks", "registry", host, "result", answer instanceof Digest ? "ok" : "failed").increment();
+        meters.counter(
+                        "keelson.registry.checks",
+                        "registry",
+                        host,
+                        "result",
+                        answer instanceof Digest ? "ok" : "failed")
+                .increment();
         return answer;
     }
 
@@ -93,7 +97,9 @@ public class RegistryClient {
                 Optional<String> authorization = authorize(response, host, scope, creds, credentials.realmHosts());
                 if (authorization.isEmpty()) {
                     return new Failed("registry " + host + " refused access to " + path
-                            + (creds.isEmpty() ? " and no credentials are configured for it" : " with the configured credentials"));
+                            + (creds.isEmpty()
+                                    ? " and no credentials are configured for it"
+                                    : " with the configured credentials"));
                 }
                 response = head(uri, authorization.get());
             }
@@ -112,10 +118,12 @@ public class RegistryClient {
         int status = response.statusCode();
         response.headers().firstValue("ratelimit-remaining").ifPresent(remaining -> noteRateLimit(host, remaining));
         if (status == 200) {
-            return response.headers().firstValue("Docker-Content-Digest")
+            return response.headers()
+                    .firstValue("Docker-Content-Digest")
                     .filter(ImageRef::isDigest)
                     .<Answer>map(Digest::new)
-                    .orElseGet(() -> new Failed("registry " + host + " answered without a Docker-Content-Digest for " + path + ":" + reference));
+                    .orElseGet(() -> new Failed("registry " + host + " answered without a Docker-Content-Digest for "
+                            + path + ":" + reference));
         }
         if (status == 429) {
             Instant until = clock.instant().plus(retryAfter(response));
@@ -129,8 +137,9 @@ public class RegistryClient {
     }
 
     private HttpResponse<Void> head(URI uri, String authorization) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(TIMEOUT)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody())   // HEAD() is Java 18+
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(TIMEOUT)
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()) // HEAD() is Java 18+
                 .header("Accept", ACCEPT);
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -144,8 +153,13 @@ public class RegistryClient {
     }
 
     /** Answers the registry's challenge: basic with the credentials, or a bearer token from its realm. */
-    private Optional<String> authorize(HttpResponse<Void> challenge, String host, String scope, Optional<Credentials> creds,
-                                       java.util.Set<String> realmHosts) throws IOException, InterruptedException {
+    private Optional<String> authorize(
+            HttpResponse<Void> challenge,
+            String host,
+            String scope,
+            Optional<Credentials> creds,
+            java.util.Set<String> realmHosts)
+            throws IOException, InterruptedException {
         String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
         if (header.regionMatches(true, 0, "Basic", 0, 5)) {
             return creds.map(Credentials::basicHeader);
@@ -165,16 +179,20 @@ public class RegistryClient {
         URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?")
                 + (params.containsKey("service") ? "service=" + encode(params.get("service")) + "&" : "")
                 + "scope=" + encode(params.getOrDefault("scope", scope)));
-        if (!tokenUri.getScheme().equals("https") && !RegistryHost.scheme(tokenUri.getAuthority()).equals("http")) {
-            throw new IllegalStateException("registry " + host + " sent a token realm over plain HTTP (" + realm + "); refused");
+        if (!tokenUri.getScheme().equals("https")
+                && !RegistryHost.scheme(tokenUri.getAuthority()).equals("http")) {
+            throw new IllegalStateException(
+                    "registry " + host + " sent a token realm over plain HTTP (" + realm + "); refused");
         }
-        HttpRequest.Builder request = HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT).GET();
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT).GET();
         String realmHost = tokenUri.getAuthority();
         if (realmHost.equals(host) || realmHosts.contains(realmHost) || RegistryHost.knownRealm(host, realmHost)) {
             creds.ifPresent(c -> request.header("Authorization", c.basicHeader()));
         } else if (creds.isPresent()) {
             // The realm is elsewhere and the catalog did not trust it: ask for an anonymous token instead.
-            LOG.warnf("registry %s names token realm %s on another host; credentials not sent there (list it in registryAuth.realmHosts to trust it)",
+            LOG.warnf(
+                    "registry %s names token realm %s on another host; credentials not sent there (list it in registryAuth.realmHosts to trust it)",
                     host, realmHost);
         }
         HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
@@ -182,7 +200,9 @@ public class RegistryClient {
             return Optional.empty();
         }
         JsonNode body = JSON.readTree(response.body());
-        String token = body.hasNonNull("token") ? body.get("token").asText() : body.path("access_token").asText(null);
+        String token = body.hasNonNull("token")
+                ? body.get("token").asText()
+                : body.path("access_token").asText(null);
         if (token == null || token.isEmpty()) {
             return Optional.empty();
         }
@@ -207,7 +227,10 @@ public class RegistryClient {
             return Duration.ofSeconds(Math.max(1, Long.parseLong(value)));
         } catch (NumberFormatException e) {
             try {
-                return Duration.between(clock.instant(), ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                return Duration.between(
+                        clock.instant(),
+                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
             } catch (RuntimeException unparsable) {
                 return Duration.ofSeconds(60);
             }

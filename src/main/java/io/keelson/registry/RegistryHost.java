@@ -9,12 +9,13 @@ public final class RegistryHost {
     /** The host Docker Hub's API answers on, for references without a registry part. */
     public static final String DOCKER_HUB = "registry-1.docker.io";
 
-    private RegistryHost() {
-    }
+    private RegistryHost() {}
 
     /** The registry host of a reference: its domain, or Docker Hub's API host. */
     public static String of(ImageRef ref) {
-        if (ref.domain() == null || ref.domain().equals("docker.io") || ref.domain().equals("index.docker.io")) {
+        if (ref.domain() == null
+                || ref.domain().equals("docker.io")
+                || ref.domain().equals("index.docker.io")) {
             return DOCKER_HUB;
         }
         return ref.domain();

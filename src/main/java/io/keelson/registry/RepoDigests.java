@@ -9,15 +9,16 @@ import java.util.Optional;
  */
 public final class RepoDigests {
 
-    private RepoDigests() {
-    }
+    private RepoDigests() {}
 
     /** The digest under which {@code ref}'s repository knows the image, if it has one. */
     public static Optional<String> digestFor(Iterable<String> repoDigests, ImageRef ref) {
         String wanted = familiar(ref.repository());
         for (String entry : repoDigests) {
             int at = entry.indexOf('@');
-            if (at > 0 && familiar(entry.substring(0, at)).equals(wanted) && ImageRef.isDigest(entry.substring(at + 1))) {
+            if (at > 0
+                    && familiar(entry.substring(0, at)).equals(wanted)
+                    && ImageRef.isDigest(entry.substring(at + 1))) {
                 return Optional.of(entry.substring(at + 1));
             }
         }
@@ -26,7 +27,8 @@ public final class RepoDigests {
 
     /** Whether two references name the same repository and tag ({@code busybox} is {@code docker.io/library/busybox:latest}). */
     public static boolean sameTag(ImageRef a, ImageRef b) {
-        return familiar(a.repository()).equals(familiar(b.repository())) && a.effectiveTag().equals(b.effectiveTag());
+        return familiar(a.repository()).equals(familiar(b.repository()))
+                && a.effectiveTag().equals(b.effectiveTag());
     }
 
     private static String familiar(String repository) {

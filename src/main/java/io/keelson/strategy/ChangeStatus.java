@@ -5,4 +5,10 @@ package io.keelson.strategy;
  * touched and replaced by the outcome; a deployment cut off in between keeps it until the next start
  * of Keelson, which turns it into {@code FAILED} (the new version never passed its gate).
  */
-public enum ChangeStatus { SUCCEEDED, UNCHANGED, FAILED, ROLLED_BACK, STARTED }
+public enum ChangeStatus {
+    SUCCEEDED,
+    UNCHANGED,
+    FAILED,
+    ROLLED_BACK,
+    STARTED
+}

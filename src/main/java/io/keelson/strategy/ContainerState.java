@@ -7,11 +7,19 @@ package io.keelson.strategy;
  * @param startedAt the engine's start timestamp: a change means the container restarted
  */
 public record ContainerState(
-        String status, boolean running, boolean restarting, int exitCode, String health,
-        String startedAt, int restartCount, boolean restartPolicyNone) {
+        String status,
+        boolean running,
+        boolean restarting,
+        int exitCode,
+        String health,
+        String startedAt,
+        int restartCount,
+        boolean restartPolicyNone) {
 
     public String describe() {
-        return status + (health == null ? "" : " (" + health + ")") + (running ? "" : ", exit code " + exitCode)
+        return status
+                + (health == null ? "" : " (" + health + ")")
+                + (running ? "" : ", exit code " + exitCode)
                 + (restartCount > 0 ? ", restarted " + restartCount + "x" : "");
     }
 }

@@ -26,14 +26,21 @@ import java.util.Set;
  *     and are not tried again; found when the order runs, never stored
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record DeployOrder(List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images,
-                          boolean rollback, String toDeployment, Map<String, Map<String, Pin>> pins, @JsonIgnore Set<String> refused) {
+public record DeployOrder(
+        List<String> units,
+        boolean force,
+        ImageRef image,
+        Map<String, ImageRef> release,
+        List<ImageRef> images,
+        boolean rollback,
+        String toDeployment,
+        Map<String, Map<String, Pin>> pins,
+        @JsonIgnore Set<String> refused) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A unit restored to one digest, with the image reference it was deployed from. */
-    public record Pin(String image, String digest) {
-    }
+    public record Pin(String image, String digest) {}
 
     public DeployOrder {
         units = units == null ? List.of() : List.copyOf(units);
@@ -44,7 +51,8 @@ public record DeployOrder(List<String> units, boolean force, ImageRef image, Map
     }
 
     /** A deployment asked through the API. */
-    public static DeployOrder deploy(List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images) {
+    public static DeployOrder deploy(
+            List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images) {
         return new DeployOrder(units, force, image, release, images, false, null, Map.of(), Set.of());
     }
 
@@ -60,7 +68,11 @@ public record DeployOrder(List<String> units, boolean force, ImageRef image, Map
 
     /** This rollback with the pins planned when it runs; its units are the pinned ones. */
     public DeployOrder planned(Map<String, Map<String, Pin>> planned) {
-        List<String> planUnits = planned.values().stream().flatMap(m -> m.keySet().stream()).distinct().sorted().toList();
+        List<String> planUnits = planned.values().stream()
+                .flatMap(m -> m.keySet().stream())
+                .distinct()
+                .sorted()
+                .toList();
         return new DeployOrder(planUnits, false, null, Map.of(), List.of(), true, toDeployment, planned, refused);
     }
 
@@ -71,7 +83,9 @@ public record DeployOrder(List<String> units, boolean force, ImageRef image, Map
 
     /** The same order with its units named: the target's defaults when the request named none. */
     public DeployOrder withUnits(List<String> defaults) {
-        return units.isEmpty() ? new DeployOrder(defaults, force, image, release, images, rollback, toDeployment, pins, refused) : this;
+        return units.isEmpty()
+                ? new DeployOrder(defaults, force, image, release, images, rollback, toDeployment, pins, refused)
+                : this;
     }
 
     /** Whether the order restores pinned digests (a planned rollback). */

@@ -14,7 +14,11 @@ import java.util.function.Supplier;
 public final class HealthGate {
 
     /** One observation's verdict. */
-    public enum Verdict { WAIT, PASS, FAIL }
+    public enum Verdict {
+        WAIT,
+        PASS,
+        FAIL
+    }
 
     private static final Duration POLL = Duration.ofMillis(250);
 
@@ -48,7 +52,8 @@ public final class HealthGate {
                 return Optional.of(reason);
             }
             if (!clock.instant().isBefore(deadline)) {
-                return Optional.of("not healthy within " + timeout.toSeconds() + "s (last state: " + state.describe() + ")");
+                return Optional.of(
+                        "not healthy within " + timeout.toSeconds() + "s (last state: " + state.describe() + ")");
             }
             sleep();
         }

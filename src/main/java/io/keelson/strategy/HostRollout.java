@@ -39,14 +39,14 @@ public final class HostRollout {
         void close();
     }
 
-    private HostRollout() {
-    }
+    private HostRollout() {}
 
     /**
      * @param start this deployment's part on one host; null when the host has nothing to do
      * @param units what the rollback line calls the units ("service", "container")
      */
-    public static Outcome run(List<String> hosts, Function<String, HostRun> start, RolloutSpec rollout, Progress progress, String units) {
+    public static Outcome run(
+            List<String> hosts, Function<String, HostRun> start, RolloutSpec rollout, Progress progress, String units) {
         List<HostRun> touched = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(rollout.hostsAtOnce());
         try {
@@ -71,7 +71,8 @@ public final class HostRollout {
         }
     }
 
-    private static Outcome fail(String failure, List<HostRun> touched, RolloutSpec rollout, Progress progress, String units) {
+    private static Outcome fail(
+            String failure, List<HostRun> touched, RolloutSpec rollout, Progress progress, String units) {
         boolean restored = touched.stream().anyMatch(HostRun::restoredItself);
         if (touched.stream().noneMatch(HostRun::changedAnything)) {
             return restored ? Outcome.rolledBack(failure) : Outcome.failed(failure);

@@ -4,7 +4,11 @@ package io.keelson.strategy;
 public record Outcome(Result result, String error) {
 
     /** The end states a strategy can report; the deployment's status follows from it. */
-    public enum Result { SUCCEEDED, FAILED, ROLLED_BACK }
+    public enum Result {
+        SUCCEEDED,
+        FAILED,
+        ROLLED_BACK
+    }
 
     public static Outcome succeeded() {
         return new Outcome(Result.SUCCEEDED, null);

@@ -6,16 +6,13 @@ public interface Progress {
     /** Reports nowhere: for work whose outcome the caller reports itself (a repair says what it did). */
     Progress QUIET = new Progress() {
         @Override
-        public void log(String line) {
-        }
+        public void log(String line) {}
 
         @Override
-        public void record(UnitChange change) {
-        }
+        public void record(UnitChange change) {}
 
         @Override
-        public void redact(String secret) {
-        }
+        public void redact(String secret) {}
     };
 
     /**
@@ -30,8 +27,7 @@ public interface Progress {
             }
 
             @Override
-            public void record(UnitChange change) {
-            }
+            public void record(UnitChange change) {}
 
             @Override
             public void redact(String secret) {

@@ -21,7 +21,8 @@ public class Strategies {
 
     /** The strategy of a validated target; the catalog accepts only names that exist here. */
     public Strategy of(TargetSpec target) {
-        return find(target.strategy()).orElseThrow(() -> new IllegalStateException("no strategy named '" + target.strategy() + "'"));
+        return find(target.strategy())
+                .orElseThrow(() -> new IllegalStateException("no strategy named '" + target.strategy() + "'"));
     }
 
     public Optional<Strategy> find(String name) {

@@ -33,7 +33,12 @@ public interface Strategy {
      *
      * @throws IllegalArgumentException with the field and the reason
      */
-    default void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
+    default void checkRequest(
+            TargetSpec target,
+            List<String> services,
+            ImageRef image,
+            List<ImageRef> images,
+            Map<String, ImageRef> release) {
         if (images != null && !images.isEmpty()) {
             throw new IllegalArgumentException("images: applies to watch targets; this deployment takes \"image\"");
         }

@@ -9,6 +9,11 @@ package io.keelson.strategy;
  * @param fromImage the reference the unit ran before, which may name another repository; null when
  *     nothing ran
  */
-public record UnitChange(String host, String unit, String image, String fromImage, String fromDigest, String toDigest,
-                         ChangeStatus status) {
-}
+public record UnitChange(
+        String host,
+        String unit,
+        String image,
+        String fromImage,
+        String fromDigest,
+        String toDigest,
+        ChangeStatus status) {}

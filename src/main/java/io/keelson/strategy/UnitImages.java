@@ -16,21 +16,22 @@ import java.util.Map;
  */
 public final class UnitImages {
 
-    private UnitImages() {
-    }
+    private UnitImages() {}
 
     /**
      * @param configured the units to deploy, in order, each with its configured image reference
      * @param kind what a unit is called in messages ("service", "container")
      * @throws IllegalArgumentException when the order names an image a unit may not run
      */
-    public static Map<String, ImageRef> choose(Map<String, ImageRef> configured, DeployOrder order, TargetSpec target, String kind) {
+    public static Map<String, ImageRef> choose(
+            Map<String, ImageRef> configured, DeployOrder order, TargetSpec target, String kind) {
         Map<String, ImageRef> images = new LinkedHashMap<>();
         List<String> matching = new ArrayList<>();
         configured.forEach((unit, own) -> {
             if (order.isRelease()) {
                 images.put(unit, allowed(target, unit, order.release().get(unit), own, "release: image "));
-            } else if (order.image() != null && own.repository().equals(order.image().repository())) {
+            } else if (order.image() != null
+                    && own.repository().equals(order.image().repository())) {
                 images.put(unit, order.image());
                 matching.add(unit);
             } else {
@@ -40,18 +41,20 @@ public final class UnitImages {
         if (order.image() != null && !order.isRelease() && matching.isEmpty()) {
             List<String> units = List.copyOf(configured.keySet());
             if (units.size() != 1) {
-                throw new IllegalArgumentException("image " + order.image() + " is not the repository of any of " + units
-                        + "; name the one " + kind + " it is for in \"services\"");
+                throw new IllegalArgumentException("image " + order.image() + " is not the repository of any of "
+                        + units + "; name the one " + kind + " it is for in \"services\"");
             }
-            images.put(units.get(0), allowed(target, units.get(0), order.image(), configured.get(units.get(0)), "image "));
+            images.put(
+                    units.get(0), allowed(target, units.get(0), order.image(), configured.get(units.get(0)), "image "));
         }
         return images;
     }
 
     private static ImageRef allowed(TargetSpec target, String unit, ImageRef image, ImageRef own, String what) {
         if (!target.allowsImage(image.repository(), own.repository())) {
-            throw new IllegalArgumentException(what + image + " is not allowed for " + unit + ": its image comes from " + own.repository()
-                    + ", and the target's allowedImages do not name " + image.repository() + "; nothing was changed");
+            throw new IllegalArgumentException(what + image + " is not allowed for " + unit + ": its image comes from "
+                    + own.repository() + ", and the target's allowedImages do not name " + image.repository()
+                    + "; nothing was changed");
         }
         return image;
     }

@@ -33,17 +33,29 @@ class ApiErrorsTest {
 
     @Test
     void aMissingOrWrongTokenIs401() {
-        given().post("/api/v1/targets/" + target + "/deployments").then().statusCode(401)
-                .body("error", equalTo("unauthorized")).body("message", containsString("Bearer"));
-        as("not-a-token").body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(401)
+        given().post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(401)
+                .body("error", equalTo("unauthorized"))
+                .body("message", containsString("Bearer"));
+        as("not-a-token")
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(401)
                 .body("error", equalTo("unauthorized"));
         assertNothingRan();
     }
 
     @Test
     void aTokenWithoutTheRoleIs403() {
-        as(READER).body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(403)
-                .body("error", equalTo("forbidden")).body("message", containsString("needs deploy"));
+        as(READER)
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(403)
+                .body("error", equalTo("forbidden"))
+                .body("message", containsString("needs deploy"));
         as(CI).post("/api/v1/targets/" + target + "/pause").then().statusCode(403);
         as(CI).body("{}").post("/api/v1/targets").then().statusCode(403);
         assertNothingRan();
@@ -51,56 +63,93 @@ class ApiErrorsTest {
 
     @Test
     void aTokenLimitedToOtherTargetsIs403() {
-        as(CI).body("{}").post("/api/v1/targets/it-file-target-other/deployments").then().statusCode(404);
+        as(CI).body("{}")
+                .post("/api/v1/targets/it-file-target-other/deployments")
+                .then()
+                .statusCode(404);
         as(CI).get("/api/v1/targets/example-homolog").then().statusCode(403).body("error", equalTo("forbidden"));
     }
 
     @Test
     void anUnknownTargetOrDeploymentIs404() {
-        as(CI).body("{}").post("/api/v1/targets/it-no-such-target/deployments").then().statusCode(404)
+        as(CI).body("{}")
+                .post("/api/v1/targets/it-no-such-target/deployments")
+                .then()
+                .statusCode(404)
                 .body("error", equalTo("not_found"));
-        as(CI).get("/api/v1/deployments/01JD0000000000000000000000").then().statusCode(404).body("error", equalTo("not_found"));
+        as(CI).get("/api/v1/deployments/01JD0000000000000000000000")
+                .then()
+                .statusCode(404)
+                .body("error", equalTo("not_found"));
         as(ADMIN).get("/api/v1/no-such-endpoint").then().statusCode(404).body("error", equalTo("not_found"));
     }
 
     @Test
     void malformedJsonIs400() {
-        as(CI).body("{\"services\": [").post("/api/v1/targets/" + target + "/deployments").then().statusCode(400)
+        as(CI).body("{\"services\": [")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400)
                 .body("error", equalTo("invalid_json"));
         assertNothingRan();
     }
 
     @Test
     void anUnknownFieldIs400() {
-        as(CI).body("{\"servces\": [\"bot\"]}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(400)
-                .body("error", equalTo("invalid_request")).body("message", containsString("servces"));
+        as(CI).body("{\"servces\": [\"bot\"]}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("servces"));
         assertNothingRan();
     }
 
     @Test
     void anInvalidImageReferenceIs400() {
-        as(CI).body("{\"image\": \"registry.example.com/bot:1; reboot\"}").post("/api/v1/targets/" + target + "/deployments")
-                .then().statusCode(400).body("error", equalTo("invalid_request")).body("message", containsString("image"));
-        as(CI).body("{\"image\": \"$(reboot)\"}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(400);
+        as(CI).body("{\"image\": \"registry.example.com/bot:1; reboot\"}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("image"));
+        as(CI).body("{\"image\": \"$(reboot)\"}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400);
         assertNothingRan();
     }
 
     @Test
     void aServiceNameOutsideItsGrammarIs400() {
-        as(CI).body("{\"services\": [\"bot;reboot\"]}").post("/api/v1/targets/" + target + "/deployments")
-                .then().statusCode(400).body("error", equalTo("invalid_request")).body("message", containsString("bot;reboot"));
+        as(CI).body("{\"services\": [\"bot;reboot\"]}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("bot;reboot"));
         assertNothingRan();
     }
 
     @Test
     void badQueryParametersAre400() {
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=maybe").then().statusCode(400);
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true&timeout=-1").then().statusCode(400);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=maybe")
+                .then()
+                .statusCode(400);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true&timeout=-1")
+                .then()
+                .statusCode(400);
         as(CI).get("/api/v1/targets/" + target + "/deployments?limit=0").then().statusCode(400);
         assertNothingRan();
     }
 
     private void assertNothingRan() {
-        as(ADMIN).get("/api/v1/targets/" + target + "/deployments").then().statusCode(200).body("$", hasSize(0));
+        as(ADMIN)
+                .get("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(200)
+                .body("$", hasSize(0));
     }
 }

@@ -43,7 +43,10 @@ class PipelineTemplateTest {
         TestEnv.require();
         repo = TestImages.uniqueRepo("pipeline");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        target = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"10s\", \"stableFor\": \"3s\", \"onFailure\": \"rollback\"}");
     }
 
@@ -53,8 +56,7 @@ class PipelineTemplateTest {
     }
 
     /** What the job printed, each line with when it arrived, and how it exited. */
-    record Job(int exit, List<String> lines, List<Instant> arrived) {
-    }
+    record Job(int exit, List<String> lines, List<Instant> arrived) {}
 
     @Test
     void aSuccessfulDeploymentExitsZeroAndItsLogArrivesWhileItRuns() throws Exception {
@@ -64,15 +66,23 @@ class PipelineTemplateTest {
 
         assertThat(job.exit()).as(String.join("\n", job.lines())).isZero();
         assertThat(job.lines()).anyMatch(l -> l.contains("docker pull")).anyMatch(l -> l.endsWith("SUCCEEDED"));
-        Instant finished = Instant.parse(as(CI).get("/api/v1/targets/" + target + "/deployments").then().extract().path("[0].finishedAt"));
+        Instant finished = Instant.parse(as(CI).get("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .extract()
+                .path("[0].finishedAt"));
         int firstLogLine = indexOf(job.lines(), "docker pull");
-        assertThat(job.arrived().get(firstLogLine)).as("log lines reach the job before the deployment ends").isBefore(finished);
+        assertThat(job.arrived().get(firstLogLine))
+                .as("log lines reach the job before the deployment ends")
+                .isBefore(finished);
     }
 
     @Test
     void aFailedDeploymentFailsTheJobAndPrintsWhy() throws Exception {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
         TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
 
         Job job = runTemplate();
@@ -84,13 +94,20 @@ class PipelineTemplateTest {
     @Test
     void aReleaseVariableDeploysItsImagesAsOneDeployment() throws Exception {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
         String commit = TestImages.push(TestImages.Kind.APP, repo + ":3f2a9c1");
 
         Job job = runTemplate(Map.of("KEELSON_RELEASE", "bot=" + repo + ":3f2a9c1"));
 
         assertThat(job.exit()).as(String.join("\n", job.lines())).isZero();
-        assertThat(as(CI).get("/api/v1/targets/" + target + "/deployments").then().extract().<String>path("[0].changes[0].toDigest")).isEqualTo(commit);
+        assertThat(as(CI).get("/api/v1/targets/" + target + "/deployments")
+                        .then()
+                        .extract()
+                        .<String>path("[0].changes[0].toDigest"))
+                .isEqualTo(commit);
     }
 
     private Job runTemplate() throws Exception {
@@ -98,10 +115,12 @@ class PipelineTemplateTest {
     }
 
     private Job runTemplate(Map<String, String> variables) throws Exception {
-        JsonNode template = new YAMLMapper().readTree(Path.of("ci/keelson-deploy.gitlab-ci.yml").toFile());
+        JsonNode template = new YAMLMapper()
+                .readTree(Path.of("ci/keelson-deploy.gitlab-ci.yml").toFile());
         String script = template.path(".keelson-deploy").path("script").get(0).asText();
         Path dir = Files.createTempDirectory("ci-job");
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb =
+                new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.put("KEELSON_URL", keelson.toString().replaceAll("/$", ""));
         env.put("KEELSON_TOKEN", Api.CI);
@@ -118,7 +137,8 @@ class PipelineTemplateTest {
         p.getOutputStream().close();
         List<String> lines = new ArrayList<>();
         List<Instant> arrived = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
                 lines.add(line);
                 arrived.add(Instant.now());

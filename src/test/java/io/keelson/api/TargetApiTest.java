@@ -34,27 +34,55 @@ class TargetApiTest {
     @Test
     void anApiTargetIsCreatedReadUpdatedAndDeleted() {
         String name = Api.uniqueTarget();
-        as(ADMIN).body(spec(name, "deploy")).post("/api/v1/targets").then().statusCode(201)
+        as(ADMIN)
+                .body(spec(name, "deploy"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201)
                 .header("Location", containsString("/api/v1/targets/" + name))
-                .body("source", equalTo("API")).body("rollout.healthTimeout", equalTo("20s"));
+                .body("source", equalTo("API"))
+                .body("rollout.healthTimeout", equalTo("20s"));
 
-        as(READER).get("/api/v1/targets/" + name).then().statusCode(200)
-                .body("ssh.user", equalTo("deploy")).body("registry.passwordEnv", equalTo("SOME_TOKEN"))
-                .body("paused", equalTo(false)).body("lastDeployment", nullValue());
+        as(READER)
+                .get("/api/v1/targets/" + name)
+                .then()
+                .statusCode(200)
+                .body("ssh.user", equalTo("deploy"))
+                .body("registry.passwordEnv", equalTo("SOME_TOKEN"))
+                .body("paused", equalTo(false))
+                .body("lastDeployment", nullValue());
         as(READER).get("/api/v1/targets").then().statusCode(200).body("name", hasItem(name));
 
-        as(ADMIN).body(spec(name, "other")).put("/api/v1/targets/" + name).then().statusCode(200).body("ssh.user", equalTo("other"));
+        as(ADMIN)
+                .body(spec(name, "other"))
+                .put("/api/v1/targets/" + name)
+                .then()
+                .statusCode(200)
+                .body("ssh.user", equalTo("other"));
         as(ADMIN).delete("/api/v1/targets/" + name).then().statusCode(204);
         as(READER).get("/api/v1/targets/" + name).then().statusCode(404).body("error", equalTo("not_found"));
     }
 
     @Test
     void anInvalidTargetIs400AndNamesTheField() {
-        as(ADMIN).body(spec("Bad Name", "deploy")).post("/api/v1/targets").then().statusCode(400)
-                .body("error", equalTo("invalid_target")).body("message", containsString("name"));
-        as(ADMIN).body(spec(Api.uniqueTarget(), "deploy").replace("\"port\"", "\"prot\"")).post("/api/v1/targets").then().statusCode(400)
+        as(ADMIN)
+                .body(spec("Bad Name", "deploy"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_target"))
+                .body("message", containsString("name"));
+        as(ADMIN)
+                .body(spec(Api.uniqueTarget(), "deploy").replace("\"port\"", "\"prot\""))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(400)
                 .body("message", containsString("ssh.prot: unknown field"));
-        as(ADMIN).body(spec(Api.uniqueTarget(), "deploy").replace("20s", "often")).post("/api/v1/targets").then().statusCode(400)
+        as(ADMIN)
+                .body(spec(Api.uniqueTarget(), "deploy").replace("20s", "often"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(400)
                 .body("message", containsString("rollout.healthTimeout"));
     }
 
@@ -62,15 +90,29 @@ class TargetApiTest {
     void aDuplicateNameIs409() {
         String name = Api.uniqueTarget();
         as(ADMIN).body(spec(name, "deploy")).post("/api/v1/targets").then().statusCode(201);
-        as(ADMIN).body(spec(name, "deploy")).post("/api/v1/targets").then().statusCode(409).body("error", equalTo("conflict"));
+        as(ADMIN)
+                .body(spec(name, "deploy"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(409)
+                .body("error", equalTo("conflict"));
     }
 
     @Test
     void aFileDefinedTargetAnswers409ToChangesThroughTheApi() {
-        as(ADMIN).get("/api/v1/targets/it-file-target").then().statusCode(200).body("source", equalTo("FILE"))
+        as(ADMIN)
+                .get("/api/v1/targets/it-file-target")
+                .then()
+                .statusCode(200)
+                .body("source", equalTo("FILE"))
                 .body("file", containsString("it-file-target.yaml"));
-        as(ADMIN).body(spec("it-file-target", "deploy")).put("/api/v1/targets/it-file-target").then().statusCode(409)
-                .body("error", equalTo("conflict")).body("message", containsString("it-file-target.yaml"));
+        as(ADMIN)
+                .body(spec("it-file-target", "deploy"))
+                .put("/api/v1/targets/it-file-target")
+                .then()
+                .statusCode(409)
+                .body("error", equalTo("conflict"))
+                .body("message", containsString("it-file-target.yaml"));
         as(ADMIN).delete("/api/v1/targets/it-file-target").then().statusCode(409);
     }
 
@@ -84,17 +126,37 @@ class TargetApiTest {
         String name = Api.uniqueTarget();
         as(ADMIN).body(spec(name, "deploy")).post("/api/v1/targets").then().statusCode(201);
 
-        as(OPS).post("/api/v1/targets/" + name + "/pause").then().statusCode(200).body("paused", equalTo(true));
-        as(CI).body("{}").post("/api/v1/targets/" + name + "/deployments").then().statusCode(409)
-                .body("error", equalTo("conflict")).body("message", containsString("paused"));
-        as(OPS).post("/api/v1/targets/" + name + "/resume").then().statusCode(200).body("paused", equalTo(false));
+        as(OPS).post("/api/v1/targets/" + name + "/pause")
+                .then()
+                .statusCode(200)
+                .body("paused", equalTo(true));
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + name + "/deployments")
+                .then()
+                .statusCode(409)
+                .body("error", equalTo("conflict"))
+                .body("message", containsString("paused"));
+        as(OPS).post("/api/v1/targets/" + name + "/resume")
+                .then()
+                .statusCode(200)
+                .body("paused", equalTo(false));
         as(CI).get("/api/v1/targets/" + name + "/deployments").then().statusCode(200);
-        assertThat(as(CI).get("/api/v1/targets/" + name + "/deployments").then().extract().jsonPath().getList("id")).isEmpty();
+        assertThat(as(CI).get("/api/v1/targets/" + name + "/deployments")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("id"))
+                .isEmpty();
     }
 
     @Test
     void aTokenSeesOnlyTheTargetsItsGlobsAllow() {
-        List<String> names = as(CI).get("/api/v1/targets").then().statusCode(200).extract().jsonPath().getList("name");
+        List<String> names = as(CI).get("/api/v1/targets")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("name");
         assertThat(names).allMatch(n -> n.startsWith("it-"));
         as(ADMIN).get("/api/v1/targets").then().body("name", hasItem("example-homolog"));
         as(CI).get("/api/v1/targets").then().body("name", not(hasItem("example-homolog")));

@@ -1,8 +1,8 @@
 package io.keelson.catalog;
 
-import io.keelson.support.CatalogRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.support.CatalogRules;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,34 +35,56 @@ class CatalogFilesTest {
         CatalogFiles.Read read = CatalogFiles.read(java.nio.file.Path.of("deploy-targets"), CatalogRules.validator());
 
         assertThat(read.problems()).isEmpty();
-        assertThat(read.entries().stream().map(e -> e.spec().strategy())).containsExactlyInAnyOrder("ssh-compose", "ssh-docker", "watch");
+        assertThat(read.entries().stream().map(e -> e.spec().strategy()))
+                .containsExactlyInAnyOrder("ssh-compose", "ssh-docker", "watch");
     }
 
     @Test
     void aBrokenFileIsRejectedWithFileFieldAndReasonWhileTheOthersLoad() throws IOException {
         Files.writeString(dir.resolve("a-good.yaml"), GOOD.formatted("good"));
-        Files.writeString(dir.resolve("b-typo.yaml"), GOOD.formatted("typo").replace("privateKeyFile", "privateKeyFil"));
-        Files.writeString(dir.resolve("c-bad-port.yml"), GOOD.formatted("badport").replace("user: deploy", "user: deploy\n  port: 70000"));
+        Files.writeString(
+                dir.resolve("b-typo.yaml"), GOOD.formatted("typo").replace("privateKeyFile", "privateKeyFil"));
+        Files.writeString(
+                dir.resolve("c-bad-port.yml"),
+                GOOD.formatted("badport").replace("user: deploy", "user: deploy\n  port: 70000"));
         Files.writeString(dir.resolve("d-not-yaml.yaml"), "name: x\nssh:\n  hosts: [a\n  user: \"unterminated\n");
-        Files.writeString(dir.resolve("e-bad-duration.yaml"), GOOD.formatted("dur").replace("60s", "soon"));
+        Files.writeString(
+                dir.resolve("e-bad-duration.yaml"), GOOD.formatted("dur").replace("60s", "soon"));
 
         CatalogFiles.Read read = CatalogFiles.read(dir, CatalogRules.validator());
 
         assertThat(read.entries()).extracting(e -> e.spec().name()).containsExactly("good");
-        assertThat(read.problems()).extracting(CatalogProblem::toString).containsExactlyInAnyOrder(
-                dir.resolve("b-typo.yaml") + ": ssh.privateKeyFil: unknown field",
-                dir.resolve("c-bad-port.yml") + ": ssh.port: must be between 1 and 65535",
-                dir.resolve("e-bad-duration.yaml") + ": rollout.healthTimeout: invalid value 'soon'",
-                read.problems().stream().filter(p -> p.source().endsWith("d-not-yaml.yaml")).findFirst().orElseThrow().toString());
-        assertThat(read.problems().stream().filter(p -> p.source().endsWith("d-not-yaml.yaml")).findFirst().orElseThrow().reason())
+        assertThat(read.problems())
+                .extracting(CatalogProblem::toString)
+                .containsExactlyInAnyOrder(
+                        dir.resolve("b-typo.yaml") + ": ssh.privateKeyFil: unknown field",
+                        dir.resolve("c-bad-port.yml") + ": ssh.port: must be between 1 and 65535",
+                        dir.resolve("e-bad-duration.yaml") + ": rollout.healthTimeout: invalid value 'soon'",
+                        read.problems().stream()
+                                .filter(p -> p.source().endsWith("d-not-yaml.yaml"))
+                                .findFirst()
+                                .orElseThrow()
+                                .toString());
+        assertThat(read.problems().stream()
+                        .filter(p -> p.source().endsWith("d-not-yaml.yaml"))
+                        .findFirst()
+                        .orElseThrow()
+                        .reason())
                 .startsWith("does not parse");
     }
 
     @Test
     void aFileMayAskForItsTargetToStartPaused() throws IOException {
-        Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("quiet").replace("strategy: ssh-compose", "strategy: ssh-compose\npaused: true"));
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                GOOD.formatted("quiet").replace("strategy: ssh-compose", "strategy: ssh-compose\npaused: true"));
 
-        assertThat(CatalogFiles.read(dir, CatalogRules.validator()).entries().get(0).spec().startsPaused()).isTrue();
+        assertThat(CatalogFiles.read(dir, CatalogRules.validator())
+                        .entries()
+                        .get(0)
+                        .spec()
+                        .startsPaused())
+                .isTrue();
     }
 
     @Test
@@ -73,17 +95,25 @@ class CatalogFilesTest {
         CatalogFiles.Read read = CatalogFiles.read(dir, CatalogRules.validator());
 
         assertThat(read.entries()).hasSize(1);
-        assertThat(read.problems()).singleElement().extracting(CatalogProblem::field).isEqualTo("name");
+        assertThat(read.problems())
+                .singleElement()
+                .extracting(CatalogProblem::field)
+                .isEqualTo("name");
     }
 
     @Test
     void durationsReadAsTheCatalogWritesThem() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("durations"));
 
-        TargetSpec spec = CatalogFiles.read(dir, CatalogRules.validator()).entries().get(0).spec();
+        TargetSpec spec = CatalogFiles.read(dir, CatalogRules.validator())
+                .entries()
+                .get(0)
+                .spec();
 
         assertThat(spec.rollout().healthTimeout()).hasSeconds(60);
         assertThat(spec.rollout().stableFor()).hasMillis(500);
-        assertThat(SpecBinder.toJson(spec)).contains("\"healthTimeout\":\"60s\"").contains("\"stableFor\":\"500ms\"");
+        assertThat(SpecBinder.toJson(spec))
+                .contains("\"healthTimeout\":\"60s\"")
+                .contains("\"stableFor\":\"500ms\"");
     }
 }

@@ -44,20 +44,30 @@ class ComposeReleaseTest {
     void twoServicesAreReleasedTogetherAndRolledBackTogether() {
         String bot1 = TestImages.push(TestImages.Kind.APP, botRepo + ":latest");
         String web1 = TestImages.push(TestImages.Kind.APP, webRepo + ":latest");
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
         String bot2 = TestImages.push(TestImages.Kind.APP, botRepo + ":3f2a9c1");
         String web2 = TestImages.push(TestImages.Kind.APP, webRepo + ":3f2a9c1");
 
         JsonPath d = as(CI).body("""
                 {"release": {"bot": "%s:3f2a9c1", "web": "%s:3f2a9c1"}}""".formatted(botRepo, webRepo))
-                .post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200).extract().jsonPath();
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(d.getList("changes.unit", String.class)).containsExactly("bot", "web");
         assertThat(d.getList("changes.toDigest", String.class)).containsExactly(bot2, web2);
         assertThat(project.runningDigest("bot", botRepo)).contains(bot2);
         assertThat(project.runningDigest("web", webRepo)).contains(web2);
 
-        as(OPS).body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200);
+        as(OPS).body("{}")
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200);
 
         assertThat(project.runningDigest("bot", botRepo)).contains(bot1);
         assertThat(project.runningDigest("web", webRepo)).contains(web1);

@@ -35,7 +35,10 @@ class DeploymentQueueTest {
         String repo = TestImages.uniqueRepo("queue");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        target = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"20s\", \"stableFor\": \"0s\", \"onFailure\": \"rollback\"}");
     }
 
@@ -50,8 +53,11 @@ class DeploymentQueueTest {
         List<Callable<Integer>> calls = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             String body = "{\"force\": true, \"reason\": \"parallel " + i + "\"}";
-            calls.add(() -> as(CI).body(body).post("/api/v1/targets/" + target + "/deployments?wait=true&timeout=300")
-                    .then().extract().statusCode());
+            calls.add(() -> as(CI).body(body)
+                    .post("/api/v1/targets/" + target + "/deployments?wait=true&timeout=300")
+                    .then()
+                    .extract()
+                    .statusCode());
         }
         List<Integer> statuses = new ArrayList<>();
         for (Future<Integer> f : pool.invokeAll(calls)) {
@@ -60,39 +66,78 @@ class DeploymentQueueTest {
         pool.shutdown();
 
         assertThat(statuses).containsOnly(200);
-        JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments?limit=50").then().statusCode(200).extract().jsonPath();
+        JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments?limit=50")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(history.getList("id")).hasSize(10).doesNotHaveDuplicates();
         assertThat(history.getList("status", String.class)).containsOnly("SUCCEEDED");
         List<Instant[]> spans = new ArrayList<>();
         for (int i = 9; i >= 0; i--) {
-            spans.add(new Instant[] {Instant.parse(history.getString("[" + i + "].startedAt")),
-                    Instant.parse(history.getString("[" + i + "].finishedAt"))});
+            spans.add(new Instant[] {
+                Instant.parse(history.getString("[" + i + "].startedAt")),
+                Instant.parse(history.getString("[" + i + "].finishedAt"))
+            });
         }
         for (int i = 1; i < spans.size(); i++) {
-            assertThat(spans.get(i)[0]).as("deployment %d starts after the one before it ended", i).isAfterOrEqualTo(spans.get(i - 1)[1]);
+            assertThat(spans.get(i)[0])
+                    .as("deployment %d starts after the one before it ended", i)
+                    .isAfterOrEqualTo(spans.get(i - 1)[1]);
         }
     }
 
     @Test
     void aRetriedRequestWithTheSameIdempotencyKeyAnswersTheFirstDeployment() {
-        String first = as(CI).header("Idempotency-Key", "job-4711").body("{}")
-                .post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-        String again = as(CI).header("Idempotency-Key", "job-4711").body("{}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200).extract().path("id");
+        String first = as(CI).header("Idempotency-Key", "job-4711")
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        String again = as(CI).header("Idempotency-Key", "job-4711")
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
 
         assertThat(again).isEqualTo(first);
-        assertThat(as(CI).get("/api/v1/targets/" + target + "/deployments").then().extract().jsonPath().getList("id")).containsExactly(first);
+        assertThat(as(CI).get("/api/v1/targets/" + target + "/deployments")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("id"))
+                .containsExactly(first);
     }
 
     @Test
     void withoutWaitTheAnswerIs202WithALocation() {
-        var response = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract();
+        var response = as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract();
 
         String id = response.path("id");
         assertThat(response.header("Location")).endsWith("/api/v1/deployments/" + id);
         assertThat(response.<String>path("status")).isIn("QUEUED", "RUNNING");
-        for (String field : List.of("id", "target", "trigger", "status", "requestedBy", "reason", "pipeline", "createdAt",
-                "startedAt", "finishedAt", "error", "changes", "log")) {
+        for (String field : List.of(
+                "id",
+                "target",
+                "trigger",
+                "status",
+                "requestedBy",
+                "reason",
+                "pipeline",
+                "createdAt",
+                "startedAt",
+                "finishedAt",
+                "error",
+                "changes",
+                "log")) {
             assertThat(response.jsonPath().getMap("$")).containsKey(field);
         }
     }

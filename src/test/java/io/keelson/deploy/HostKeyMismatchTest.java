@@ -26,8 +26,12 @@ class HostKeyMismatchTest {
         ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"));
         String target = Api.createSshTarget(project, List.of("bot"), TestEnv.wrongKnownHosts(), Api.FAST_ROLLOUT);
 
-        JsonPath d = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true")
-                .then().statusCode(424).extract().jsonPath();
+        JsonPath d = as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(424)
+                .extract()
+                .jsonPath();
 
         assertThat(d.getString("status")).isEqualTo("FAILED");
         assertThat(d.getString("error")).contains("HOST KEY MISMATCH").contains("nothing was run");

@@ -45,7 +45,10 @@ class InterruptedOnStartTest {
 
         recovery.markInterrupted();
 
-        as(READER).get("/api/v1/deployments/" + id).then().statusCode(200)
+        as(READER)
+                .get("/api/v1/deployments/" + id)
+                .then()
+                .statusCode(200)
                 .body("status", equalTo("INTERRUPTED"))
                 .body("error", containsString("stopped while this deployment was running"))
                 .body("changes[0].toDigest", equalTo("sha256:" + "b".repeat(64)))

@@ -34,22 +34,39 @@ class LogFollowTest {
         String repo = TestImages.uniqueRepo("follow");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        String target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        String target = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"20s\", \"stableFor\": \"3s\", \"onFailure\": \"rollback\"}");
         try {
-            String id = Api.as(Api.CI).body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
+            String id = Api.as(Api.CI)
+                    .body("{}")
+                    .post("/api/v1/targets/" + target + "/deployments")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
 
             HttpRequest follow = HttpRequest.newBuilder(URI.create(base + "api/v1/deployments/" + id + "/log"))
-                    .header("Authorization", "Bearer " + Api.CI).header("Accept", "text/event-stream").build();
-            HttpResponse<java.io.InputStream> response = HttpClient.newHttpClient().send(follow, HttpResponse.BodyHandlers.ofInputStream());
+                    .header("Authorization", "Bearer " + Api.CI)
+                    .header("Accept", "text/event-stream")
+                    .build();
+            HttpResponse<java.io.InputStream> response =
+                    HttpClient.newHttpClient().send(follow, HttpResponse.BodyHandlers.ofInputStream());
             assertThat(response.statusCode()).isEqualTo(200);
             List<String> data = new ArrayList<>();
             String statusWhenFirstLineArrived = null;
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+            try (BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
                 for (String line; (line = reader.readLine()) != null; ) {
                     if (line.startsWith("data:")) {
                         if (data.isEmpty()) {
-                            statusWhenFirstLineArrived = Api.as(Api.CI).get("/api/v1/deployments/" + id).then().extract().path("status");
+                            statusWhenFirstLineArrived = Api.as(Api.CI)
+                                    .get("/api/v1/deployments/" + id)
+                                    .then()
+                                    .extract()
+                                    .path("status");
                         }
                         data.add(line.substring(5).trim());
                     }

@@ -33,7 +33,12 @@ class MultiHostDeploymentTest {
         TestEnv.require();
         repo = TestImages.uniqueRepo("multi");
         project = ComposeProject.create(Map.of("bot", repo + ":${KEELSON_TEST_HOST:-a}"));
-        target = Api.createSshTarget(project, List.of(TestEnv.SSH_HOST, TestEnv.HOST_B), List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT);
+        target = Api.createSshTarget(
+                project,
+                List.of(TestEnv.SSH_HOST, TestEnv.HOST_B),
+                List.of("bot"),
+                TestEnv.knownHosts(),
+                Api.FAST_ROLLOUT);
     }
 
     @AfterEach
@@ -76,7 +81,12 @@ class MultiHostDeploymentTest {
     }
 
     private JsonPath deploy(int status) {
-        return as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(status).extract().jsonPath();
+        return as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 
     private static int firstIndex(List<String> log, String prefix) {

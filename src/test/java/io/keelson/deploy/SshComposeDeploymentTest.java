@@ -44,7 +44,9 @@ class SshComposeDeploymentTest {
     void firstDeployStartsTheServiceAndRecordsItsDigest() {
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
-        JsonPath d = deploy("{\"reason\": \"pipeline 1\", \"pipeline\": {\"project\": \"team/bot\", \"id\": \"1\", \"commit\": \"abc\"}}", 200);
+        JsonPath d = deploy(
+                "{\"reason\": \"pipeline 1\", \"pipeline\": {\"project\": \"team/bot\", \"id\": \"1\", \"commit\": \"abc\"}}",
+                200);
 
         assertThat(d.getString("status")).isEqualTo("SUCCEEDED");
         assertThat(d.getString("trigger")).isEqualTo("API");
@@ -72,7 +74,11 @@ class SshComposeDeploymentTest {
         assertThat(d.getString("changes[0].fromDigest")).isEqualTo(v1);
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
         assertThat(project.runningDigest("bot", repo)).contains(v2);
-        JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments?limit=10").then().statusCode(200).extract().jsonPath();
+        JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments?limit=10")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(history.getList("id")).hasSize(2);
         assertThat(history.getString("[0].changes[0].toDigest")).isEqualTo(v2);
         assertThat(history.getString("[1].changes[0].toDigest")).isEqualTo(v1);
@@ -87,12 +93,37 @@ class SshComposeDeploymentTest {
 
         deploy("{}", 200);
 
-        String events = Shell.run("docker", "events", "--since", String.valueOf(since), "--until", String.valueOf(System.currentTimeMillis() / 1000 + 1),
-                "--filter", "type=image", "--filter", "event=pull", "--filter", "type=container", "--filter", "event=die",
-                "--format", "{{.TimeNano}} {{.Type}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes \"com.docker.compose.project\"}}").require();
-        long pulled = events.lines().filter(l -> l.contains(" image pull ") && l.contains(repo)).mapToLong(l -> Long.parseLong(l.split(" ")[0])).max().orElseThrow();
-        long died = events.lines().filter(l -> l.contains(" container die ") && l.endsWith(project.name())).mapToLong(l -> Long.parseLong(l.split(" ")[0])).min().orElseThrow();
-        assertThat(pulled).as("the pull finished before the old container stopped").isLessThan(died);
+        String events = Shell.run(
+                        "docker",
+                        "events",
+                        "--since",
+                        String.valueOf(since),
+                        "--until",
+                        String.valueOf(System.currentTimeMillis() / 1000 + 1),
+                        "--filter",
+                        "type=image",
+                        "--filter",
+                        "event=pull",
+                        "--filter",
+                        "type=container",
+                        "--filter",
+                        "event=die",
+                        "--format",
+                        "{{.TimeNano}} {{.Type}} {{.Action}} {{.Actor.ID}} {{index .Actor.Attributes \"com.docker.compose.project\"}}")
+                .require();
+        long pulled = events.lines()
+                .filter(l -> l.contains(" image pull ") && l.contains(repo))
+                .mapToLong(l -> Long.parseLong(l.split(" ")[0]))
+                .max()
+                .orElseThrow();
+        long died = events.lines()
+                .filter(l -> l.contains(" container die ") && l.endsWith(project.name()))
+                .mapToLong(l -> Long.parseLong(l.split(" ")[0]))
+                .min()
+                .orElseThrow();
+        assertThat(pulled)
+                .as("the pull finished before the old container stopped")
+                .isLessThan(died);
     }
 
     @Test
@@ -126,7 +157,12 @@ class SshComposeDeploymentTest {
     void anImageFromAnotherRepositoryIsRolledBackToTheRepositoryThatRanBefore() {
         String ciRepo = repo + "-ci";
         // Another repository only where the target allows it (allowedImages).
-        target = Api.createSshTarget(project, List.of(TestEnv.SSH_HOST), List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT,
+        target = Api.createSshTarget(
+                project,
+                List.of(TestEnv.SSH_HOST),
+                List.of("bot"),
+                TestEnv.knownHosts(),
+                Api.FAST_ROLLOUT,
                 ", \"allowedImages\": [\"" + ciRepo + "\"]");
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
         deploy("{}", 200);
@@ -136,7 +172,10 @@ class SshComposeDeploymentTest {
         assertThat(d.getString("changes[0].fromImage")).startsWith(repo + "@");
         assertThat(project.runningDigest("bot", ciRepo)).contains(built);
 
-        as(OPS).body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200);
+        as(OPS).body("{}")
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200);
         assertThat(project.runningDigest("bot", repo)).contains(v1);
     }
 
@@ -149,7 +188,11 @@ class SshComposeDeploymentTest {
         assertThat(project.runningDigest("bot", repo)).contains(v2);
 
         JsonPath undo = as(OPS).body("{\"reason\": \"bad release\"}")
-                .post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200).extract().jsonPath();
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(undo.getString("trigger")).isEqualTo("ROLLBACK");
         assertThat(undo.getString("changes[0].fromDigest")).isEqualTo(v2);
         assertThat(undo.getString("changes[0].toDigest")).isEqualTo(v1);
@@ -159,7 +202,9 @@ class SshComposeDeploymentTest {
         deploy("{}", 200);
         assertThat(project.runningDigest("bot", repo)).contains(v2);
         as(OPS).body("{\"toDeployment\": \"" + first + "\"}")
-                .post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200)
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200)
                 .body("changes[0].toDigest", equalTo(v1));
         assertThat(project.runningDigest("bot", repo)).contains(v1);
     }
@@ -183,12 +228,19 @@ class SshComposeDeploymentTest {
 
     @Test
     void withOnFailureStopAFailedDeploymentEndsFailedAndChangesNothingMore() {
-        String stopTarget = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        String stopTarget = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"10s\", \"stableFor\": \"1s\", \"onFailure\": \"stop\"}");
         TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
 
-        JsonPath d = as(CI).body("{}").post("/api/v1/targets/" + stopTarget + "/deployments?wait=true")
-                .then().statusCode(424).extract().jsonPath();
+        JsonPath d = as(CI).body("{}")
+                .post("/api/v1/targets/" + stopTarget + "/deployments?wait=true")
+                .then()
+                .statusCode(424)
+                .extract()
+                .jsonPath();
 
         assertThat(d.getString("status")).isEqualTo("FAILED");
         assertThat(d.getString("changes[0].status")).isEqualTo("FAILED");
@@ -199,13 +251,22 @@ class SshComposeDeploymentTest {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String id = deploy("{}", 200).getString("id");
 
-        String text = as(CI).accept("text/plain").get("/api/v1/deployments/" + id + "/log").then().statusCode(200).extract().asString();
+        String text = as(CI).accept("text/plain")
+                .get("/api/v1/deployments/" + id + "/log")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
 
         assertThat(text).contains("docker pull").contains("deployment SUCCEEDED");
     }
 
     private JsonPath deploy(String body, int status) {
-        return as(CI).body(body).post("/api/v1/targets/" + target + "/deployments?wait=true")
-                .then().statusCode(status).extract().jsonPath();
+        return as(CI).body(body)
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 }

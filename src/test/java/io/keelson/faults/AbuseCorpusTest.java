@@ -35,10 +35,17 @@ class AbuseCorpusTest {
 
     /** Every secret the test configuration holds (application.properties, %test). */
     static final List<String> SECRETS = List.of(Api.ADMIN, Api.CI, Api.READER, Api.OPS);
+
     private static final String PWNED = "/tmp/keelson-abuse-pwned";
-    private static final String OUT_OF_SCOPE = "example-homolog";   // a target outside the ci token's it-*
-    private static final List<String> HOSTILE_NAMES = List.of("..%2F..%2Fetc%2Fpasswd", "a%3Btouch%20" + PWNED.replace("/", "%2F"),
-            "%24(touch%20x)", "%C3%A9t%C3%A9", "a%0Ab", "a%00b", "%E2%80%AE" + "x");
+    private static final String OUT_OF_SCOPE = "example-homolog"; // a target outside the ci token's it-*
+    private static final List<String> HOSTILE_NAMES = List.of(
+            "..%2F..%2Fetc%2Fpasswd",
+            "a%3Btouch%20" + PWNED.replace("/", "%2F"),
+            "%24(touch%20x)",
+            "%C3%A9t%C3%A9",
+            "a%0Ab",
+            "a%00b",
+            "%E2%80%AE" + "x");
 
     private final List<Response> answers = new ArrayList<>();
     private List<Operation> operations;
@@ -56,28 +63,43 @@ class AbuseCorpusTest {
 
     @BeforeEach
     void readTheDocument() throws Exception {
-        JsonNode doc = new ObjectMapper().readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        JsonNode doc = new ObjectMapper()
+                .readTree(given().get("/q/openapi?format=json")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
         operations = new ArrayList<>();
         for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
             Map.Entry<String, JsonNode> path = paths.next();
             for (Iterator<Map.Entry<String, JsonNode>> methods = path.getValue().fields(); methods.hasNext(); ) {
                 Map.Entry<String, JsonNode> method = methods.next();
                 if (List.of("get", "post", "put", "delete").contains(method.getKey())) {
-                    operations.add(new Operation(method.getKey(), path.getKey(), method.getValue().has("requestBody")));
+                    operations.add(new Operation(
+                            method.getKey(), path.getKey(), method.getValue().has("requestBody")));
                 }
             }
         }
         assertThat(operations).as("endpoints in the OpenAPI document").hasSizeGreaterThanOrEqualTo(15);
-        assertThat(operations.stream().filter(Operation::hasBody)).as("endpoints that take a body").hasSizeGreaterThanOrEqualTo(5);
+        assertThat(operations.stream().filter(Operation::hasBody))
+                .as("endpoints that take a body")
+                .hasSizeGreaterThanOrEqualTo(5);
         Files.deleteIfExists(Path.of(PWNED));
     }
 
     @Test
     void everyEndpointRefusesACallerWithoutAValidToken() {
         for (Operation op : operations) {
-            expectError(op, given().contentType("application/json"), op.with("it-file-target", "01JD000000000000000000000A"), 401);
-            expectError(op, given().header("Authorization", "Bearer not-a-token").contentType("application/json"),
-                    op.with("it-file-target", "01JD000000000000000000000A"), 401);
+            expectError(
+                    op,
+                    given().contentType("application/json"),
+                    op.with("it-file-target", "01JD000000000000000000000A"),
+                    401);
+            expectError(
+                    op,
+                    given().header("Authorization", "Bearer not-a-token").contentType("application/json"),
+                    op.with("it-file-target", "01JD000000000000000000000A"),
+                    401);
         }
     }
 
@@ -100,20 +122,44 @@ class AbuseCorpusTest {
         }
         Response stream = as(CI).accept("text/event-stream").get("/api/v1/deployments/" + other + "/log");
         assertThat(stream.statusCode()).isEqualTo(403);
-        assertThat(as(CI).post("/v1/update").then().statusCode(200).extract().jsonPath().getList("checking", String.class))
+        assertThat(as(CI).post("/v1/update")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("checking", String.class))
                 .noneMatch(t -> !t.startsWith("it-"));
-        assertThat(as(CI).contentType("application/json").body("{\"events\": [{\"action\": \"push\", \"target\": {\"repository\": \"x\", \"tag\": \"1\"},"
-                + " \"request\": {\"host\": \"127.0.0.1:5000\"}}]}").post("/api/v1/hooks/registry").then().statusCode(202)
-                .extract().jsonPath().getList("checking", String.class)).noneMatch(t -> !t.startsWith("it-"));
+        assertThat(as(CI).contentType("application/json")
+                        .body(
+                                "{\"events\": [{\"action\": \"push\", \"target\": {\"repository\": \"x\", \"tag\": \"1\"},"
+                                        + " \"request\": {\"host\": \"127.0.0.1:5000\"}}]}")
+                        .post("/api/v1/hooks/registry")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .jsonPath()
+                        .getList("checking", String.class))
+                .noneMatch(t -> !t.startsWith("it-"));
     }
 
     @Test
     void malformedUnknownAndOversizedBodiesAreRefusedWithTheErrorJson() {
-        String services = IntStream.range(0, 100_000).mapToObj(i -> "\"s" + i + "\"").collect(Collectors.joining(","));
-        List<String> bodies = List.of("{", "{\"services\": [\"bot\"", "[]", "\"x\"", "{\"nonsense\": 1}", "{\"services\": \"bot\"}",
-                "{\"services\": [" + services + "]}", "{\"reason\": \"" + "x".repeat(1_100_000) + "\"}",
-                "{\"services\": [\"bot;touch " + PWNED + "\"]}", "{\"image\": \"x;touch " + PWNED + "\"}", "{\"image\": \"$(touch " + PWNED + ")\"}",
-                "{\"services\": [\"b\u0000t\"]}", "{\"reason\": \"\u202e\u0007\"}");
+        String services =
+                IntStream.range(0, 100_000).mapToObj(i -> "\"s" + i + "\"").collect(Collectors.joining(","));
+        List<String> bodies = List.of(
+                "{",
+                "{\"services\": [\"bot\"",
+                "[]",
+                "\"x\"",
+                "{\"nonsense\": 1}",
+                "{\"services\": \"bot\"}",
+                "{\"services\": [" + services + "]}",
+                "{\"reason\": \"" + "x".repeat(1_100_000) + "\"}",
+                "{\"services\": [\"bot;touch " + PWNED + "\"]}",
+                "{\"image\": \"x;touch " + PWNED + "\"}",
+                "{\"image\": \"$(touch " + PWNED + ")\"}",
+                "{\"services\": [\"b\u0000t\"]}",
+                "{\"reason\": \"\u202e\u0007\"}");
         for (Operation op : operations) {
             if (!op.hasBody) {
                 continue;
@@ -123,7 +169,9 @@ class AbuseCorpusTest {
                 assertErrorJson(op, r, body.length() > 200 ? body.substring(0, 200) + "…" : body);
             }
         }
-        Response huge = as(ADMIN).body("{\"reason\": \"" + "x".repeat(20 * 1024 * 1024) + "\"}").post("/api/v1/targets/it-file-target/deployments");
+        Response huge = as(ADMIN)
+                .body("{\"reason\": \"" + "x".repeat(20 * 1024 * 1024) + "\"}")
+                .post("/api/v1/targets/it-file-target/deployments");
         assertThat(huge.statusCode()).isEqualTo(413);
         assertThat(huge.jsonPath().getString("error")).isNotBlank();
     }
@@ -155,10 +203,22 @@ class AbuseCorpusTest {
     /** A deployment of a target outside the ci token's scope (a watch target with nothing to watch: it ends at once). */
     private String otherTargetsDeployment() {
         String name = "zz-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        as(ADMIN).body("{\"name\": \"" + name + "\", \"strategy\": \"watch\", \"watch\": {\"interval\": \"1h\", \"scope\": \"none-" + name + "\"}}")
-                .post("/api/v1/targets").then().statusCode(201);
-        String id = as(ADMIN).body("{}").post("/api/v1/targets/" + name + "/deployments?wait=true").then().statusCode(200).extract().path("id");
-        // The path holds the deployment id where the document says {id}, and the out-of-scope target where it says {name}.
+        as(ADMIN)
+                .body("{\"name\": \"" + name
+                        + "\", \"strategy\": \"watch\", \"watch\": {\"interval\": \"1h\", \"scope\": \"none-" + name
+                        + "\"}}")
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        String id = as(ADMIN)
+                .body("{}")
+                .post("/api/v1/targets/" + name + "/deployments?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
+        // The path holds the deployment id where the document says {id}, and the out-of-scope target where it says
+        // {name}.
         return id;
     }
 
@@ -180,7 +240,8 @@ class AbuseCorpusTest {
     }
 
     private static void assertErrorJson(Operation op, Response r, String what) {
-        String where = op.method + " " + op.path + " with " + what + " answered " + r.statusCode() + ": " + r.asString();
+        String where =
+                op.method + " " + op.path + " with " + what + " answered " + r.statusCode() + ": " + r.asString();
         assertThat(r.statusCode()).as(where).isBetween(400, 499);
         assertThat(r.contentType()).as(where).startsWith("application/json");
         assertThat(r.jsonPath().getString("error")).as(where).isNotBlank();

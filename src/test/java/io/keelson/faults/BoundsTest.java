@@ -31,9 +31,13 @@ class BoundsTest {
     public static class SmallBounds implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("keelson.deploy.max-queued-per-target", "3",
-                    "keelson.deploy.log-head-lines", "8",
-                    "keelson.deploy.log-tail-lines", "3");
+            return Map.of(
+                    "keelson.deploy.max-queued-per-target",
+                    "3",
+                    "keelson.deploy.log-head-lines",
+                    "8",
+                    "keelson.deploy.log-tail-lines",
+                    "3");
         }
     }
 
@@ -46,7 +50,10 @@ class BoundsTest {
         TestEnv.require();
         repo = TestImages.uniqueRepo("bounds");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        target = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"20s\", \"stableFor\": \"2s\", \"onFailure\": \"rollback\"}");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
     }
@@ -76,13 +83,18 @@ class BoundsTest {
         assertThat(refused.header("Retry-After")).isEqualTo("30");
         assertThat(refused.jsonPath().getString("error")).isEqualTo("too_many_requests");
         assertThat(accepted).hasSize(4);
-        await().atMost(Duration.ofMinutes(2)).until(() -> accepted.stream().allMatch(id -> "SUCCEEDED".equals(status(id))));
+        await().atMost(Duration.ofMinutes(2))
+                .until(() -> accepted.stream().allMatch(id -> "SUCCEEDED".equals(status(id))));
     }
 
     @Test
     void aLongLogKeepsItsHeadAndItsTailAndSaysHowMuchWasLeftOut() {
-        JsonPath d = as(CI).body("{\"force\": true}").post("/api/v1/targets/" + target + "/deployments?wait=true")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath d = as(CI).body("{\"force\": true}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         List<String> log = d.getList("log", String.class);
         assertThat(log).anyMatch(l -> l.startsWith("log: more than 8 lines"));

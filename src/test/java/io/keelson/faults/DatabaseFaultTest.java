@@ -55,21 +55,38 @@ class DatabaseFaultTest {
 
     @Test
     void aDeploymentWhoseLogCannotBeWrittenStillFinishesOnTheHostAndItsLogCatchesUp() throws Exception {
-        String target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        String target = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"30s\", \"stableFor\": \"3s\", \"onFailure\": \"rollback\"}");
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        String id = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(as(CI).get("/api/v1/deployments/" + id).path("status")));
+        String id = as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() ->
+                        "RUNNING".equals(as(CI).get("/api/v1/deployments/" + id).path("status")));
 
         sql("ALTER TABLE deployment_log RENAME TO deployment_log_away");
         tableAway = true;
-        await().atMost(Duration.ofSeconds(60)).until(() -> project.runningDigest("bot", repo).filter(v1::equals).isPresent());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        project.runningDigest("bot", repo).filter(v1::equals).isPresent());
         Thread.sleep(1000);
         sql("ALTER TABLE deployment_log_away RENAME TO deployment_log");
         tableAway = false;
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> isFinal(as(CI).get("/api/v1/deployments/" + id).path("status")));
-        JsonPath d = as(CI).get("/api/v1/deployments/" + id).then().statusCode(200).extract().jsonPath();
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> isFinal(as(CI).get("/api/v1/deployments/" + id).path("status")));
+        JsonPath d = as(CI).get("/api/v1/deployments/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(d.getString("status")).isEqualTo("SUCCEEDED");
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(v1);
         assertThat(d.getList("log", String.class)).contains("[127.0.0.1] bot: healthy", "deployment SUCCEEDED");
@@ -81,7 +98,8 @@ class DatabaseFaultTest {
     }
 
     private void sql(String statement) throws SQLException {
-        try (Connection c = database.getConnection(); Statement st = c.createStatement()) {
+        try (Connection c = database.getConnection();
+                Statement st = c.createStatement()) {
             st.execute(statement);
         }
     }

@@ -34,8 +34,12 @@ class DiskFullIT {
         TestEnv.require();
         disk = Files.createTempDirectory("keelson-small-disk");
         Shell.Result mount = Shell.run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", disk.toString());
-        assertThat(mount.exit()).as("mount a small tmpfs (the suite runs as root): " + mount.output()).isZero();
-        keelson = new KeelsonProcess(18096, Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + disk.resolve("keelson"))).start();
+        assertThat(mount.exit())
+                .as("mount a small tmpfs (the suite runs as root): " + mount.output())
+                .isZero();
+        keelson = new KeelsonProcess(
+                        18096, Map.of("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + disk.resolve("keelson")))
+                .start();
     }
 
     @AfterEach
@@ -53,16 +57,30 @@ class DiskFullIT {
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
         String target = keelson.createSshTarget(project, "4s");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
-        String id = keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
-                .until(() -> keelson.api().get("/api/v1/deployments/" + id).jsonPath().getList("log", String.class).stream()
-                        .anyMatch(l -> l.contains("up -d --no-deps bot")));
-        Shell.run("dd", "if=/dev/zero", "of=" + disk.resolve("filler"), "bs=1M");   // until the disk is full
-        await().atMost(Duration.ofSeconds(60)).until(() -> project.runningDigest("bot", repo).filter(v2::equals).isPresent());
-        Thread.sleep(6000);   // past the gate: the deployment ends while the disk is still full
+        String id = keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() ->
+                        keelson.api().get("/api/v1/deployments/" + id).jsonPath().getList("log", String.class).stream()
+                                .anyMatch(l -> l.contains("up -d --no-deps bot")));
+        Shell.run("dd", "if=/dev/zero", "of=" + disk.resolve("filler"), "bs=1M"); // until the disk is full
+        await().atMost(Duration.ofSeconds(60))
+                .until(() ->
+                        project.runningDigest("bot", repo).filter(v2::equals).isPresent());
+        Thread.sleep(6000); // past the gate: the deployment ends while the disk is still full
         Files.delete(disk.resolve("filler"));
 
         assertThat(project.containers("bot")).hasSize(1);
@@ -70,9 +88,17 @@ class DiskFullIT {
         // Whatever the database made of it, a restart closes every deployment it could not finish.
         keelson.kill();
         keelson.start();
-        JsonPath d = keelson.api().get("/api/v1/deployments/" + id).then().statusCode(200).extract().jsonPath();
+        JsonPath d = keelson.api()
+                .get("/api/v1/deployments/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(d.getString("status")).isIn("SUCCEEDED", "INTERRUPTED");
-        assertThat(keelson.api().get("/api/v1/targets/" + target + "/deployments").jsonPath().getList("status", String.class))
+        assertThat(keelson.api()
+                        .get("/api/v1/targets/" + target + "/deployments")
+                        .jsonPath()
+                        .getList("status", String.class))
                 .noneMatch(s -> List.of("QUEUED", "RUNNING").contains(s));
         assertThat(project.runningDigest("bot", repo)).contains(v2);
     }

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 class KillNineIT {
 
     private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"};
-    private static final String SLOW_STOP = "    stop_grace_period: 6s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
+    private static final String SLOW_STOP =
+            "    stop_grace_period: 6s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
 
     private KeelsonProcess keelson;
     private ComposeProject project;
@@ -43,7 +44,8 @@ class KillNineIT {
             project.down();
         }
         if (scope != null) {
-            Shell.run("sh", "-c", "docker ps -aq --filter label=keelson.scope=" + scope + " | xargs -r docker rm -f -v");
+            Shell.run(
+                    "sh", "-c", "docker ps -aq --filter label=keelson.scope=" + scope + " | xargs -r docker rm -f -v");
         }
     }
 
@@ -51,34 +53,73 @@ class KillNineIT {
     void killedWhileANewWatchedContainerIsBeingGatedTheOldOneRunsAfterRestart() throws Exception {
         scope = "kn" + UUID.randomUUID().toString().substring(0, 8);
         String target = "it-kn-" + scope;
-        keelson.api().body("""
+        keelson.api()
+                .body("""
                 {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
                  "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
                  "rollout": {"healthTimeout": "60s", "stableFor": "1s", "onFailure": "rollback"}}
-                """.formatted(target, scope)).post("/api/v1/targets").then().statusCode(201);
+                """.formatted(target, scope))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
         String repo = TestImages.uniqueRepo("kill-watch");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String name = scope + "-app";
-        String oldId = Shell.run("docker", "run", "-d", "--name", name, "--label", "keelson.scope=" + scope, "--label", "keelson.enable=true",
-                "--restart", "unless-stopped", repo + ":latest", STAY_UP[0], STAY_UP[1], STAY_UP[2]).require().strip();
+        String oldId = Shell.run(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        name,
+                        "--label",
+                        "keelson.scope=" + scope,
+                        "--label",
+                        "keelson.enable=true",
+                        "--restart",
+                        "unless-stopped",
+                        repo + ":latest",
+                        STAY_UP[0],
+                        STAY_UP[1],
+                        STAY_UP[2])
+                .require()
+                .strip();
         TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
 
-        String id = keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        String id = keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> log(id).stream().anyMatch(l -> l.contains("waiting for the health gate")));
         keelson.kill();
-        assertThat(Shell.run("docker", "inspect", "--format", "{{.State.Running}}", name + "-keelson-old-" + oldId.substring(0, 12)).output().strip())
-                .as("the old container is set aside and stopped when Keelson dies").isEqualTo("false");
+        assertThat(Shell.run(
+                                "docker",
+                                "inspect",
+                                "--format",
+                                "{{.State.Running}}",
+                                name + "-keelson-old-" + oldId.substring(0, 12))
+                        .output()
+                        .strip())
+                .as("the old container is set aside and stopped when Keelson dies")
+                .isEqualTo("false");
 
         keelson.start();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> (oldId + " true").equals(
-                Shell.run("docker", "inspect", "--format", "{{.Id}} {{.State.Running}}", name).output().strip()));
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> (oldId + " true")
+                        .equals(Shell.run("docker", "inspect", "--format", "{{.Id}} {{.State.Running}}", name)
+                                .output()
+                                .strip()));
         JsonPath d = deployment(id);
         assertThat(d.getString("status")).isEqualTo("INTERRUPTED");
         assertThat(d.getString("changes[0].unit")).isEqualTo(name);
         assertThat(d.getString("changes[0].status")).isEqualTo("FAILED");
-        await().atMost(Duration.ofSeconds(10)).until(() -> log(id).stream().anyMatch(l -> l.startsWith("repair: " + name)));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> log(id).stream().anyMatch(l -> l.startsWith("repair: " + name)));
     }
 
     @Test
@@ -87,17 +128,30 @@ class KillNineIT {
         project = ComposeProject.create(Map.of("bot", repo + ":latest"), SLOW_STOP);
         String target = keelson.createSshTarget(project, "1s");
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
-        String id = keelson.api().body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        String id = keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> log(id).stream().anyMatch(l -> l.contains("up -d --no-deps bot")));
         Thread.sleep(1000);
         keelson.kill();
         keelson.start();
 
-        await().atMost(Duration.ofSeconds(60)).until(() -> project.containers("bot").size() == 1 && project.runningDigest("bot", repo).isPresent());
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> project.containers("bot").size() == 1
+                        && project.runningDigest("bot", repo).isPresent());
         JsonPath d = deployment(id);
         assertThat(d.getString("status")).isEqualTo("INTERRUPTED");
         assertThat(d.getString("changes[0].unit")).isEqualTo("bot");
@@ -105,12 +159,21 @@ class KillNineIT {
         assertThat(d.getString("changes[0].fromDigest")).isEqualTo(v1);
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
 
-        keelson.api().body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200);
+        keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200);
         assertThat(project.runningDigest("bot", repo)).contains(v1);
     }
 
     private JsonPath deployment(String id) {
-        return keelson.api().get("/api/v1/deployments/" + id).then().statusCode(200).extract().jsonPath();
+        return keelson.api()
+                .get("/api/v1/deployments/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private List<String> log(String id) {

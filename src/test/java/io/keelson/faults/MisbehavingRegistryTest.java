@@ -64,7 +64,8 @@ class MisbehavingRegistryTest {
         JsonPath d = check();
 
         assertThat(d.getList("changes")).isEmpty();
-        assertThat(d.getList("log", String.class)).anyMatch(l -> l.contains("registry check of " + ref + " failed") && l.contains("500"));
+        assertThat(d.getList("log", String.class))
+                .anyMatch(l -> l.contains("registry check of " + ref + " failed") && l.contains("500"));
         assertThat(fx.id(name)).isEqualTo(id);
     }
 
@@ -102,8 +103,12 @@ class MisbehavingRegistryTest {
     }
 
     private JsonPath check() {
-        return as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments?wait=true&timeout=120")
-                .then().statusCode(200).extract().jsonPath();
+        return as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments?wait=true&timeout=120")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     private interface Behaviour {
@@ -127,7 +132,8 @@ class MisbehavingRegistryTest {
         fx.run(name, List.of("--label", "keelson.enable=true"), ref, STAY_UP);
     }
 
-    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String retryAfter) throws IOException {
+    private static void answer(com.sun.net.httpserver.HttpExchange exchange, int status, String retryAfter)
+            throws IOException {
         if (retryAfter != null) {
             exchange.getResponseHeaders().add("Retry-After", retryAfter);
         }

@@ -34,18 +34,40 @@ class PlannedAtRunTimeTest {
         String repo = TestImages.uniqueRepo("plan");
         ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"));
         try {
-            String target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+            String target = Api.createSshTarget(
+                    project,
+                    List.of("bot"),
+                    TestEnv.knownHosts(),
                     "{\"healthTimeout\": \"20s\", \"stableFor\": \"4s\", \"onFailure\": \"rollback\"}");
             String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
-            as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+            as(CI).body("{}")
+                    .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                    .then()
+                    .statusCode(200);
             TestImages.push(TestImages.Kind.APP, repo + ":latest");
-            String running = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-            await().atMost(Duration.ofSeconds(30)).until(() -> "RUNNING".equals(as(CI).get("/api/v1/deployments/" + running).path("status")));
+            String running = as(CI).body("{}")
+                    .post("/api/v1/targets/" + target + "/deployments")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> "RUNNING"
+                            .equals(as(CI).get("/api/v1/deployments/" + running).path("status")));
 
-            // Asked now, only the first deployment (nothing before it) could be undone; planned when it runs, the running one is.
-            String rollback = as(OPS).body("{}").post("/api/v1/targets/" + target + "/rollback").then().statusCode(202).extract().path("id");
+            // Asked now, only the first deployment (nothing before it) could be undone; planned when it runs, the
+            // running one is.
+            String rollback = as(OPS).body("{}")
+                    .post("/api/v1/targets/" + target + "/rollback")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
 
-            await().atMost(Duration.ofMinutes(1)).until(() -> "SUCCEEDED".equals(as(CI).get("/api/v1/deployments/" + rollback).path("status")));
+            await().atMost(Duration.ofMinutes(1))
+                    .until(() -> "SUCCEEDED"
+                            .equals(as(CI).get("/api/v1/deployments/" + rollback)
+                                    .path("status")));
             assertThat(project.runningDigest("bot", repo)).contains(v1);
         } finally {
             project.down();
@@ -62,27 +84,47 @@ class PlannedAtRunTimeTest {
             String slow = TestImages.uniqueRepo("join-slow");
             for (String repo : List.of(a, b, slow)) {
                 TestImages.push(TestImages.Kind.APP, repo + ":latest");
-                fx.run(fx.name(repo.substring(repo.lastIndexOf('/') + 1)), List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"),
-                        repo + ":latest", STAY_UP);
+                fx.run(
+                        fx.name(repo.substring(repo.lastIndexOf('/') + 1)),
+                        List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"),
+                        repo + ":latest",
+                        STAY_UP);
             }
             // Keep the target's lane busy: an update whose new container never passes its gate.
             TestImages.push(TestImages.Kind.CRASH, slow + ":latest");
-            String busy = as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments").then().statusCode(202).extract().path("id");
-            await().atMost(Duration.ofSeconds(60)).until(() -> as(CI).get("/api/v1/deployments/" + busy).jsonPath()
-                    .getList("log", String.class).stream().anyMatch(l -> l.contains("waiting for the health gate")));
+            String busy = as(CI).body("{}")
+                    .post("/api/v1/targets/" + fx.target + "/deployments")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            as(CI).get("/api/v1/deployments/" + busy).jsonPath().getList("log", String.class).stream()
+                                    .anyMatch(l -> l.contains("waiting for the health gate")));
             String a2 = TestImages.push(TestImages.Kind.APP, a + ":latest");
             String b2 = TestImages.push(TestImages.Kind.APP, b + ":latest");
 
-            JsonPath first = as(CI).post("/v1/update?image=" + a + ":latest").then().statusCode(200).extract().jsonPath();
-            JsonPath second = as(CI).post("/v1/update?image=" + b + ":latest").then().statusCode(200).extract().jsonPath();
+            JsonPath first = as(CI).post("/v1/update?image=" + a + ":latest")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            JsonPath second = as(CI).post("/v1/update?image=" + b + ":latest")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
 
             assertThat(first.getList("checking", String.class)).contains(fx.target);
             assertThat(first.getList("coalesced", String.class)).doesNotContain(fx.target);
             assertThat(second.getList("coalesced", String.class)).contains(fx.target);
             String nameA = fx.name(a.substring(a.lastIndexOf('/') + 1));
             String nameB = fx.name(b.substring(b.lastIndexOf('/') + 1));
-            // A container being replaced is briefly under no name at all (set aside, new one not yet created): ask again then.
-            await().atMost(Duration.ofSeconds(90)).ignoreExceptions()
+            // A container being replaced is briefly under no name at all (set aside, new one not yet created): ask
+            // again then.
+            await().atMost(Duration.ofSeconds(90))
+                    .ignoreExceptions()
                     .until(() -> a2.equals(fx.digest(nameA, a)) && b2.equals(fx.digest(nameB, b)));
         } finally {
             fx.cleanUp();

@@ -47,18 +47,26 @@ class RequestScopeTest {
 
     @Test
     void aServiceTheTargetDoesNotListIsRefusedAndNothingIsQueued() {
-        as(CI).body("{\"services\": [\"db\"]}").post("/api/v1/targets/" + target + "/deployments")
-                .then().statusCode(400).body("error", equalTo("invalid_request")).body("message", containsString("'db' is not one of"));
+        as(CI).body("{\"services\": [\"db\"]}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_request"))
+                .body("message", containsString("'db' is not one of"));
 
         assertThat(history()).isEmpty();
     }
 
     @Test
     void aHundredThousandServicesAreRefusedWithoutStartingAnything() {
-        String services = IntStream.range(0, 100_000).mapToObj(i -> "\"s" + i + "\"").collect(Collectors.joining(","));
+        String services =
+                IntStream.range(0, 100_000).mapToObj(i -> "\"s" + i + "\"").collect(Collectors.joining(","));
 
-        int status = as(CI).body("{\"services\": [" + services + "]}").post("/api/v1/targets/" + target + "/deployments")
-                .then().extract().statusCode();
+        int status = as(CI).body("{\"services\": [" + services + "]}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .extract()
+                .statusCode();
 
         assertThat(status).isIn(400, 413);
         assertThat(history()).isEmpty();
@@ -67,10 +75,16 @@ class RequestScopeTest {
     @Test
     void anImageFromARepositoryTheTargetNeverRanIsRefused() {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
-        as(CI).body("{\"image\": \"127.0.0.1:5000/evil/miner:1\"}").post("/api/v1/targets/" + target + "/deployments")
-                .then().statusCode(400).body("message", containsString("allowedImages"));
+        as(CI).body("{\"image\": \"127.0.0.1:5000/evil/miner:1\"}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400)
+                .body("message", containsString("allowedImages"));
 
         assertThat(history()).hasSize(1);
     }
@@ -82,7 +96,11 @@ class RequestScopeTest {
         TestImages.push(TestImages.Kind.APP, foreign + ":1");
 
         JsonPath d = as(CI).body("{\"services\": [\"bot\"], \"image\": \"" + foreign + ":1\"}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(424).extract().jsonPath();
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(424)
+                .extract()
+                .jsonPath();
 
         assertThat(d.getString("status")).isEqualTo("FAILED");
         assertThat(d.getString("error")).contains("not allowed for bot");
@@ -94,16 +112,28 @@ class RequestScopeTest {
     void allowedImagesLetsATargetRunAnotherRepository() {
         String ci = repo + "-ci";
         String built = TestImages.push(TestImages.Kind.APP, ci + ":7");
-        String allowing = Api.createSshTarget(project, List.of(TestEnv.SSH_HOST), List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT,
+        String allowing = Api.createSshTarget(
+                project,
+                List.of(TestEnv.SSH_HOST),
+                List.of("bot"),
+                TestEnv.knownHosts(),
+                Api.FAST_ROLLOUT,
                 ", \"allowedImages\": [\"" + repo + "-*\"]");
 
         as(CI).body("{\"services\": [\"bot\"], \"image\": \"" + ci + ":7\"}")
-                .post("/api/v1/targets/" + allowing + "/deployments?wait=true").then().statusCode(200);
+                .post("/api/v1/targets/" + allowing + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
         assertThat(project.runningDigest("bot", ci)).contains(built);
     }
 
     private List<Object> history() {
-        return as(CI).get("/api/v1/targets/" + target + "/deployments").then().statusCode(200).extract().jsonPath().getList("$");
+        return as(CI).get("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getList("$");
     }
 }

@@ -54,30 +54,57 @@ class SecretRedactionTest {
         Files.writeString(password, PASSWORD + "\n");
         Path notifyFile = Files.createTempFile("notify", ".url");
         Files.writeString(notifyFile, NOTIFY_FILE_VALUE);
-        String target = Api.createSshTarget(project, List.of(TestEnv.SSH_HOST), List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT,
-                ", \"registry\": {\"server\": \"" + TestEnv.REGISTRY + "\", \"username\": \"ci\", \"passwordFile\": \"" + password + "\"}"
-                        + ", \"notify\": [{\"urlFile\": \"" + notifyFile + "\", \"on\": [\"failed\"]}]");
+        String target = Api.createSshTarget(
+                project,
+                List.of(TestEnv.SSH_HOST),
+                List.of("bot"),
+                TestEnv.knownHosts(),
+                Api.FAST_ROLLOUT,
+                ", \"registry\": {\"server\": \"" + TestEnv.REGISTRY + "\", \"username\": \"ci\", \"passwordFile\": \""
+                        + password + "\"}" + ", \"notify\": [{\"urlFile\": \"" + notifyFile
+                        + "\", \"on\": [\"failed\"]}]");
 
-        JsonPath d = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true")
-                .then().statusCode(424).extract().jsonPath();
+        JsonPath d = as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(424)
+                .extract()
+                .jsonPath();
 
         assertThat(d.getString("status")).isEqualTo("FAILED");
         assertThat(d.getString("error")).contains("********").doesNotContain(PASSWORD);
         assertThat(d.getList("log", String.class)).noneMatch(l -> l.contains(PASSWORD));
-        String text = as(READER).get("/api/v1/deployments/" + d.getString("id") + "/log").then().statusCode(200).extract().asString();
+        String text = as(READER)
+                .get("/api/v1/deployments/" + d.getString("id") + "/log")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         assertThat(text).doesNotContain(PASSWORD);
         Path keelsonLog = Path.of("target/keelson-test.log");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(keelsonLog).contains("could not notify a channel of deployment " + d.getString("id")));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(keelsonLog)
+                        .contains("could not notify a channel of deployment " + d.getString("id")));
         assertThat(Files.readString(keelsonLog)).doesNotContain(PASSWORD).doesNotContain("but-a-secret-value-42");
     }
 
     @Test
     void anInlineNotifyUrlIsNeverReturned() {
-        String target = Api.createSshTarget(project, List.of(TestEnv.SSH_HOST), List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT,
+        String target = Api.createSshTarget(
+                project,
+                List.of(TestEnv.SSH_HOST),
+                List.of("bot"),
+                TestEnv.knownHosts(),
+                Api.FAST_ROLLOUT,
                 ", \"notify\": [{\"url\": \"" + INLINE_URL + "\"}]");
 
         for (String token : List.of(READER, ADMIN)) {
-            String body = as(token).get("/api/v1/targets/" + target).then().statusCode(200).extract().asString();
+            String body = as(token)
+                    .get("/api/v1/targets/" + target)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString();
             assertThat(body).doesNotContain("inlinesecretpart").contains("\"notify\"");
         }
     }

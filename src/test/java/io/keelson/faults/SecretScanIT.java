@@ -20,10 +20,13 @@ class SecretScanIT {
 
     @Test
     void noSecretTurnsUpInAnyLogOrAnswer() throws Exception {
-        List<Path> places = new ArrayList<>(List.of(Path.of("target/keelson-test.log"), Path.of("target/api-answers.log")));
+        List<Path> places =
+                new ArrayList<>(List.of(Path.of("target/keelson-test.log"), Path.of("target/api-answers.log")));
         try (Stream<Path> tmp = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            tmp.filter(p -> p.getFileName().toString().startsWith("keelson-process")).map(p -> p.resolve("keelson.log"))
-                    .filter(Files::exists).forEach(places::add);
+            tmp.filter(p -> p.getFileName().toString().startsWith("keelson-process"))
+                    .map(p -> p.resolve("keelson.log"))
+                    .filter(Files::exists)
+                    .forEach(places::add);
         }
         for (Path must : places.subList(0, 2)) {
             assertThat(must).as("written by the suite before this scan").exists();
@@ -35,7 +38,8 @@ class SecretScanIT {
             String text = new String(Files.readAllBytes(place), StandardCharsets.UTF_8);
             for (String secret : secrets) {
                 if (text.contains(secret)) {
-                    hits.add(place + " contains a secret starting with " + secret.substring(0, Math.min(4, secret.length())));
+                    hits.add(place + " contains a secret starting with "
+                            + secret.substring(0, Math.min(4, secret.length())));
                 }
             }
         }

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 class SshConnectionLossTest {
 
     /** The old container ignores SIGTERM, so compose spends its whole grace period stopping it: a wide window to cut in. */
-    private static final String SLOW_STOP = "    stop_grace_period: 8s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
+    private static final String SLOW_STOP =
+            "    stop_grace_period: 8s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
 
     private ComposeProject project;
     private String repo;
@@ -47,30 +48,49 @@ class SshConnectionLossTest {
 
     @Test
     void aConnectionLostMidUpEndsRolledBackWithTheOldDigestRunning() {
-        String target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(),
+        String target = Api.createSshTarget(
+                project,
+                List.of("bot"),
+                TestEnv.knownHosts(),
                 "{\"healthTimeout\": \"30s\", \"stableFor\": \"1s\", \"onFailure\": \"rollback\"}");
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
-        String id = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        String id = as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> log(id).stream().anyMatch(l -> l.contains("up -d --no-deps bot")));
         sleep(2000);
         Shell.Result cut = Shell.run("pkill", "-KILL", "-f", "^sshd: root");
         assertThat(cut.exit()).as("an sshd session process was killed").isZero();
 
-        await().atMost(Duration.ofMinutes(2)).until(() -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "INTERRUPTED")
-                .contains(as(CI).get("/api/v1/deployments/" + id).<String>path("status")));
+        await().atMost(Duration.ofMinutes(2))
+                .until(() -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "INTERRUPTED")
+                        .contains(as(CI).get("/api/v1/deployments/" + id).<String>path("status")));
         JsonPath d = as(CI).get("/api/v1/deployments/" + id).then().extract().jsonPath();
-        assertThat(d.getString("status")).as(String.join("\n", d.getList("log", String.class))).isEqualTo("ROLLED_BACK");
+        assertThat(d.getString("status"))
+                .as(String.join("\n", d.getList("log", String.class)))
+                .isEqualTo("ROLLED_BACK");
         assertThat(d.getString("changes[0].status")).isEqualTo("ROLLED_BACK");
         assertThat(project.runningDigest("bot", repo)).contains(v1);
         assertThat(project.containers("bot")).hasSize(1);
     }
 
     private static List<String> log(String id) {
-        return as(CI).get("/api/v1/deployments/" + id).then().extract().jsonPath().getList("log", String.class);
+        return as(CI).get("/api/v1/deployments/" + id)
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("log", String.class);
     }
 
     private static void sleep(long millis) {

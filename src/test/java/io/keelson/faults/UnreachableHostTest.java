@@ -27,18 +27,31 @@ class UnreachableHostTest {
 
     @Test
     void aTargetWhoseHostIsDownLeavesKeelsonReadyAndSaysSoItself() {
-        as(ADMIN).body("""
+        as(ADMIN)
+                .body("""
                 {"name": "%s", "strategy": "ssh-compose",
                  "ssh": {"hosts": ["127.0.0.1"], "port": 1, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
                  "compose": {"projectDir": "/srv/nothing", "services": ["bot"]}}
-                """.formatted(target, TestEnv.clientKey(), TestEnv.knownHosts())).post("/api/v1/targets").then().statusCode(201);
+                """.formatted(target, TestEnv.clientKey(), TestEnv.knownHosts()))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.FALSE.equals(
-                as(READER).get("/api/v1/targets/" + target).jsonPath().get("health[0].reachable")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Boolean.FALSE.equals(
+                        as(READER).get("/api/v1/targets/" + target).jsonPath().get("health[0].reachable")));
 
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name == 'ssh-hosts' }.data.'" + target + "/127.0.0.1:1'", org.hamcrest.Matchers.startsWith("unreachable"));
-        given().get("/q/metrics").then().statusCode(200)
-                .body(org.hamcrest.Matchers.containsString("keelson_target_reachable{endpoint=\"127.0.0.1:1\",target=\"" + target + "\"} 0.0"));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(
+                        "checks.find { it.name == 'ssh-hosts' }.data.'" + target + "/127.0.0.1:1'",
+                        org.hamcrest.Matchers.startsWith("unreachable"));
+        given().get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .body(org.hamcrest.Matchers.containsString(
+                        "keelson_target_reachable{endpoint=\"127.0.0.1:1\",target=\"" + target + "\"} 0.0"));
     }
 }

@@ -42,15 +42,26 @@ class WatchSwapFaultTest {
         String repo = TestImages.uniqueRepo("aside");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String name = fx.name("app");
-        String oldId = fx.run(name, List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"), repo + ":latest", STAY_UP).strip();
+        String oldId = fx.run(
+                        name,
+                        List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"),
+                        repo + ":latest",
+                        STAY_UP)
+                .strip();
         // What a replacement cut off between "set aside" and "start the new one" leaves behind.
         fx.docker("stop", "-t", "1", name).require();
-        fx.docker("rename", name, name + "-keelson-old-" + oldId.substring(0, 12)).require();
+        fx.docker("rename", name, name + "-keelson-old-" + oldId.substring(0, 12))
+                .require();
 
-        as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
         assertThat(fx.inspect(name, "{{.Id}} {{.State.Running}}")).isEqualTo(oldId + " true");
-        assertThat(fx.docker("ps", "-aq", "--filter", "name=keelson-old", "--filter", "label=keelson.scope=" + fx.scope).output()).isBlank();
+        assertThat(fx.docker("ps", "-aq", "--filter", "name=keelson-old", "--filter", "label=keelson.scope=" + fx.scope)
+                        .output())
+                .isBlank();
     }
 
     @Test
@@ -60,25 +71,47 @@ class WatchSwapFaultTest {
         String repo = TestImages.uniqueRepo("restart");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String name = fx.name("app");
-        String oldId = fx.run(name, List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"), repo + ":latest", STAY_UP).strip();
+        String oldId = fx.run(
+                        name,
+                        List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"),
+                        repo + ":latest",
+                        STAY_UP)
+                .strip();
         TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
 
-        String id = as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments").then().statusCode(202).extract().path("id");
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+        String id = as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> log(id).stream().anyMatch(l -> l.contains("waiting for the health gate")));
         Shell.Result restart = Shell.run("bash", "scripts/test-env.sh", "restart-engine-b", "4");
         assertThat(restart.exit()).as(restart.output()).isZero();
-        await().atMost(Duration.ofSeconds(90)).until(() -> !"RUNNING".equals(as(CI).get("/api/v1/deployments/" + id).path("status")));
+        await().atMost(Duration.ofSeconds(90))
+                .until(() -> !"RUNNING"
+                        .equals(as(CI).get("/api/v1/deployments/" + id).path("status")));
 
         // The next check repairs whatever the restart kept the deployment from restoring.
-        as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
         JsonPath d = as(CI).get("/api/v1/deployments/" + id).then().extract().jsonPath();
         assertThat(d.getString("status")).isIn("ROLLED_BACK", "FAILED");
-        assertThat(fx.inspect(name, "{{.Id}} {{.State.Running}}")).as(String.join("\n", log(id))).isEqualTo(oldId + " true");
+        assertThat(fx.inspect(name, "{{.Id}} {{.State.Running}}"))
+                .as(String.join("\n", log(id)))
+                .isEqualTo(oldId + " true");
     }
 
     private static List<String> log(String id) {
-        return as(CI).get("/api/v1/deployments/" + id).then().extract().jsonPath().getList("log", String.class);
+        return as(CI).get("/api/v1/deployments/" + id)
+                .then()
+                .extract()
+                .jsonPath()
+                .getList("log", String.class);
     }
 }

@@ -1,6 +1,5 @@
 package io.keelson.helm;
 
-import io.keelson.support.CatalogRules;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +8,7 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.keelson.catalog.CatalogProblem;
 import io.keelson.catalog.SpecBinder;
+import io.keelson.support.CatalogRules;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,21 +32,40 @@ class HelmChartTest {
     void theDefaultsGiveOneNonRootPodWithProbesResourcesAndAVolumeForTheDatabase() throws IOException {
         List<JsonNode> objects = render(null);
 
-        assertThat(objects).extracting(o -> o.path("kind").asText())
-                .containsExactlyInAnyOrder("ServiceAccount", "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment");
+        assertThat(objects)
+                .extracting(o -> o.path("kind").asText())
+                .containsExactlyInAnyOrder(
+                        "ServiceAccount", "ConfigMap", "PersistentVolumeClaim", "Service", "Deployment");
         JsonNode deployment = kind(objects, "Deployment").orElseThrow();
         JsonNode pod = deployment.path("spec").path("template").path("spec");
         JsonNode container = pod.path("containers").get(0);
         assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(1);
         assertThat(pod.path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
-        assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
-        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/live");
-        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/q/health/ready");
-        assertThat(container.path("resources").path("requests").path("memory").asText()).isEqualTo("256Mi");
+        assertThat(container
+                        .path("securityContext")
+                        .path("readOnlyRootFilesystem")
+                        .asBoolean())
+                .isTrue();
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/live");
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
+                .isEqualTo("/q/health/ready");
+        assertThat(container.path("resources").path("requests").path("memory").asText())
+                .isEqualTo("256Mi");
         assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
-        assertThat(deployment.path("spec").path("template").path("metadata").path("annotations").path("prometheus.io/path").asText())
+        assertThat(deployment
+                        .path("spec")
+                        .path("template")
+                        .path("metadata")
+                        .path("annotations")
+                        .path("prometheus.io/path")
+                        .asText())
                 .isEqualTo("/q/metrics");
-        assertThat(volume(pod, "data").path("persistentVolumeClaim").path("claimName").asText()).isEqualTo("keelson-data");
+        assertThat(volume(pod, "data")
+                        .path("persistentVolumeClaim")
+                        .path("claimName")
+                        .asText())
+                .isEqualTo("keelson-data");
         assertThat(env(container, "QUARKUS_DATASOURCE_JDBC_URL")).startsWith("jdbc:h2:file:/var/lib/keelson/data/");
         assertThat(container.has("envFrom")).isFalse();
     }
@@ -65,13 +84,20 @@ class HelmChartTest {
             problems.addAll(CatalogRules.validator().validate(((SpecBinder.Spec) bound).spec()));
         }
         assertThat(problems).isEmpty();
-        JsonNode pod = kind(objects, "Deployment").orElseThrow().path("spec").path("template").path("spec");
+        JsonNode pod = kind(objects, "Deployment")
+                .orElseThrow()
+                .path("spec")
+                .path("template")
+                .path("spec");
         JsonNode container = pod.path("containers").get(0);
-        assertThat(container.path("envFrom").findValuesAsText("name")).containsExactly("keelson-tokens", "keelson-registry");
-        assertThat(volume(pod, "ssh").path("secret").path("secretName").asText()).isEqualTo("keelson-ssh");
+        assertThat(container.path("envFrom").findValuesAsText("name"))
+                .containsExactly("keelson-tokens", "keelson-registry");
+        assertThat(volume(pod, "ssh").path("secret").path("secretName").asText())
+                .isEqualTo("keelson-ssh");
         assertThat(volume(pod, "data").has("emptyDir")).isTrue();
         JsonNode notifyUrl = envVar(container, "KEELSON_NOTIFY_URL").orElseThrow();
-        assertThat(notifyUrl.path("valueFrom").path("secretKeyRef").path("name").asText()).isEqualTo("keelson-slack");
+        assertThat(notifyUrl.path("valueFrom").path("secretKeyRef").path("name").asText())
+                .isEqualTo("keelson-slack");
         assertThat(env(container, "KEELSON_NOTIFY_FORMAT")).isEqualTo("slack");
     }
 
@@ -80,11 +106,21 @@ class HelmChartTest {
         List<JsonNode> objects = render("postgresql.yaml");
 
         assertThat(kind(objects, "PersistentVolumeClaim")).isEmpty();
-        JsonNode pod = kind(objects, "Deployment").orElseThrow().path("spec").path("template").path("spec");
+        JsonNode pod = kind(objects, "Deployment")
+                .orElseThrow()
+                .path("spec")
+                .path("template")
+                .path("spec");
         JsonNode container = pod.path("containers").get(0);
-        assertThat(env(container, "QUARKUS_DATASOURCE_JDBC_URL")).isEqualTo("jdbc:postgresql://db.example.com:5432/keelson");
+        assertThat(env(container, "QUARKUS_DATASOURCE_JDBC_URL"))
+                .isEqualTo("jdbc:postgresql://db.example.com:5432/keelson");
         assertThat(env(container, "QUARKUS_DATASOURCE_USERNAME")).isEqualTo("keelson");
-        assertThat(envVar(container, "QUARKUS_DATASOURCE_PASSWORD").orElseThrow().path("valueFrom").path("secretKeyRef").path("name").asText())
+        assertThat(envVar(container, "QUARKUS_DATASOURCE_PASSWORD")
+                        .orElseThrow()
+                        .path("valueFrom")
+                        .path("secretKeyRef")
+                        .path("name")
+                        .asText())
                 .isEqualTo("keelson-db");
         assertThat(container.toString()).doesNotContain("\"password\":\"");
         assertThat(volume(pod, "data").has("emptyDir")).isTrue();
@@ -96,9 +132,18 @@ class HelmChartTest {
         List<JsonNode> objects = render("existing-claim.yaml");
 
         assertThat(kind(objects, "PersistentVolumeClaim")).isEmpty();
-        JsonNode pod = kind(objects, "Deployment").orElseThrow().path("spec").path("template").path("spec");
-        assertThat(volume(pod, "data").path("persistentVolumeClaim").path("claimName").asText()).isEqualTo("keelson-data-old");
-        assertThat(pod.path("containers").get(0).path("image").asText()).isEqualTo("registry.example.com/ops/keelson:0.1.0-rc1");
+        JsonNode pod = kind(objects, "Deployment")
+                .orElseThrow()
+                .path("spec")
+                .path("template")
+                .path("spec");
+        assertThat(volume(pod, "data")
+                        .path("persistentVolumeClaim")
+                        .path("claimName")
+                        .asText())
+                .isEqualTo("keelson-data-old");
+        assertThat(pod.path("containers").get(0).path("image").asText())
+                .isEqualTo("registry.example.com/ops/keelson:0.1.0-rc1");
     }
 
     private static List<JsonNode> render(String valuesFile) throws IOException {
@@ -120,7 +165,9 @@ class HelmChartTest {
     }
 
     private static Optional<JsonNode> kind(List<JsonNode> objects, String kind) {
-        return objects.stream().filter(o -> o.path("kind").asText().equals(kind)).findFirst();
+        return objects.stream()
+                .filter(o -> o.path("kind").asText().equals(kind))
+                .findFirst();
     }
 
     private static JsonNode volume(JsonNode pod, String name) {
@@ -142,6 +189,8 @@ class HelmChartTest {
     }
 
     private static String env(JsonNode container, String name) {
-        return envVar(container, name).map(e -> e.path("value").asText()).orElseThrow(() -> new AssertionError("no env " + name));
+        return envVar(container, name)
+                .map(e -> e.path("value").asText())
+                .orElseThrow(() -> new AssertionError("no env " + name));
     }
 }

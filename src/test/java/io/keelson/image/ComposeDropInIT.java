@@ -33,21 +33,41 @@ class ComposeDropInIT {
     void setUp() throws Exception {
         TestEnv.require();
         if (Shell.run("docker", "image", "inspect", BASE).exit() != 0) {
-            throw new AssertionError(BASE + " is missing — run `sudo scripts/test-env.sh` (it builds it with debootstrap)");
+            throw new AssertionError(
+                    BASE + " is missing — run `sudo scripts/test-env.sh` (it builds it with debootstrap)");
         }
-        Shell.run("docker", "build", "-q", "-f", "src/main/docker/Dockerfile", "--build-arg", "BASE_IMAGE=" + BASE, "-t", IMAGE, ".").require();
+        Shell.run(
+                        "docker",
+                        "build",
+                        "-q",
+                        "-f",
+                        "src/main/docker/Dockerfile",
+                        "--build-arg",
+                        "BASE_IMAGE=" + BASE,
+                        "-t",
+                        IMAGE,
+                        ".")
+                .require();
         dir = Files.createTempDirectory("keelson-compose");
         // Only for this machine: the test registry listens on the host's loopback, so Keelson shares the host's
         // network (override below), which has no published ports; the rest of the file is used as shipped.
         String shipped = Files.readString(Path.of("compose/docker-compose.yml"));
         assertThat(shipped).contains("    ports: [\"${KEELSON_PORT:-8080}:8080\"]\n");
-        Files.writeString(dir.resolve("docker-compose.yml"), shipped.replace("    ports: [\"${KEELSON_PORT:-8080}:8080\"]\n", ""));
+        Files.writeString(
+                dir.resolve("docker-compose.yml"),
+                shipped.replace("    ports: [\"${KEELSON_PORT:-8080}:8080\"]\n", ""));
         Files.createDirectories(dir.resolve("deploy-targets"));
-        Files.writeString(dir.resolve("deploy-targets/local-watch.yaml"),
-                Files.readString(Path.of("compose/deploy-targets/local-watch.yaml")).replace("scope: \"\"", "scope: \"" + scope + "\""));
-        Files.writeString(dir.resolve("keelson.env"), "KEELSON_AUTH_TOKENS_OPS_SECRET=" + TOKEN + "\nKEELSON_AUTH_TOKENS_OPS_ROLES=operate\n"
-                + "QUARKUS_HTTP_PORT=" + PORT + "\n");
-        Files.writeString(dir.resolve("docker-compose.override.yml"), "version: \"3.8\"\nservices:\n  keelson:\n    network_mode: host\n");
+        Files.writeString(
+                dir.resolve("deploy-targets/local-watch.yaml"),
+                Files.readString(Path.of("compose/deploy-targets/local-watch.yaml"))
+                        .replace("scope: \"\"", "scope: \"" + scope + "\""));
+        Files.writeString(
+                dir.resolve("keelson.env"),
+                "KEELSON_AUTH_TOKENS_OPS_SECRET=" + TOKEN + "\nKEELSON_AUTH_TOKENS_OPS_ROLES=operate\n"
+                        + "QUARKUS_HTTP_PORT=" + PORT + "\n");
+        Files.writeString(
+                dir.resolve("docker-compose.override.yml"),
+                "version: \"3.8\"\nservices:\n  keelson:\n    network_mode: host\n");
     }
 
     @AfterEach
@@ -59,31 +79,70 @@ class ComposeDropInIT {
 
     @Test
     void theContainerisedKeelsonIsHealthyAnswersAndUpdatesALabelledContainerAfterAPush() throws Exception {
-        String gid = Shell.run("stat", "-c", "%g", "/var/run/docker.sock").require().strip();
-        Shell.Result up = Shell.runWithEnv(dir, java.util.Map.of("KEELSON_IMAGE", IMAGE, "DOCKER_GID", gid),
-                "docker-compose", "-p", project, "up", "-d");
+        String gid =
+                Shell.run("stat", "-c", "%g", "/var/run/docker.sock").require().strip();
+        Shell.Result up = Shell.runWithEnv(
+                dir,
+                java.util.Map.of("KEELSON_IMAGE", IMAGE, "DOCKER_GID", gid),
+                "docker-compose",
+                "-p",
+                project,
+                "up",
+                "-d");
         assertThat(up.exit()).as(up.output()).isZero();
         String container = compose("ps", "-q", "keelson").output().strip();
 
         awaitHealthy(container);
-        given().header("Authorization", "Bearer " + TOKEN).get("http://127.0.0.1:" + PORT + "/api/v1/targets")
-                .then().statusCode(200).body("name", hasItem("local-watch"));
-        assertThat(Shell.run("docker", "inspect", "--format", "{{.Config.User}}", container).require().strip()).isEqualTo("10001:0");
+        given().header("Authorization", "Bearer " + TOKEN)
+                .get("http://127.0.0.1:" + PORT + "/api/v1/targets")
+                .then()
+                .statusCode(200)
+                .body("name", hasItem("local-watch"));
+        assertThat(Shell.run("docker", "inspect", "--format", "{{.Config.User}}", container)
+                        .require()
+                        .strip())
+                .isEqualTo("10001:0");
 
         String repo = TestImages.uniqueRepo("dropin");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        Shell.run("docker", "run", "-d", "--name", scope + "-app", "--label", "com.centurylinklabs.watchtower.enable=true",
-                "--label", "keelson.scope=" + scope, repo + ":latest").require();
+        Shell.run(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        scope + "-app",
+                        "--label",
+                        "com.centurylinklabs.watchtower.enable=true",
+                        "--label",
+                        "keelson.scope=" + scope,
+                        repo + ":latest")
+                .require();
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
-        given().header("Authorization", "Bearer " + TOKEN).post("http://127.0.0.1:" + PORT + "/v1/update").then().statusCode(200);
+        given().header("Authorization", "Bearer " + TOKEN)
+                .post("http://127.0.0.1:" + PORT + "/v1/update")
+                .then()
+                .statusCode(200);
 
         String running = null;
         for (int i = 0; i < 150 && !v2.equals(running); i++) {
             Thread.sleep(200);
-            String image = Shell.run("docker", "inspect", "--format", "{{.Image}}", scope + "-app").output().strip();
-            running = Shell.run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).output()
-                    .lines().filter(l -> l.startsWith(repo + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst().orElse(null);
+            String image = Shell.run("docker", "inspect", "--format", "{{.Image}}", scope + "-app")
+                    .output()
+                    .strip();
+            running = Shell.run(
+                            "docker",
+                            "image",
+                            "inspect",
+                            "--format",
+                            "{{range .RepoDigests}}{{println .}}{{end}}",
+                            image)
+                    .output()
+                    .lines()
+                    .filter(l -> l.startsWith(repo + "@"))
+                    .map(l -> l.substring(l.indexOf('@') + 1))
+                    .findFirst()
+                    .orElse(null);
         }
         assertThat(running).isEqualTo(v2);
     }
@@ -92,7 +151,9 @@ class ComposeDropInIT {
         String health = "";
         for (int i = 0; i < 120 && !health.equals("healthy"); i++) {
             Thread.sleep(500);
-            health = Shell.run("docker", "inspect", "--format", "{{.State.Health.Status}}", container).output().strip();
+            health = Shell.run("docker", "inspect", "--format", "{{.State.Health.Status}}", container)
+                    .output()
+                    .strip();
         }
         assertThat(health).as("docker ps health of Keelson's container").isEqualTo("healthy");
     }

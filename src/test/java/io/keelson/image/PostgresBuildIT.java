@@ -41,12 +41,19 @@ class PostgresBuildIT {
         } catch (Exception e) {
             throw new AssertionError("PostgreSQL does not answer on 127.0.0.1:5433 — run `sudo scripts/test-env.sh`");
         }
-        try (Connection c = DriverManager.getConnection(URL, "keelson", "keelson"); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(URL, "keelson", "keelson");
+                Statement st = c.createStatement()) {
             st.execute("DROP SCHEMA public CASCADE");
             st.execute("CREATE SCHEMA public");
         }
-        Shell.Result build = Shell.run("./mvnw", "-B", "-q", "-DskipTests", "package",
-                "-Dquarkus.datasource.db-kind=postgresql", "-Dquarkus.package.output-directory=pg-app");
+        Shell.Result build = Shell.run(
+                "./mvnw",
+                "-B",
+                "-q",
+                "-DskipTests",
+                "package",
+                "-Dquarkus.datasource.db-kind=postgresql",
+                "-Dquarkus.package.output-directory=pg-app");
         assertThat(build.exit()).as(build.output()).isZero();
         catalog = Files.createTempDirectory("pg-catalog");
     }
@@ -63,45 +70,68 @@ class PostgresBuildIT {
         api().body("""
                 {"name": "%s", "strategy": "watch", "watch": {"interval": "1h", "labelEnable": true, "scope": "none-%s"}}
                 """.formatted(target, target)).post("/api/v1/targets").then().statusCode(201);
-        String id = api().body("{\"reason\": \"on postgres\", \"pipeline\": {\"project\": \"lappis/tais\", \"id\": \"7\"}}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200).extract().path("id");
+        String id = api().body(
+                        "{\"reason\": \"on postgres\", \"pipeline\": {\"project\": \"lappis/tais\", \"id\": \"7\"}}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
 
         stop();
         start();
 
-        api().get("/api/v1/targets/" + target + "/deployments").then().statusCode(200)
+        api().get("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(200)
                 .body("[0].id", org.hamcrest.Matchers.equalTo(id))
                 .body("[0].pipeline.project", org.hamcrest.Matchers.equalTo("lappis/tais"))
                 .body("[0].log", org.hamcrest.Matchers.hasItem("deployment SUCCEEDED"));
-        try (Connection c = DriverManager.getConnection(URL, "keelson", "keelson"); Statement st = c.createStatement();
-             var rs = st.executeQuery("SELECT max(version) FROM flyway_schema_history")) {
+        try (Connection c = DriverManager.getConnection(URL, "keelson", "keelson");
+                Statement st = c.createStatement();
+                var rs = st.executeQuery("SELECT max(version) FROM flyway_schema_history")) {
             rs.next();
             assertThat(rs.getString(1)).isEqualTo("2");
         }
     }
 
     private RequestSpecification api() {
-        return given().baseUri("http://127.0.0.1:" + PORT).header("Authorization", "Bearer " + TOKEN).contentType("application/json");
+        return given().baseUri("http://127.0.0.1:" + PORT)
+                .header("Authorization", "Bearer " + TOKEN)
+                .contentType("application/json");
     }
 
     private void start() throws Exception {
         ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/pg-app/quarkus-run.jar")
-                .redirectErrorStream(true).redirectOutput(new File("target/pg-app/keelson.log"));
-        pb.environment().putAll(Map.of(
-                "QUARKUS_HTTP_PORT", String.valueOf(PORT),
-                "QUARKUS_DATASOURCE_JDBC_URL", URL,
-                "QUARKUS_DATASOURCE_USERNAME", "keelson",
-                "QUARKUS_DATASOURCE_PASSWORD", "keelson",
-                "KEELSON_TARGETS_DIR", catalog.toString(),
-                "KEELSON_AUTH_TOKENS_ADMIN_SECRET", TOKEN,
-                "KEELSON_AUTH_TOKENS_ADMIN_ROLES", "admin"));
+                .redirectErrorStream(true)
+                .redirectOutput(new File("target/pg-app/keelson.log"));
+        pb.environment()
+                .putAll(Map.of(
+                        "QUARKUS_HTTP_PORT",
+                        String.valueOf(PORT),
+                        "QUARKUS_DATASOURCE_JDBC_URL",
+                        URL,
+                        "QUARKUS_DATASOURCE_USERNAME",
+                        "keelson",
+                        "QUARKUS_DATASOURCE_PASSWORD",
+                        "keelson",
+                        "KEELSON_TARGETS_DIR",
+                        catalog.toString(),
+                        "KEELSON_AUTH_TOKENS_ADMIN_SECRET",
+                        TOKEN,
+                        "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
+                        "admin"));
         keelson = pb.start();
         for (int i = 0; i < 150; i++) {
             if (!keelson.isAlive()) {
-                throw new AssertionError("Keelson (PostgreSQL build) exited: " + Files.readString(Path.of("target/pg-app/keelson.log")));
+                throw new AssertionError(
+                        "Keelson (PostgreSQL build) exited: " + Files.readString(Path.of("target/pg-app/keelson.log")));
             }
             try {
-                if (given().baseUri("http://127.0.0.1:" + PORT).get("/q/health/ready").statusCode() == 200) {
+                if (given().baseUri("http://127.0.0.1:" + PORT)
+                                .get("/q/health/ready")
+                                .statusCode()
+                        == 200) {
                     return;
                 }
             } catch (Exception notListeningYet) {
@@ -109,7 +139,8 @@ class PostgresBuildIT {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("Keelson (PostgreSQL build) not ready: " + String.join("\n", List.of(Files.readString(Path.of("target/pg-app/keelson.log")))));
+        throw new AssertionError("Keelson (PostgreSQL build) not ready: "
+                + String.join("\n", List.of(Files.readString(Path.of("target/pg-app/keelson.log")))));
     }
 
     private void stop() throws InterruptedException {

@@ -64,10 +64,14 @@ class NotificationTest {
     /** A watch target over a scope with no containers: each deployment ends at once, SUCCEEDED. */
     private String target(String notify) {
         String name = Api.uniqueTarget();
-        as(ADMIN).body("""
+        as(ADMIN)
+                .body("""
                 {"name": "%s", "strategy": "watch", "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
                  "notify": %s}
-                """.formatted(name, "none-" + UUID.randomUUID(), notify)).post("/api/v1/targets").then().statusCode(201);
+                """.formatted(name, "none-" + UUID.randomUUID(), notify))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
         return name;
     }
 
@@ -80,8 +84,13 @@ class NotificationTest {
         failuresLeft.set(2);
         String target = target("[{\"url\": \"" + url() + "\", \"format\": \"json\", \"on\": [\"succeeded\"]}]");
 
-        String id = as(CI).body("{\"reason\": \"pipeline 4711\", \"pipeline\": {\"project\": \"lappis/tais\", \"id\": \"4711\"}}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200).extract().path("id");
+        String id = as(CI).body(
+                        "{\"reason\": \"pipeline 4711\", \"pipeline\": {\"project\": \"lappis/tais\", \"id\": \"4711\"}}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("id");
 
         awaitBodies(1);
         assertThat(requests.get()).as("two 503 answers, then success").isEqualTo(3);
@@ -99,20 +108,30 @@ class NotificationTest {
     void aSlackChannelGetsAnIncomingWebhookMessage() throws Exception {
         String target = target("[{\"url\": \"" + url() + "\", \"format\": \"slack\", \"on\": [\"succeeded\"]}]");
 
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
         awaitBodies(1);
-        assertThat(JSON.readTree(bodies.get(0)).path("text").asText()).contains("*" + target + "*").contains("SUCCEEDED");
+        assertThat(JSON.readTree(bodies.get(0)).path("text").asText())
+                .contains("*" + target + "*")
+                .contains("SUCCEEDED");
     }
 
     @Test
     void endingsNotAskedForAreNotSent() throws Exception {
         String target = target("[{\"url\": \"" + url() + "\"}]");
 
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
         Thread.sleep(1500);
-        assertThat(requests.get()).as("a success is not among the default endings").isZero();
+        assertThat(requests.get())
+                .as("a success is not among the default endings")
+                .isZero();
     }
 
     @Test
@@ -121,9 +140,14 @@ class NotificationTest {
         String target = target("[{\"url\": \"" + url() + "\", \"on\": [\"succeeded\"]}]");
 
         long start = System.nanoTime();
-        as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(200);
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(200);
 
-        assertThat((System.nanoTime() - start) / 1_000_000).as("answered without waiting for the 20 s receiver").isLessThan(10_000);
+        assertThat((System.nanoTime() - start) / 1_000_000)
+                .as("answered without waiting for the 20 s receiver")
+                .isLessThan(10_000);
     }
 
     private void awaitBodies(int n) throws InterruptedException {

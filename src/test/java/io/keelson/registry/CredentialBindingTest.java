@@ -37,7 +37,8 @@ class CredentialBindingTest {
 
         assertThat(fixed.forRegistry("registry.example.com")).contains(SECRET);
         assertThat(fixed.forRegistry("ghcr.io")).isEmpty();
-        assertThat(new CredentialSource.Fixed("docker.io", SECRET, Set.of()).forRegistry(RegistryHost.DOCKER_HUB)).contains(SECRET);
+        assertThat(new CredentialSource.Fixed("docker.io", SECRET, Set.of()).forRegistry(RegistryHost.DOCKER_HUB))
+                .contains(SECRET);
     }
 
     @Test
@@ -62,7 +63,9 @@ class CredentialBindingTest {
         assertThat(authorizations).as("sent to the untrusted realm").noneMatch(a -> a.startsWith("Basic"));
 
         client.digestOf(ref, new CredentialSource.Fixed(registryHost, SECRET, Set.of("127.0.0.1:" + realm)));
-        assertThat(authorizations).as("sent to the realm the catalog trusts").anyMatch(a -> a.equals(SECRET.basicHeader()));
+        assertThat(authorizations)
+                .as("sent to the realm the catalog trusts")
+                .anyMatch(a -> a.equals(SECRET.basicHeader()));
     }
 
     @Test
@@ -76,14 +79,16 @@ class CredentialBindingTest {
                 exchange.getResponseHeaders().add("WWW-Authenticate", "Basic realm=\"r\"");
                 exchange.sendResponseHeaders(401, -1);
             } else {
-                exchange.getResponseHeaders().add("Location", "http://127.0.0.1:" + elsewhere + exchange.getRequestURI());
+                exchange.getResponseHeaders()
+                        .add("Location", "http://127.0.0.1:" + elsewhere + exchange.getRequestURI());
                 exchange.sendResponseHeaders(307, -1);
             }
             exchange.close();
         });
         String host = "127.0.0.1:" + redirecting.getAddress().getPort();
 
-        RegistryClient.Answer answer = client.digestOf(ImageRef.parse(host + "/team/app:1"), new CredentialSource.Fixed(host, SECRET, Set.of()));
+        RegistryClient.Answer answer = client.digestOf(
+                ImageRef.parse(host + "/team/app:1"), new CredentialSource.Fixed(host, SECRET, Set.of()));
 
         assertThat(answer).isInstanceOf(RegistryClient.Failed.class);
         assertThat(authorizations).allMatch(a -> a.startsWith("redirector:"));

@@ -3,9 +3,9 @@ package io.keelson.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class ImageRefTest {
 
@@ -37,7 +37,18 @@ class ImageRefTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "bot;reboot", "bot:1 2", "Registry/Bot", "bot:$(reboot)", "bot@sha256:short", "bot:-tag", "a//b", "bot'"})
+    @ValueSource(
+            strings = {
+                "",
+                "bot;reboot",
+                "bot:1 2",
+                "Registry/Bot",
+                "bot:$(reboot)",
+                "bot@sha256:short",
+                "bot:-tag",
+                "a//b",
+                "bot'"
+            })
     void rejectsAnythingOutsideTheGrammar(String text) {
         assertThatThrownBy(() -> ImageRef.parse(text)).isInstanceOf(IllegalArgumentException.class);
     }

@@ -13,8 +13,8 @@ class DeployOrderTest {
 
     @Test
     void anOrderComesBackFromItsRowAsItWasAsked() {
-        DeployOrder asked = DeployOrder.deploy(List.of("bot", "web"), true, ImageRef.parse("reg.example.com/team/bot:3f2a9c1"),
-                Map.of(), List.of());
+        DeployOrder asked = DeployOrder.deploy(
+                List.of("bot", "web"), true, ImageRef.parse("reg.example.com/team/bot:3f2a9c1"), Map.of(), List.of());
 
         DeployOrder stored = DeployOrder.fromJson(asked.toJson());
 
@@ -24,10 +24,16 @@ class DeployOrderTest {
 
     @Test
     void aReleaseKeepsEachUnitsImage() {
-        DeployOrder release = DeployOrder.deploy(List.of(), false, null,
-                Map.of("bot", ImageRef.parse("reg/bot:1"), "web", ImageRef.parse("reg/web:1")), List.of());
+        DeployOrder release = DeployOrder.deploy(
+                List.of(),
+                false,
+                null,
+                Map.of("bot", ImageRef.parse("reg/bot:1"), "web", ImageRef.parse("reg/web:1")),
+                List.of());
 
-        assertThat(DeployOrder.fromJson(release.toJson()).release()).containsEntry("web", ImageRef.parse("reg/web:1")).hasSize(2);
+        assertThat(DeployOrder.fromJson(release.toJson()).release())
+                .containsEntry("web", ImageRef.parse("reg/web:1"))
+                .hasSize(2);
         assertThat(release.isRelease()).isTrue();
     }
 
@@ -57,7 +63,8 @@ class DeployOrderTest {
     void aRollbackIsPlannedWhenItRuns() {
         DeployOrder asked = DeployOrder.fromJson(DeployOrder.rollbackTo("01JC").toJson());
 
-        DeployOrder planned = asked.planned(Map.of("10.0.0.5", Map.of("bot", new DeployOrder.Pin("reg/bot:1", "sha256:" + "b".repeat(64)))));
+        DeployOrder planned = asked.planned(Map.of(
+                "10.0.0.5", Map.of("bot", new DeployOrder.Pin("reg/bot:1", "sha256:" + "b".repeat(64)))));
 
         assertThat(asked.rollback()).isTrue();
         assertThat(asked.isRollback()).as("nothing pinned yet").isFalse();

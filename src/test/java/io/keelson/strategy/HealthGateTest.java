@@ -57,6 +57,7 @@ class HealthGateTest {
     void theGateGivesUpAtItsTimeout() {
         HealthGate quick = new HealthGate(Duration.ofMillis(300), Duration.ofSeconds(5), Clock.systemUTC());
         ContainerState restarting = new ContainerState("restarting", false, true, 1, null, "a", 3, false);
-        assertThat(quick.await(() -> restarting)).hasValueSatisfying(reason -> assertThat(reason).contains("not healthy within"));
+        assertThat(quick.await(() -> restarting))
+                .hasValueSatisfying(reason -> assertThat(reason).contains("not healthy within"));
     }
 }

@@ -1,5 +1,7 @@
 package io.keelson.support;
 
+import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
+import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 import io.restassured.RestAssured;
 import io.restassured.filter.Filter;
 import java.io.IOException;
@@ -7,8 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import io.quarkus.test.junit.callback.QuarkusTestBeforeEachCallback;
-import io.quarkus.test.junit.callback.QuarkusTestMethodContext;
 
 /**
  * Keeps every API answer the suite receives (status, headers, body) in target/api-answers.log, for
@@ -36,12 +36,13 @@ public class AnswerRecorder implements QuarkusTestBeforeEachCallback {
     private static Filter recording() {
         return (request, response, ctx) -> {
             var answer = ctx.next(request, response);
-            String entry = request.getMethod() + " " + request.getURI() + " -> " + answer.getStatusCode() + "\n" + answer.getHeaders()
-                    + "\n" + answer.asString() + "\n\n";
+            String entry = request.getMethod() + " " + request.getURI() + " -> " + answer.getStatusCode() + "\n"
+                    + answer.getHeaders() + "\n" + answer.asString() + "\n\n";
             synchronized (AnswerRecorder.class) {
                 try {
                     Files.createDirectories(FILE.getParent());
-                    Files.writeString(FILE, entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    Files.writeString(
+                            FILE, entry, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }

@@ -16,8 +16,7 @@ public final class Api {
     public static final String READER = "test-reader-token-0123456789";
     public static final String OPS = "test-ops-token-0123456789";
 
-    private Api() {
-    }
+    private Api() {}
 
     public static RequestSpecification as(String token) {
         return given().header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
@@ -29,18 +28,25 @@ public final class Api {
     }
 
     /** Creates an ssh-compose target for {@code project} on the test sshd; returns its name. */
-    public static String createSshTarget(ComposeProject project, List<String> services, Path knownHosts, String rollout) {
+    public static String createSshTarget(
+            ComposeProject project, List<String> services, Path knownHosts, String rollout) {
         return createSshTarget(project, List.of(TestEnv.SSH_HOST), services, knownHosts, rollout);
     }
 
     /** The same with the hosts given, rolled in that order. */
-    public static String createSshTarget(ComposeProject project, List<String> hosts, List<String> services, Path knownHosts, String rollout) {
+    public static String createSshTarget(
+            ComposeProject project, List<String> hosts, List<String> services, Path knownHosts, String rollout) {
         return createSshTarget(project, hosts, services, knownHosts, rollout, "");
     }
 
     /** The same with {@code extra} JSON members added to the target, e.g. {@code , "allowedImages": [...]}. */
-    public static String createSshTarget(ComposeProject project, List<String> hosts, List<String> services, Path knownHosts, String rollout,
-                                         String extra) {
+    public static String createSshTarget(
+            ComposeProject project,
+            List<String> hosts,
+            List<String> services,
+            Path knownHosts,
+            String rollout,
+            String extra) {
         String name = uniqueTarget();
         String body = """
                 {"name": "%s", "strategy": "ssh-compose", "description": "integration test",
@@ -49,12 +55,22 @@ public final class Api {
                  "compose": {"projectDir": "%s", "projectName": "%s", "files": ["docker-compose.yml"],
                              "services": [%s]},
                  "rollout": %s%s}
-                """.formatted(name, String.join(",", hosts.stream().map(h -> "\"" + h + "\"").toList()), TestEnv.SSH_PORT, TestEnv.clientKey(), knownHosts,
-                project.dir(), project.name(), String.join(",", services.stream().map(s -> "\"" + s + "\"").toList()), rollout, extra);
+                """.formatted(
+                name,
+                String.join(",", hosts.stream().map(h -> "\"" + h + "\"").toList()),
+                TestEnv.SSH_PORT,
+                TestEnv.clientKey(),
+                knownHosts,
+                project.dir(),
+                project.name(),
+                String.join(",", services.stream().map(s -> "\"" + s + "\"").toList()),
+                rollout,
+                extra);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
         return name;
     }
 
     /** Health gate short enough for tests: stable for 1s, at most 20s. */
-    public static final String FAST_ROLLOUT = "{\"healthTimeout\": \"20s\", \"stableFor\": \"1s\", \"onFailure\": \"rollback\"}";
+    public static final String FAST_ROLLOUT =
+            "{\"healthTimeout\": \"20s\", \"stableFor\": \"1s\", \"onFailure\": \"rollback\"}";
 }

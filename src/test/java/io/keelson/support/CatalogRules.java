@@ -9,8 +9,7 @@ import java.util.List;
 /** The catalog's validator with every strategy's rules, for tests that run without the application. */
 public final class CatalogRules {
 
-    private CatalogRules() {
-    }
+    private CatalogRules() {}
 
     public static TargetValidator validator() {
         return new TargetValidator(List.of(new SshComposeRules(), new WatchRules(), new SshDockerRules()));

@@ -29,8 +29,12 @@ public final class ComposeProject {
         String name = "it" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
         Path dir = TestEnv.DIR.resolve("projects").resolve(name);
         StringBuilder yaml = new StringBuilder("version: \"3.8\"\nservices:\n");
-        services.forEach((service, image) -> yaml.append("  ").append(service).append(":\n")
-                .append("    image: ").append(image).append("\n")
+        services.forEach((service, image) -> yaml.append("  ")
+                .append(service)
+                .append(":\n")
+                .append("    image: ")
+                .append(image)
+                .append("\n")
                 .append("    restart: unless-stopped\n")
                 .append(serviceYaml));
         try {
@@ -57,8 +61,16 @@ public final class ComposeProject {
 
     /** The same on the engine at {@code dockerHost} (null: the first test host's engine). */
     public List<String> containers(String dockerHost, String service) {
-        String out = docker(dockerHost, "ps", "-q", "--no-trunc", "--filter", "label=com.docker.compose.project=" + name,
-                "--filter", "label=com.docker.compose.service=" + service).require();
+        String out = docker(
+                        dockerHost,
+                        "ps",
+                        "-q",
+                        "--no-trunc",
+                        "--filter",
+                        "label=com.docker.compose.project=" + name,
+                        "--filter",
+                        "label=com.docker.compose.service=" + service)
+                .require();
         return out.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
     }
 
@@ -72,9 +84,16 @@ public final class ComposeProject {
         if (ids.isEmpty()) {
             return Optional.empty();
         }
-        String image = docker(dockerHost, "inspect", "--format", "{{.Image}}", ids.get(0)).require().strip();
-        String digests = docker(dockerHost, "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
-        return digests.lines().filter(l -> l.startsWith(repository + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst();
+        String image = docker(dockerHost, "inspect", "--format", "{{.Image}}", ids.get(0))
+                .require()
+                .strip();
+        String digests = docker(
+                        dockerHost, "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image)
+                .require();
+        return digests.lines()
+                .filter(l -> l.startsWith(repository + "@"))
+                .map(l -> l.substring(l.indexOf('@') + 1))
+                .findFirst();
     }
 
     private static Shell.Result docker(String dockerHost, String... args) {
@@ -97,7 +116,25 @@ public final class ComposeProject {
 
     /** Removes the project's containers and network, on both test engines. */
     public void down() {
-        Shell.run("docker-compose", "-p", name, "-f", dir.resolve("docker-compose.yml").toString(), "down", "-t", "1");
-        Shell.run("docker-compose", "-H", TestEnv.HOST_B_DOCKER, "-p", name, "-f", dir.resolve("docker-compose.yml").toString(), "down", "-t", "1");
+        Shell.run(
+                "docker-compose",
+                "-p",
+                name,
+                "-f",
+                dir.resolve("docker-compose.yml").toString(),
+                "down",
+                "-t",
+                "1");
+        Shell.run(
+                "docker-compose",
+                "-H",
+                TestEnv.HOST_B_DOCKER,
+                "-p",
+                name,
+                "-f",
+                dir.resolve("docker-compose.yml").toString(),
+                "down",
+                "-t",
+                "1");
     }
 }

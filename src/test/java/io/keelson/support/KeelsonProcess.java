@@ -34,17 +34,25 @@ public final class KeelsonProcess implements AutoCloseable {
     public KeelsonProcess start() throws Exception {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
-            throw new AssertionError("no " + jar + ": the fault suite runs after `./mvnw package` (scripts/test.sh runs verify)");
+            throw new AssertionError(
+                    "no " + jar + ": the fault suite runs after `./mvnw package` (scripts/test.sh runs verify)");
         }
         starts++;
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar.toAbsolutePath().toString())
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
+        ProcessBuilder pb = new ProcessBuilder(
+                        "java", "-jar", jar.toAbsolutePath().toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         Map<String, String> env = new HashMap<>(Map.of(
-                "QUARKUS_HTTP_PORT", String.valueOf(port),
-                "QUARKUS_DATASOURCE_JDBC_URL", "jdbc:h2:file:" + home.resolve("data/keelson"),
-                "KEELSON_TARGETS_DIR", home.resolve("deploy-targets").toString(),
-                "KEELSON_AUTH_TOKENS_ADMIN_SECRET", TOKEN,
-                "KEELSON_AUTH_TOKENS_ADMIN_ROLES", "admin"));
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(port),
+                "QUARKUS_DATASOURCE_JDBC_URL",
+                "jdbc:h2:file:" + home.resolve("data/keelson"),
+                "KEELSON_TARGETS_DIR",
+                home.resolve("deploy-targets").toString(),
+                "KEELSON_AUTH_TOKENS_ADMIN_SECRET",
+                TOKEN,
+                "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
+                "admin"));
         env.putAll(extraEnv);
         pb.environment().putAll(env);
         process = pb.start();
@@ -71,7 +79,9 @@ public final class KeelsonProcess implements AutoCloseable {
     }
 
     public RequestSpecification api() {
-        return given().baseUri(baseUri()).header("Authorization", "Bearer " + TOKEN).contentType("application/json");
+        return given().baseUri(baseUri())
+                .header("Authorization", "Bearer " + TOKEN)
+                .contentType("application/json");
     }
 
     /** Creates an ssh-compose target for {@code project}'s service bot on the test sshd; returns its name. */
@@ -82,8 +92,18 @@ public final class KeelsonProcess implements AutoCloseable {
                  "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
                  "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
                  "rollout": {"healthTimeout": "30s", "stableFor": "%s", "onFailure": "rollback"}}
-                """.formatted(name, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts(), project.dir(), project.name(),
-                stableFor)).post("/api/v1/targets").then().statusCode(201);
+                """.formatted(
+                                name,
+                                TestEnv.SSH_HOST,
+                                TestEnv.SSH_PORT,
+                                TestEnv.clientKey(),
+                                TestEnv.knownHosts(),
+                                project.dir(),
+                                project.name(),
+                                stableFor))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
         return name;
     }
 

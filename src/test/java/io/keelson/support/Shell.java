@@ -18,8 +18,7 @@ public final class Shell {
         }
     }
 
-    private Shell() {
-    }
+    private Shell() {}
 
     public static Result run(String... argv) {
         return runWithEnv(null, java.util.Map.of(), argv);
@@ -35,12 +34,17 @@ public final class Shell {
         return execute(dir, env, null, argv);
     }
 
-    private static Result execute(java.nio.file.Path dir, java.util.Map<String, String> env, String stdin, String... argv) {
+    private static Result execute(
+            java.nio.file.Path dir, java.util.Map<String, String> env, String stdin, String... argv) {
         List<String> command = List.of(argv);
         if (argv[0].equals("docker")) {
             // Debian's client, matched to Debian's engine (another client may sit earlier in PATH).
             command = new java.util.ArrayList<>(command);
-            command.set(0, java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker");
+            command.set(
+                    0,
+                    java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/docker"))
+                            ? "/usr/bin/docker"
+                            : "docker");
         }
         try {
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);

@@ -16,18 +16,19 @@ import java.nio.file.Path;
  */
 public final class TestEnv {
 
-    public static final Path DIR = Path.of(System.getenv().getOrDefault("KEELSON_TEST_ENV_DIR", "/var/tmp/keelson-test-env"));
+    public static final Path DIR =
+            Path.of(System.getenv().getOrDefault("KEELSON_TEST_ENV_DIR", "/var/tmp/keelson-test-env"));
     public static final String SSH_HOST = "127.0.0.1";
     public static final int SSH_PORT = Integer.parseInt(System.getenv().getOrDefault("KEELSON_TEST_SSH_PORT", "2222"));
     public static final String REGISTRY = "127.0.0.1:5000";
     /** The second deploy host: same sshd, its own Docker engine, KEELSON_TEST_HOST=b in its sessions. */
     public static final String HOST_B = "127.0.0.2";
+
     public static final String HOST_B_DOCKER = "unix:///var/run/keelson-test-b/docker.sock";
 
     private static volatile boolean checked;
 
-    private TestEnv() {
-    }
+    private TestEnv() {}
 
     public static Path clientKey() {
         return DIR.resolve("ssh/client_ed25519");
@@ -81,7 +82,8 @@ public final class TestEnv {
         if (docker.exit() != 0) {
             fail("the Docker engine does not answer (" + docker.output().strip() + ")" + hint);
         }
-        if (!listening(HOST_B, SSH_PORT) || Shell.run("docker", "-H", HOST_B_DOCKER, "info").exit() != 0) {
+        if (!listening(HOST_B, SSH_PORT)
+                || Shell.run("docker", "-H", HOST_B_DOCKER, "info").exit() != 0) {
             fail("the second test host (sshd on " + HOST_B + ", engine " + HOST_B_DOCKER + ") is not up" + hint);
         }
         checked = true;
@@ -98,7 +100,8 @@ public final class TestEnv {
 
     private static boolean registryUp() {
         try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://" + REGISTRY + "/v2/").toURL().openConnection();
+            HttpURLConnection c = (HttpURLConnection)
+                    URI.create("http://" + REGISTRY + "/v2/").toURL().openConnection();
             c.setConnectTimeout(2000);
             c.setReadTimeout(2000);
             return c.getResponseCode() == 200;

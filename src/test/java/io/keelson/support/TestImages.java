@@ -6,17 +6,32 @@ import java.util.UUID;
 public final class TestImages {
 
     /** Which Dockerfile of scripts/test-env.sh: stays up, has a healthcheck, or exits at once. */
-    public enum Kind { APP, HEALTHY, CRASH }
-
-    private TestImages() {
+    public enum Kind {
+        APP,
+        HEALTHY,
+        CRASH
     }
+
+    private TestImages() {}
 
     /** Pushes a new build of {@code kind} as {@code ref} and returns the digest the registry gave it. */
     public static String push(Kind kind, String ref) {
         TestEnv.require();
-        String dockerfile = TestEnv.busyboxContext().resolve("Dockerfile." + kind.name().toLowerCase()).toString();
-        Shell.run("docker", "build", "-q", "--build-arg", "NONCE=" + UUID.randomUUID(), "-f", dockerfile, "-t", ref,
-                TestEnv.busyboxContext().toString()).require();
+        String dockerfile = TestEnv.busyboxContext()
+                .resolve("Dockerfile." + kind.name().toLowerCase())
+                .toString();
+        Shell.run(
+                        "docker",
+                        "build",
+                        "-q",
+                        "--build-arg",
+                        "NONCE=" + UUID.randomUUID(),
+                        "-f",
+                        dockerfile,
+                        "-t",
+                        ref,
+                        TestEnv.busyboxContext().toString())
+                .require();
         Shell.run("docker", "push", ref).require();
         return digestOf(ref);
     }
@@ -24,13 +39,19 @@ public final class TestImages {
     /** The registry digest of a local image, from its RepoDigests. */
     public static String digestOf(String ref) {
         String repo = ref.substring(0, ref.lastIndexOf(':'));
-        String json = Shell.run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", ref).require();
-        return json.lines().filter(l -> l.startsWith(repo + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst()
+        String json = Shell.run(
+                        "docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", ref)
+                .require();
+        return json.lines()
+                .filter(l -> l.startsWith(repo + "@"))
+                .map(l -> l.substring(l.indexOf('@') + 1))
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no digest for " + ref + ": " + json));
     }
 
     /** A repository name no other test uses. */
     public static String uniqueRepo(String prefix) {
-        return TestEnv.REGISTRY + "/it/" + prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return TestEnv.REGISTRY + "/it/" + prefix + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 }

@@ -17,14 +17,18 @@ public final class TestSecrets {
 
     private static final Path FILE = Path.of("target/test-secrets.txt");
 
-    private TestSecrets() {
-    }
+    private TestSecrets() {}
 
     /** Notes a secret a test is about to give Keelson; returns it. */
     public static synchronized String remember(String secret) {
         try {
             Files.createDirectories(FILE.getParent());
-            Files.writeString(FILE, secret.strip() + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    FILE,
+                    secret.strip() + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -38,7 +42,9 @@ public final class TestSecrets {
             Files.readAllLines(FILE).stream().filter(s -> !s.isBlank()).forEach(secrets::add);
         }
         if (Files.isReadable(TestEnv.clientKey())) {
-            Files.readAllLines(TestEnv.clientKey()).stream().filter(l -> !l.startsWith("-----") && l.length() >= 16).forEach(secrets::add);
+            Files.readAllLines(TestEnv.clientKey()).stream()
+                    .filter(l -> !l.startsWith("-----") && l.length() >= 16)
+                    .forEach(secrets::add);
         }
         return secrets;
     }

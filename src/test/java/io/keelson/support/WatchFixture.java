@@ -42,7 +42,13 @@ public final class WatchFixture {
                 {"name": "%s", "strategy": "watch", "docker": {"host": "%s"},
                  "watch": {%s"labelEnable": true, "scope": "%s", "stopTimeout": "5s"%s},
                  "rollout": {"healthTimeout": "15s", "stableFor": "1s", "onFailure": "rollback"}%s}
-                """.formatted(target, engine, watchExtra.contains("\"schedule\"") ? "" : "\"interval\": \"1h\", ", scope, watchExtra, extra);
+                """.formatted(
+                        target,
+                        engine,
+                        watchExtra.contains("\"schedule\"") ? "" : "\"interval\": \"1h\", ",
+                        scope,
+                        watchExtra,
+                        extra);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
         return this;
     }
@@ -53,12 +59,19 @@ public final class WatchFixture {
 
     /** {@code docker run -d} with this fixture's scope label and the given extra arguments before the image. */
     public String run(String name, List<String> args, String image, String... command) {
-        List<String> argv = new ArrayList<>(List.of("docker", "-H", engine, "run", "-d", "--name", name, "--label", "keelson.scope=" + scope));
+        List<String> argv = new ArrayList<>(
+                List.of("docker", "-H", engine, "run", "-d", "--name", name, "--label", "keelson.scope=" + scope));
         argv.addAll(args);
         argv.add(image);
         argv.addAll(List.of(command));
         // The id is the last line; a pull on an engine without the image prints its progress first.
-        String id = Shell.run(argv.toArray(String[]::new)).require().strip().lines().reduce((a, b) -> b).orElse("").strip();
+        String id = Shell.run(argv.toArray(String[]::new))
+                .require()
+                .strip()
+                .lines()
+                .reduce((a, b) -> b)
+                .orElse("")
+                .strip();
         containers.add(name);
         return id;
     }
@@ -85,14 +98,20 @@ public final class WatchFixture {
     /** The registry digest of the image a container runs. */
     public String digest(String container, String repository) {
         String image = inspect(container, "{{.Image}}");
-        String digests = docker("image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
-        return digests.lines().filter(l -> l.startsWith(repository + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst().orElse(null);
+        String digests = docker("image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image)
+                .require();
+        return digests.lines()
+                .filter(l -> l.startsWith(repository + "@"))
+                .map(l -> l.substring(l.indexOf('@') + 1))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Deletes the target (so its schedule stops) and removes every container and network of the scope. */
     public void cleanUp() {
         as(ADMIN).delete("/api/v1/targets/" + target);
-        String ids = docker("ps", "-aq", "--filter", "label=keelson.scope=" + scope).output();
+        String ids =
+                docker("ps", "-aq", "--filter", "label=keelson.scope=" + scope).output();
         ids.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(id -> docker("rm", "-f", "-v", id));
         containers.forEach(c -> docker("rm", "-f", "-v", c));
         networks.forEach(n -> docker("network", "rm", n));

@@ -27,8 +27,7 @@ final class ComposeHash {
     static final String CONFIG_FILES = "com.docker.compose.project.config_files";
     static final String VERSION = "com.docker.compose.version";
 
-    private ComposeHash() {
-    }
+    private ComposeHash() {}
 
     /** The hash compose computes for the container's service now, or why it cannot be had. */
     static Result of(Map<String, String> labels, String dockerHost) {
@@ -51,7 +50,8 @@ final class ComposeHash {
         }
         argv.addAll(List.of("config", "--hash=" + service));
         try {
-            ProcessBuilder pb = new ProcessBuilder(argv).directory(Path.of(dir).toFile()).redirectErrorStream(true);
+            ProcessBuilder pb =
+                    new ProcessBuilder(argv).directory(Path.of(dir).toFile()).redirectErrorStream(true);
             pb.environment().put("DOCKER_HOST", dockerHost);
             Process p = pb.start();
             p.getOutputStream().close();
@@ -60,7 +60,9 @@ final class ComposeHash {
                 p.destroyForcibly();
                 return new Result(Optional.empty(), "docker-compose config --hash failed: " + out.strip());
             }
-            return out.lines().map(String::strip).filter(l -> l.startsWith(service + " "))
+            return out.lines()
+                    .map(String::strip)
+                    .filter(l -> l.startsWith(service + " "))
                     .map(l -> l.substring(service.length() + 1).strip())
                     .filter(h -> h.matches("[0-9a-f]{64}"))
                     .findFirst()
@@ -75,6 +77,5 @@ final class ComposeHash {
     }
 
     /** The new hash, or the reason there is none (null when the container is not compose v1's). */
-    record Result(Optional<String> hash, String problem) {
-    }
+    record Result(Optional<String> hash, String problem) {}
 }

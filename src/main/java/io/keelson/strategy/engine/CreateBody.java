@@ -26,14 +26,28 @@ public record CreateBody(ObjectNode body, Map<String, JsonNode> laterNetworks) {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern VOLUME_ID = Pattern.compile("[0-9a-f]{64}");
     /** Config fields an image sets as defaults; a container value equal to the old image's was not chosen by the user. */
-    private static final List<String> IMAGE_DEFAULTS = List.of("Cmd", "Entrypoint", "WorkingDir", "User", "Healthcheck", "Volumes", "ExposedPorts",
-            "StopSignal", "Shell", "OnBuild");
+    private static final List<String> IMAGE_DEFAULTS = List.of(
+            "Cmd",
+            "Entrypoint",
+            "WorkingDir",
+            "User",
+            "Healthcheck",
+            "Volumes",
+            "ExposedPorts",
+            "StopSignal",
+            "Shell",
+            "OnBuild");
+
     private static final Set<String> NO_CONNECT_MODES = Set.of("host", "none");
 
     public static CreateBody from(ObjectNode inspect, ObjectNode oldImage) {
-        String shortId = inspect.path("Id").asText("").substring(0, Math.min(12, inspect.path("Id").asText("").length()));
+        String shortId = inspect.path("Id")
+                .asText("")
+                .substring(0, Math.min(12, inspect.path("Id").asText("").length()));
         ObjectNode config = inspect.path("Config").deepCopy();
-        ObjectNode imageConfig = oldImage == null ? NODES.objectNode() : (ObjectNode) oldImage.path("Config").deepCopy();
+        ObjectNode imageConfig = oldImage == null
+                ? NODES.objectNode()
+                : (ObjectNode) oldImage.path("Config").deepCopy();
         if (shortId.equals(config.path("Hostname").asText())) {
             config.remove("Hostname");
         }
@@ -53,7 +67,10 @@ public record CreateBody(ObjectNode body, Map<String, JsonNode> laterNetworks) {
         Map<String, JsonNode> later = new LinkedHashMap<>();
         String mode = hostConfig.path("NetworkMode").asText("default");
         ObjectNode networks = (ObjectNode) inspect.path("NetworkSettings").path("Networks");
-        if (!NO_CONNECT_MODES.contains(mode) && !mode.startsWith("container:") && networks != null && networks.size() > 0) {
+        if (!NO_CONNECT_MODES.contains(mode)
+                && !mode.startsWith("container:")
+                && networks != null
+                && networks.size() > 0) {
             String primary = mode.equals("default") ? "bridge" : mode;
             ObjectNode endpoints = NODES.objectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = networks.fields(); it.hasNext(); ) {
@@ -137,11 +154,14 @@ public record CreateBody(ObjectNode body, Map<String, JsonNode> laterNetworks) {
         });
         hostConfig.path("Mounts").forEach(m -> declared.add(m.path("Target").asText()));
         ArrayNode binds = hostConfig.has("Binds") && hostConfig.get("Binds").isArray()
-                ? (ArrayNode) hostConfig.get("Binds") : NODES.arrayNode();
+                ? (ArrayNode) hostConfig.get("Binds")
+                : NODES.arrayNode();
         inspect.path("Mounts").forEach(mount -> {
             String name = mount.path("Name").asText("");
             String destination = mount.path("Destination").asText("");
-            if ("volume".equals(mount.path("Type").asText()) && VOLUME_ID.matcher(name).matches() && !declared.contains(destination)) {
+            if ("volume".equals(mount.path("Type").asText())
+                    && VOLUME_ID.matcher(name).matches()
+                    && !declared.contains(destination)) {
                 binds.add(name + ":" + destination + (mount.path("RW").asBoolean(true) ? "" : ":ro"));
             }
         });

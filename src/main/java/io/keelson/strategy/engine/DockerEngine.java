@@ -42,8 +42,7 @@ public final class DockerEngine implements AutoCloseable {
     public static final int MAX_STOP_SECONDS = 240;
 
     /** A running container as listed: enough to select it by label before inspecting it. */
-    public record Listed(String id, String name, Map<String, String> labels) {
-    }
+    public record Listed(String id, String name, Map<String, String> labels) {}
 
     private final String host;
     private final DockerHttpClient http;
@@ -62,7 +61,8 @@ public final class DockerEngine implements AutoCloseable {
     /** An engine client that opens at most {@code maxConnections} connections to it at once. */
     public static DockerEngine connect(DockerSpec spec, int maxConnections) {
         String host = spec == null ? DockerSpec.LOCAL : spec.effectiveHost();
-        DefaultDockerClientConfig.Builder builder = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
+        DefaultDockerClientConfig.Builder builder =
+                DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host);
         if (spec != null && spec.tls() != null) {
             builder.withDockerTlsVerify(true).withDockerCertPath(spec.tls().certPath());
         } else {
@@ -125,8 +125,10 @@ public final class DockerEngine implements AutoCloseable {
             cmd = cmd.withTag(ref.effectiveTag());
         }
         if (credentials.isPresent()) {
-            cmd = cmd.withAuthConfig(new AuthConfig().withUsername(credentials.get().username())
-                    .withPassword(credentials.get().password()).withRegistryAddress(registryHost));
+            cmd = cmd.withAuthConfig(new AuthConfig()
+                    .withUsername(credentials.get().username())
+                    .withPassword(credentials.get().password())
+                    .withRegistryAddress(registryHost));
         }
         try {
             if (!cmd.start().awaitCompletion(30, TimeUnit.MINUTES)) {
@@ -179,7 +181,10 @@ public final class DockerEngine implements AutoCloseable {
 
     public void remove(String id) {
         try {
-            client.removeContainerCmd(id).withForce(true).withRemoveVolumes(false).exec();
+            client.removeContainerCmd(id)
+                    .withForce(true)
+                    .withRemoveVolumes(false)
+                    .exec();
         } catch (NotFoundException gone) {
             // Already gone.
         }
@@ -221,7 +226,8 @@ public final class DockerEngine implements AutoCloseable {
             }
             request.putHeader("Content-Type", "application/json").body(new ByteArrayInputStream(bytes));
         }
-        try (DockerHttpClient.Response response = http.execute(request.build()); InputStream in = response.getBody()) {
+        try (DockerHttpClient.Response response = http.execute(request.build());
+                InputStream in = response.getBody()) {
             byte[] answer = in == null ? new byte[0] : in.readAllBytes();
             int status = response.getStatusCode();
             if (status == 404 && method.equals("GET")) {
@@ -234,7 +240,8 @@ public final class DockerEngine implements AutoCloseable {
                 } catch (IOException notJson) {
                     // keep the raw text
                 }
-                throw new IllegalStateException("engine " + host + ": " + method + " " + path + " answered " + status + ": " + message.strip());
+                throw new IllegalStateException(
+                        "engine " + host + ": " + method + " " + path + " answered " + status + ": " + message.strip());
             }
             if (answer.length == 0) {
                 return Optional.empty();
@@ -247,7 +254,8 @@ public final class DockerEngine implements AutoCloseable {
     }
 
     private static Listed listed(Container c) {
-        String name = c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
+        String name =
+                c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
         return new Listed(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels());
     }
 

@@ -15,13 +15,17 @@ import java.util.Optional;
 public final class FreshContainer {
 
     /** The new container's id (null if it was never created) and the gate's failure, if any. */
-    public record Result(String id, Optional<String> failure) {
-    }
+    public record Result(String id, Optional<String> failure) {}
 
-    private FreshContainer() {
-    }
+    private FreshContainer() {}
 
-    public static Result start(DockerEngine engine, Clock clock, String name, ObjectNode body, List<String> laterNetworks, RolloutSpec rollout) {
+    public static Result start(
+            DockerEngine engine,
+            Clock clock,
+            String name,
+            ObjectNode body,
+            List<String> laterNetworks,
+            RolloutSpec rollout) {
         String id = null;
         Optional<String> failure;
         try {
@@ -32,7 +36,8 @@ public final class FreshContainer {
             engine.start(id);
             String created = id;
             HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
-            failure = gate.await(() -> engine.inspectContainer(created).map(Recreator::state).orElse(null));
+            failure = gate.await(
+                    () -> engine.inspectContainer(created).map(Recreator::state).orElse(null));
         } catch (RuntimeException e) {
             failure = Optional.of("could not create and start it: " + e.getMessage());
         }

@@ -10,8 +10,7 @@ import java.util.Optional;
 /** The registry digest of a local image, read from the engine's description of it. */
 public final class ImageDigests {
 
-    private ImageDigests() {
-    }
+    private ImageDigests() {}
 
     /** The digest under which {@code ref}'s repository knows the image (its inspect JSON); empty when it was never pulled from there. */
     public static Optional<String> in(JsonNode image, ImageRef ref) {

@@ -76,8 +76,10 @@ final class Recreator {
             failure = attempt(() -> engine.start(oldId), failure);
             failure = attempt(() -> engine.rename(oldId, name), failure);
             if (failure != null) {
-                throw new IllegalStateException(name + ": restoring the old container " + oldId.substring(0, 12) + " failed: "
-                        + failure.getMessage(), failure);
+                throw new IllegalStateException(
+                        name + ": restoring the old container " + oldId.substring(0, 12) + " failed: "
+                                + failure.getMessage(),
+                        failure);
             }
             log.accept(name + ": old container " + oldId.substring(0, 12) + " restored and running");
         }
@@ -98,8 +100,7 @@ final class Recreator {
     }
 
     /** What a replacement came to: the swap to commit or restore, and the gate's failure if any. */
-    record Result(Swap swap, Optional<String> failure) {
-    }
+    record Result(Swap swap, Optional<String> failure) {}
 
     /**
      * Stops and sets aside the old container, creates and starts the new one from {@code image}
@@ -127,9 +128,13 @@ final class Recreator {
         HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
         String id = swap.newId;
         try {
-            return new Result(swap, gate.await(() -> engine.inspectContainer(id).map(Recreator::state).orElse(null)));
+            return new Result(
+                    swap,
+                    gate.await(() ->
+                            engine.inspectContainer(id).map(Recreator::state).orElse(null)));
         } catch (RuntimeException e) {
-            return new Result(swap, Optional.of("the health gate could not watch the new container: " + e.getMessage()));
+            return new Result(
+                    swap, Optional.of("the health gate could not watch the new container: " + e.getMessage()));
         }
     }
 
@@ -155,16 +160,26 @@ final class Recreator {
         ComposeHash.Result hash = ComposeHash.of(map, engine.host());
         hash.hash().ifPresent(h -> labels.put(ComposeHash.CONFIG_HASH, h));
         if (hash.problem() != null) {
-            log.accept(name + ": keeps its old compose config hash, so docker-compose up will recreate it once more: " + hash.problem());
+            log.accept(name + ": keeps its old compose config hash, so docker-compose up will recreate it once more: "
+                    + hash.problem());
         }
     }
 
     static ContainerState state(ObjectNode inspect) {
         JsonNode s = inspect.path("State");
         JsonNode health = s.path("Health");
-        String policy = inspect.path("HostConfig").path("RestartPolicy").path("Name").asText("");
-        return new ContainerState(s.path("Status").asText("unknown"), s.path("Running").asBoolean(), s.path("Restarting").asBoolean(),
-                s.path("ExitCode").asInt(), health.isMissingNode() || health.isNull() ? null : health.path("Status").asText(null),
-                s.path("StartedAt").asText(""), inspect.path("RestartCount").asInt(), policy.isEmpty() || policy.equals("no"));
+        String policy =
+                inspect.path("HostConfig").path("RestartPolicy").path("Name").asText("");
+        return new ContainerState(
+                s.path("Status").asText("unknown"),
+                s.path("Running").asBoolean(),
+                s.path("Restarting").asBoolean(),
+                s.path("ExitCode").asInt(),
+                health.isMissingNode() || health.isNull()
+                        ? null
+                        : health.path("Status").asText(null),
+                s.path("StartedAt").asText(""),
+                inspect.path("RestartCount").asInt(),
+                policy.isEmpty() || policy.equals("no"));
     }
 }

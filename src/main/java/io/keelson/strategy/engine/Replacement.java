@@ -15,6 +15,12 @@ import io.keelson.registry.ImageRef;
  * @param toDigest the registry digest it moves to
  * @param stopSeconds how long its graceful stop may take
  */
-public record Replacement(String name, ObjectNode inspect, ObjectNode oldImage, ImageRef image, String createAs, String fromDigest,
-                          String toDigest, int stopSeconds) {
-}
+public record Replacement(
+        String name,
+        ObjectNode inspect,
+        ObjectNode oldImage,
+        ImageRef image,
+        String createAs,
+        String fromDigest,
+        String toDigest,
+        int stopSeconds) {}

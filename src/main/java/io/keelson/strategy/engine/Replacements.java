@@ -65,15 +65,20 @@ public final class Replacements {
                 swaps.add(result.swap());
             } catch (RuntimeException e) {
                 result = null;
-                progress.log(u.name() + ": could not be stopped and set aside, left running as it was: " + e.getMessage());
+                progress.log(
+                        u.name() + ": could not be stopped and set aside, left running as it was: " + e.getMessage());
             }
             if (result == null || result.failure().isPresent()) {
-                String reason = result == null ? "the old container could not be stopped and set aside" : result.failure().get();
+                String reason = result == null
+                        ? "the old container could not be stopped and set aside"
+                        : result.failure().get();
                 boolean restored = result == null || restoreQuietly(result.swap());
                 boolean rollBack = rollout.onFailure() == RolloutSpec.OnFailure.ROLLBACK;
                 progress.record(change(u, rollBack && restored ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
                 String error = u.name() + " failed its health gate: " + reason
-                        + (restored ? "" : "; its old container could not be put back yet (repaired before the next deployment)");
+                        + (restored
+                                ? ""
+                                : "; its old container could not be put back yet (repaired before the next deployment)");
                 if (!rollBack) {
                     commitAll(swaps);
                     passed.addAll(done);
@@ -87,8 +92,10 @@ public final class Replacements {
                         notRestored.add(done.get(i).name());
                     }
                 }
-                return notRestored.isEmpty() ? Outcome.rolledBack(error)
-                        : Outcome.failed(error + "; restoring " + String.join(", ", notRestored) + " failed (repaired before the next deployment)");
+                return notRestored.isEmpty()
+                        ? Outcome.rolledBack(error)
+                        : Outcome.failed(error + "; restoring " + String.join(", ", notRestored)
+                                + " failed (repaired before the next deployment)");
             }
             done.add(u);
             doneSwaps.add(result.swap());
@@ -119,7 +126,8 @@ public final class Replacements {
             try {
                 swap.commit();
             } catch (RuntimeException e) {
-                progress.log("removing an old container failed, it stays set aside until the next deployment: " + e.getMessage());
+                progress.log("removing an old container failed, it stays set aside until the next deployment: "
+                        + e.getMessage());
             }
         }
     }

@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  */
 public final class SetAsideRepair {
 
-    private static final Pattern ASIDE = Pattern.compile("(.+)" + Pattern.quote(Recreator.ASIDE_MARK) + "([0-9a-f]{12})");
+    private static final Pattern ASIDE =
+            Pattern.compile("(.+)" + Pattern.quote(Recreator.ASIDE_MARK) + "([0-9a-f]{12})");
 
     private final DockerEngine engine;
 
@@ -43,7 +44,8 @@ public final class SetAsideRepair {
             try {
                 done.add(repairOne(unit, aside.id(), passed.contains(unit)));
             } catch (RuntimeException e) {
-                done.add(unit + ": the old container " + m.group(2) + " is still set aside and could not be repaired now: " + e.getMessage()
+                done.add(unit + ": the old container " + m.group(2)
+                        + " is still set aside and could not be repaired now: " + e.getMessage()
                         + " (tried again before the next deployment)");
             }
         }
@@ -57,13 +59,14 @@ public final class SetAsideRepair {
             boolean running = current.get().path("State").path("Running").asBoolean();
             if (newPassed && running) {
                 engine.remove(oldId);
-                return unit + ": the new container had passed its health gate and runs; removed the old one (" + shortOld + ") left set aside";
+                return unit + ": the new container had passed its health gate and runs; removed the old one ("
+                        + shortOld + ") left set aside";
             }
             engine.remove(current.get().path("Id").asText());
             engine.start(oldId);
             engine.rename(oldId, unit);
-            return unit + ": the new container never passed its health gate; removed it and put the old one (" + shortOld
-                    + ") back under its name, running";
+            return unit + ": the new container never passed its health gate; removed it and put the old one ("
+                    + shortOld + ") back under its name, running";
         }
         engine.start(oldId);
         engine.rename(oldId, unit);

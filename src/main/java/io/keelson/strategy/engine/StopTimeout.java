@@ -7,12 +7,12 @@ public final class StopTimeout {
 
     public static final String LABEL = "keelson.stop-timeout";
 
-    private StopTimeout() {
-    }
+    private StopTimeout() {}
 
     /** Seconds, clamped below the engine client's answer timeout so a stop never outlives its call. */
     public static int of(ObjectNode inspect, int fallbackSeconds) {
-        String label = inspect.path("Config").path("Labels").path(LABEL).asText("").trim();
+        String label =
+                inspect.path("Config").path("Labels").path(LABEL).asText("").trim();
         int wanted = label.matches("[0-9]{1,5}") ? Integer.parseInt(label) : fallbackSeconds;
         return Math.min(wanted, DockerEngine.MAX_STOP_SECONDS);
     }

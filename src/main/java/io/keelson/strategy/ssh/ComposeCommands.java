@@ -15,6 +15,7 @@ public final class ComposeCommands {
 
     /** The compose file Keelson owns in the project folder: each deployed service pinned by digest. */
     public static final String OVERRIDE_FILE = "keelson.override.yml";
+
     private static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
     /** Writes stdin to the file named by $1 through a temporary file, so a reader never sees half of it. */
     private static final String WRITE_SCRIPT = "cat > \"$1.tmp\" && mv -f \"$1.tmp\" \"$1\"";
@@ -46,7 +47,8 @@ public final class ComposeCommands {
 
     /** {@code docker login} with the password on stdin: it never appears on a command line. */
     public RemoteCommand login(String server, String username, String password) {
-        return RemoteCommand.of(docker("login", "--username", username, "--password-stdin", server)).withStdin(password + "\n");
+        return RemoteCommand.of(docker("login", "--username", username, "--password-stdin", server))
+                .withStdin(password + "\n");
     }
 
     /** The merged configuration of the user's own files, without Keelson's pins: the images as tagged. */
@@ -61,7 +63,8 @@ public final class ComposeCommands {
     }
 
     public RemoteCommand repoDigests(String imageOrId) {
-        return RemoteCommand.of(docker("image", "inspect", "--format", "{{json .RepoDigests}}", imageOrId)).asQuiet();
+        return RemoteCommand.of(docker("image", "inspect", "--format", "{{json .RepoDigests}}", imageOrId))
+                .asQuiet();
     }
 
     /**
@@ -69,10 +72,18 @@ public final class ComposeCommands {
      * a fraction of a {@code docker-compose ps}, which starts a Python interpreter each time.
      */
     public RemoteCommand containerIds(String service) {
-        return RemoteCommand.of(docker("ps", "-a", "-q", "--no-trunc",
-                "--filter", "label=com.docker.compose.project=" + projectName(),
-                "--filter", "label=com.docker.compose.service=" + service,
-                "--filter", "label=com.docker.compose.oneoff=False")).asQuiet();
+        return RemoteCommand.of(docker(
+                        "ps",
+                        "-a",
+                        "-q",
+                        "--no-trunc",
+                        "--filter",
+                        "label=com.docker.compose.project=" + projectName(),
+                        "--filter",
+                        "label=com.docker.compose.service=" + service,
+                        "--filter",
+                        "label=com.docker.compose.oneoff=False"))
+                .asQuiet();
     }
 
     /** The project name compose uses: the configured one, else the folder's name as compose normalises it. */
@@ -81,7 +92,9 @@ public final class ComposeCommands {
             return compose.projectName();
         }
         String dir = compose.projectDir().replaceAll("/+$", "");
-        return dir.substring(dir.lastIndexOf('/') + 1).toLowerCase(java.util.Locale.ROOT).replaceAll("[^-_a-z0-9]", "");
+        return dir.substring(dir.lastIndexOf('/') + 1)
+                .toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("[^-_a-z0-9]", "");
     }
 
     public RemoteCommand inspectContainer(String id) {
@@ -104,9 +117,13 @@ public final class ComposeCommands {
      * same exec: one round trip less on the critical path of every deployment.
      */
     public RemoteCommand pinAndUp(String overrideContent, String service, boolean forceRecreate) {
-        List<String> argv = new ArrayList<>(List.of("sh", "-c", WRITE_SCRIPT + " && shift && exec \"$@\"", "sh", overridePath()));
+        List<String> argv =
+                new ArrayList<>(List.of("sh", "-c", WRITE_SCRIPT + " && shift && exec \"$@\"", "sh", overridePath()));
         argv.addAll(up(service, forceRecreate).argv());
-        return RemoteCommand.of(argv).in(compose.projectDir()).withStdin(overrideContent).asDetached();
+        return RemoteCommand.of(argv)
+                .in(compose.projectDir())
+                .withStdin(overrideContent)
+                .asDetached();
     }
 
     /** Stops and removes a service that did not exist before the deployment that failed. */
@@ -123,7 +140,8 @@ public final class ComposeCommands {
     /** Replaces the override file atomically (write aside, then rename) with the content on stdin. */
     public RemoteCommand writeOverride(String content) {
         return RemoteCommand.of(List.of("sh", "-c", WRITE_SCRIPT, "sh", overridePath()))
-                .withStdin(content).asQuiet();
+                .withStdin(content)
+                .asQuiet();
     }
 
     private List<String> compose(boolean withOverride) {

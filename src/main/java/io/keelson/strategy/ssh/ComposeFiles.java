@@ -25,12 +25,10 @@ public final class ComposeFiles {
     private static final String HEADER = "# Written by Keelson: each service pinned to the digest it deployed last.\n"
             + "# Keelson rewrites this file on every deployment; do not edit it by hand.\n";
 
-    private ComposeFiles() {
-    }
+    private ComposeFiles() {}
 
     /** The parts of a compose configuration Keelson uses. */
-    public record Model(String version, Map<String, String> images) {
-    }
+    public record Model(String version, Map<String, String> images) {}
 
     public static Model parse(String yaml) {
         if (yaml == null || yaml.isBlank()) {
@@ -62,7 +60,8 @@ public final class ComposeFiles {
             root.put("version", version);
         }
         ObjectNode services = root.putObject("services");
-        new TreeMap<>(pins).forEach((service, image) -> services.putObject(service).put("image", image));
+        new TreeMap<>(pins)
+                .forEach((service, image) -> services.putObject(service).put("image", image));
         try {
             return HEADER + YAML.writeValueAsString(root);
         } catch (JsonProcessingException e) {

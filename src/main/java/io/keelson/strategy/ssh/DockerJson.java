@@ -15,30 +15,35 @@ final class DockerJson {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DockerJson() {
-    }
+    private DockerJson() {}
 
     /**
      * The container's image id, the reference it was created from ({@code Config.Image}) and its
      * state, from {@code docker inspect --type container}.
      */
-    record Container(String id, String imageId, String configImage, ContainerState state) {
-    }
+    record Container(String id, String imageId, String configImage, ContainerState state) {}
 
     static Container container(String inspectOutput) {
         JsonNode node = first(inspectOutput);
         JsonNode state = node.path("State");
-        String policy = node.path("HostConfig").path("RestartPolicy").path("Name").asText("");
+        String policy =
+                node.path("HostConfig").path("RestartPolicy").path("Name").asText("");
         ContainerState s = new ContainerState(
                 state.path("Status").asText("unknown"),
                 state.path("Running").asBoolean(false),
                 state.path("Restarting").asBoolean(false),
                 state.path("ExitCode").asInt(0),
-                state.path("Health").isMissingNode() || state.path("Health").isNull() ? null : state.path("Health").path("Status").asText(null),
+                state.path("Health").isMissingNode() || state.path("Health").isNull()
+                        ? null
+                        : state.path("Health").path("Status").asText(null),
                 state.path("StartedAt").asText(""),
                 node.path("RestartCount").asInt(0),
                 policy.isEmpty() || "no".equals(policy));
-        return new Container(node.path("Id").asText(), node.path("Image").asText(), node.path("Config").path("Image").asText(null), s);
+        return new Container(
+                node.path("Id").asText(),
+                node.path("Image").asText(),
+                node.path("Config").path("Image").asText(null),
+                s);
     }
 
     /** The digest under which {@code image}'s repository knows the image, from its {@code RepoDigests} as JSON. */
@@ -55,7 +60,8 @@ final class DockerJson {
 
     /** The digest {@code docker pull} reports on its {@code Digest: sha256:…} line, when it printed one. */
     static Optional<String> digestInPullOutput(String stdout) {
-        return stdout.lines().map(String::trim)
+        return stdout.lines()
+                .map(String::trim)
                 .filter(l -> l.startsWith("Digest: "))
                 .map(l -> l.substring("Digest: ".length()).trim())
                 .filter(ImageRef::isDigest)

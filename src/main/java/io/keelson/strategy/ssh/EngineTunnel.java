@@ -49,7 +49,9 @@ public final class EngineTunnel implements AutoCloseable {
         List<String> argv = new ArrayList<>(sudo ? List.of("sudo", "-n") : List.of());
         argv.addAll(List.of("docker", "system", "dial-stdio"));
         try {
-            Path dir = Files.createTempDirectory("keelson-engine-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path dir = Files.createTempDirectory(
+                    "keelson-engine-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path socket = dir.resolve("docker.sock");
             ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
@@ -57,7 +59,8 @@ public final class EngineTunnel implements AutoCloseable {
             daemon("engine-tunnel-" + ssh.label(), tunnel::accept);
             return tunnel;
         } catch (IOException e) {
-            throw new SshFailure("cannot open a local socket for the engine of " + ssh.label() + ": " + e.getMessage(), e);
+            throw new SshFailure(
+                    "cannot open a local socket for the engine of " + ssh.label() + ": " + e.getMessage(), e);
         }
     }
 

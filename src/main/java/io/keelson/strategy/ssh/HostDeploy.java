@@ -42,8 +42,14 @@ final class HostDeploy implements HostRollout.HostRun {
     private SshHost ssh;
     private final OverridePins pins = new OverridePins();
 
-    HostDeploy(String host, TargetSpec target, DeployOrder order, Progress progress, Clock clock, String registryPassword,
-               Executor background) {
+    HostDeploy(
+            String host,
+            TargetSpec target,
+            DeployOrder order,
+            Progress progress,
+            Clock clock,
+            String registryPassword,
+            Executor background) {
         this.host = host;
         this.background = background;
         this.target = target;
@@ -70,16 +76,25 @@ final class HostDeploy implements HostRollout.HostRun {
         connect();
         logIn();
         // Independent reads, each its own SSH channel: compose's Python start-up dominates, so overlap them.
-        List<String> services = order.isRollback() ? List.copyOf(order.pins().get(host).keySet()) : order.units();
-        CompletableFuture<String> config = order.isRollback() ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> require(commands.config(), "docker-compose config").stdout(), background);
-        CompletableFuture<SshHost.Result> override = CompletableFuture.supplyAsync(() -> ssh.run(commands.readOverride(), line -> { }), background);
+        List<String> services =
+                order.isRollback() ? List.copyOf(order.pins().get(host).keySet()) : order.units();
+        CompletableFuture<String> config = order.isRollback()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(
+                        () -> require(commands.config(), "docker-compose config")
+                                .stdout(),
+                        background);
+        CompletableFuture<SshHost.Result> override =
+                CompletableFuture.supplyAsync(() -> ssh.run(commands.readOverride(), line -> {}), background);
         Map<String, CompletableFuture<Optional<ServiceContainers.Running>>> running = new LinkedHashMap<>();
-        services.forEach(service -> running.put(service, CompletableFuture.supplyAsync(() -> containers().running(service), background)));
+        services.forEach(service -> running.put(
+                service, CompletableFuture.supplyAsync(() -> containers().running(service), background)));
         Map<String, ImageRef> images = resolveImages(join(config));
         readPins(join(override));
         Map<String, ServiceContainers.Running> before = new LinkedHashMap<>();
-        images.keySet().forEach(service -> before.put(service, join(running.get(service)).orElse(null)));
+        images.keySet()
+                .forEach(service ->
+                        before.put(service, join(running.get(service)).orElse(null)));
         Map<String, String> pulled = new LinkedHashMap<>();
         images.forEach((service, image) -> pulled.put(service, containers().pull(image)));
         for (String service : images.keySet()) {
@@ -103,7 +118,13 @@ final class HostDeploy implements HostRollout.HostRun {
             AppliedService a = applied.get(i);
             try {
                 restore(a);
-                progress.record(new UnitChange(host, a.service(), a.image().toString(), a.fromImage(), a.fromDigest(), a.toDigest(),
+                progress.record(new UnitChange(
+                        host,
+                        a.service(),
+                        a.image().toString(),
+                        a.fromImage(),
+                        a.fromDigest(),
+                        a.toDigest(),
                         ChangeStatus.ROLLED_BACK));
             } catch (RuntimeException e) {
                 log("rollback of " + a.service() + " failed: " + e.getMessage());
@@ -153,7 +174,9 @@ final class HostDeploy implements HostRollout.HostRun {
     private void logIn() {
         var registry = target.registry();
         if (registry != null) {
-            require(commands.login(registry.server(), registry.username(), registryPassword), "docker login to " + registry.server());
+            require(
+                    commands.login(registry.server(), registry.username(), registryPassword),
+                    "docker login to " + registry.server());
         }
     }
 
@@ -161,7 +184,8 @@ final class HostDeploy implements HostRollout.HostRun {
         Map<String, ImageRef> images = new LinkedHashMap<>();
         if (order.isRollback()) {
             Map<String, DeployOrder.Pin> hostPins = order.pins().getOrDefault(host, Map.of());
-            hostPins.forEach((service, pin) -> images.put(service, ImageRef.parse(pin.image()).pinned(pin.digest())));
+            hostPins.forEach((service, pin) ->
+                    images.put(service, ImageRef.parse(pin.image()).pinned(pin.digest())));
             return images;
         }
         ComposeFiles.Model model = ComposeFiles.parse(configYaml);
@@ -169,11 +193,13 @@ final class HostDeploy implements HostRollout.HostRun {
         Map<String, ImageRef> configured = new LinkedHashMap<>();
         for (String service : order.units()) {
             if (!model.images().containsKey(service)) {
-                throw new IllegalStateException("service '" + service + "' is not in the compose files " + target.compose().effectiveFiles());
+                throw new IllegalStateException("service '" + service + "' is not in the compose files "
+                        + target.compose().effectiveFiles());
             }
             String image = model.images().get(service);
             if (image == null) {
-                throw new IllegalStateException("service '" + service + "' has no image in the compose files; Keelson deploys images, not builds");
+                throw new IllegalStateException("service '" + service
+                        + "' has no image in the compose files; Keelson deploys images, not builds");
             }
             configured.put(service, ImageRef.parse(image));
         }
@@ -188,31 +214,39 @@ final class HostDeploy implements HostRollout.HostRun {
         if (current.ok()) {
             pins.readFrom(current.stdout());
         } else if (!pins.knowsVersion()) {
-            pins.useVersionOf(ComposeFiles.parse(require(commands.config(), "docker-compose config").stdout()));
+            pins.useVersionOf(ComposeFiles.parse(
+                    require(commands.config(), "docker-compose config").stdout()));
         }
     }
 
     private void rollOut(String service, ImageRef image, ServiceContainers.Running before, String toDigest) {
         String fromDigest = before == null ? null : before.digest();
         String fromImage = before == null ? null : before.image().toString();
-        boolean same = toDigest.equals(fromDigest) && before.image().repository().equals(image.repository());
+        boolean same =
+                toDigest.equals(fromDigest) && before.image().repository().equals(image.repository());
         if (same && !order.force()) {
             log(service + ": already runs " + toDigest + ", left alone");
-            progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.UNCHANGED));
+            progress.record(new UnitChange(
+                    host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.UNCHANGED));
             pins.pin(service, image.pinned(toDigest).toString());
             return;
         }
-        log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + fromDigest) + " -> " + toDigest);
+        log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + fromDigest) + " -> "
+                + toDigest);
         applied.add(new AppliedService(service, image, before, toDigest));
         // Recorded before anything changes: a deployment cut off from here on still says what it touched.
-        progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.STARTED));
+        progress.record(
+                new UnitChange(host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.STARTED));
         ServiceContainers.Gated result = recreate(service, image.pinned(toDigest), same);
         String now = result.now().map(ServiceContainers.Running::digest).orElse(null);
         if (result.failure().isPresent()) {
-            progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.FAILED));
-            throw new IllegalStateException(service + " on " + host + " failed its health gate: " + result.failure().get());
+            progress.record(
+                    new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.FAILED));
+            throw new IllegalStateException(service + " on " + host + " failed its health gate: "
+                    + result.failure().get());
         }
-        progress.record(new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.SUCCEEDED));
+        progress.record(
+                new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.SUCCEEDED));
     }
 
     private void restore(AppliedService a) {
@@ -224,10 +258,12 @@ final class HostDeploy implements HostRollout.HostRun {
             return;
         }
         if (a.fromDigest() == null) {
-            throw new IllegalStateException(a.service() + " ran " + a.before().image() + ", an image with no registry digest, which cannot be pulled back");
+            throw new IllegalStateException(a.service() + " ran " + a.before().image()
+                    + ", an image with no registry digest, which cannot be pulled back");
         }
         log(a.service() + ": restoring " + a.before().image().repository() + "@" + a.fromDigest());
-        recreate(a.service(), a.before().image().pinned(a.fromDigest()), false).failure()
+        recreate(a.service(), a.before().image().pinned(a.fromDigest()), false)
+                .failure()
                 .ifPresent(reason -> log(a.service() + ": restored, but " + reason));
     }
 
@@ -258,7 +294,8 @@ final class HostDeploy implements HostRollout.HostRun {
         SshHost.Result result = ssh.run(command, this::log);
         if (!result.ok()) {
             String exit = result.exitCode() == null ? "died of a signal" : "exited " + result.exitCode();
-            throw new IllegalStateException(what + " on " + host + " " + exit + (result.lastError().isEmpty() ? "" : ": " + result.lastError()));
+            throw new IllegalStateException(what + " on " + host + " " + exit
+                    + (result.lastError().isEmpty() ? "" : ": " + result.lastError()));
         }
         return result;
     }
@@ -274,5 +311,4 @@ final class HostDeploy implements HostRollout.HostRun {
     private void log(String line) {
         progress.log("[" + host + "] " + line);
     }
-
 }

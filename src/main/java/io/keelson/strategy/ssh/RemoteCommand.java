@@ -12,7 +12,8 @@ import java.util.List;
  *     lost connection (or Keelson killed) does not cut it off half-way, and it reports its pid, so a
  *     timeout or a rollback can stop it
  */
-public record RemoteCommand(String workDir, List<String> argv, String stdin, boolean quiet, Duration timeout, boolean detached) {
+public record RemoteCommand(
+        String workDir, List<String> argv, String stdin, boolean quiet, Duration timeout, boolean detached) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
     /** The line a detached command starts with on stderr, followed by its pid. */
@@ -52,7 +53,9 @@ public record RemoteCommand(String workDir, List<String> argv, String stdin, boo
 
     /** The exact text sent to the remote shell; it never contains {@link #stdin()}. */
     public String shellText() {
-        List<String> run = detached ? java.util.stream.Stream.concat(List.of("sh", "-c", DETACH_SCRIPT, "sh").stream(), argv.stream()).toList()
+        List<String> run = detached
+                ? java.util.stream.Stream.concat(List.of("sh", "-c", DETACH_SCRIPT, "sh").stream(), argv.stream())
+                        .toList()
                 : argv;
         String command = ShellQuote.join(run);
         return workDir == null ? command : "cd " + ShellQuote.quote(workDir) + " && " + command;
@@ -64,6 +67,7 @@ public record RemoteCommand(String workDir, List<String> argv, String stdin, boo
                 + "kill -TERM \"$1\" 2>/dev/null; j=0; while kill -0 \"$1\" 2>/dev/null && [ \"$j\" -lt 30 ]; do sleep 0.1; j=$((j+1)); done; "
                 + "kill -KILL \"$1\" 2>/dev/null; exit 0";
         return of(List.of("sh", "-c", script, "sh", Long.toString(pid), Integer.toString(seconds)))
-                .asQuiet().withTimeout(Duration.ofSeconds(seconds + 30L));
+                .asQuiet()
+                .withTimeout(Duration.ofSeconds(seconds + 30L));
     }
 }

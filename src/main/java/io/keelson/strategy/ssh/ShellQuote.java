@@ -13,8 +13,7 @@ public final class ShellQuote {
 
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
-    private ShellQuote() {
-    }
+    private ShellQuote() {}
 
     public static String quote(String arg) {
         if (arg.indexOf('\0') >= 0) {

@@ -43,7 +43,8 @@ public class SshComposeRules implements StrategyRules {
         } else {
             checks.path("compose.projectDir", compose.projectDir(), true);
         }
-        if (compose.projectName() != null && !PROJECT_NAME.matcher(compose.projectName()).matches()) {
+        if (compose.projectName() != null
+                && !PROJECT_NAME.matcher(compose.projectName()).matches()) {
             checks.problem("compose.projectName", "must match [a-z0-9][a-z0-9_-]*");
         }
         List<String> files = compose.files() == null ? List.of() : compose.files();
@@ -75,7 +76,9 @@ public class SshComposeRules implements StrategyRules {
         if (!CatalogChecks.isRegistryHost(registry.server())) {
             checks.problem("registry.server", "must be a registry host, optionally with :port");
         }
-        if (registry.username() == null || registry.username().isBlank() || CatalogChecks.hasControl(registry.username())) {
+        if (registry.username() == null
+                || registry.username().isBlank()
+                || CatalogChecks.hasControl(registry.username())) {
             checks.problem("registry.username", "is required");
         }
         checks.secret("registry", registry.passwordEnv(), registry.passwordFile());

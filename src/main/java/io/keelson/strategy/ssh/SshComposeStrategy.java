@@ -72,16 +72,21 @@ public class SshComposeStrategy implements Strategy {
         if (password != null) {
             progress.redact(password);
         }
-        return HostRollout.run(target.ssh().hosts(), host -> new HostDeploy(host, target, order, progress, clock, password, reads),
-                rollout, progress, "service");
+        return HostRollout.run(
+                target.ssh().hosts(),
+                host -> new HostDeploy(host, target, order, progress, clock, password, reads),
+                rollout,
+                progress,
+                "service");
     }
 
     private static ExecutorService boundedPool(int threads, String name) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
-            Thread thread = new Thread(runnable, name);
-            thread.setDaemon(true);
-            return thread;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
+                    Thread thread = new Thread(runnable, name);
+                    thread.setDaemon(true);
+                    return thread;
+                });
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }

@@ -1,5 +1,6 @@
 package io.keelson.strategy.ssh;
 
+import io.keelson.catalog.SshSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +19,6 @@ import java.util.function.Consumer;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
 import net.schmizz.sshj.connection.channel.direct.Session;
-import io.keelson.catalog.SshSpec;
 
 /**
  * One authenticated SSH connection to a deploy host (sshj). The host key is always checked against
@@ -51,7 +51,8 @@ public final class SshHost implements AutoCloseable {
     }
 
     /** Connects and authenticates with the private key, or fails saying which step and why. */
-    public static SshHost connect(String host, int port, String user, Path privateKey, Path knownHosts, Duration timeout) {
+    public static SshHost connect(
+            String host, int port, String user, Path privateKey, Path knownHosts, Duration timeout) {
         return open(host, port, SshLogin.key(user, privateKey, null), knownHosts, timeout);
     }
 
@@ -75,7 +76,8 @@ public final class SshHost implements AutoCloseable {
     /** {@link #unreachable(String, int, Duration)} for an endpoint of {@link #endpoints}, with a short timeout. */
     public static Optional<String> unreachable(String endpoint) {
         int colon = endpoint.lastIndexOf(':');
-        return unreachable(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), PROBE_TIMEOUT);
+        return unreachable(
+                endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), PROBE_TIMEOUT);
     }
 
     /** Whether something accepts TCP connections on the host's SSH port within {@code timeout}; empty when it does. */
@@ -109,7 +111,7 @@ public final class SshHost implements AutoCloseable {
                     stdout.append(line).append('\n');
                 }
                 if (command.detached()) {
-                    stderr.add(line);   // a detached command's output, both streams, comes through here
+                    stderr.add(line); // a detached command's output, both streams, comes through here
                 }
                 if (!command.quiet()) {
                     lines.accept(line);
@@ -125,9 +127,10 @@ public final class SshHost implements AutoCloseable {
             });
             writeStdin(cmd.getOutputStream(), command.stdin());
             if (!ended(cmd, command.timeout())) {
-                stopDetached(lines);   // first, so its output ends and the channel can close
+                stopDetached(lines); // first, so its output ends and the channel can close
                 cmd.close();
-                throw new SshFailure("command timed out after " + command.timeout().toSeconds() + "s on " + label + ": " + command.shellText());
+                throw new SshFailure("command timed out after "
+                        + command.timeout().toSeconds() + "s on " + label + ": " + command.shellText());
             }
             out.join(5000);
             err.join(5000);
@@ -246,7 +249,8 @@ public final class SshHost implements AutoCloseable {
 
     private static Long parsePid(String line) {
         try {
-            return Long.parseLong(line.substring(RemoteCommand.PID_MARK.length()).trim());
+            return Long.parseLong(
+                    line.substring(RemoteCommand.PID_MARK.length()).trim());
         } catch (NumberFormatException e) {
             return null;
         }
@@ -267,15 +271,18 @@ public final class SshHost implements AutoCloseable {
     }
 
     private static Thread pump(InputStream stream, Consumer<String> sink) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                for (String line; (line = reader.readLine()) != null; ) {
-                    sink.accept(line);
-                }
-            } catch (IOException ignored) {
-                // The channel closed under us; the exit status tells what happened.
-            }
-        }, "ssh-output");
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader reader =
+                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
+                        for (String line; (line = reader.readLine()) != null; ) {
+                            sink.accept(line);
+                        }
+                    } catch (IOException ignored) {
+                        // The channel closed under us; the exit status tells what happened.
+                    }
+                },
+                "ssh-output");
         t.setDaemon(true);
         t.start();
         return t;

@@ -28,7 +28,10 @@ record SshLogin(String user, Path privateKey, String passphrase, String password
     /** The login a target's {@code ssh} block names, its secrets read now. */
     static SshLogin of(SshSpec ssh) {
         return ssh.privateKeyFile() != null
-                ? key(ssh.user(), Path.of(ssh.privateKeyFile()), ssh.passphrase().read().orElse(null))
+                ? key(
+                        ssh.user(),
+                        Path.of(ssh.privateKeyFile()),
+                        ssh.passphrase().read().orElse(null))
                 : new SshLogin(ssh.user(), null, null, ssh.password().read().orElseThrow());
     }
 
@@ -40,7 +43,8 @@ record SshLogin(String user, Path privateKey, String passphrase, String password
     /** Connects and authenticates, or fails saying which step and why; the host key is checked before any secret is sent. */
     SSHClient connect(String host, int port, String label, Path knownHosts, Duration timeout) {
         if (!Files.isReadable(knownHosts)) {
-            throw new SshFailure("knownHostsFile " + knownHosts + " cannot be read: host keys must be verifiable, nothing was run on " + label);
+            throw new SshFailure("knownHostsFile " + knownHosts
+                    + " cannot be read: host keys must be verifiable, nothing was run on " + label);
         }
         if (privateKey != null && !Files.isReadable(privateKey)) {
             throw new SshFailure("privateKeyFile " + privateKey + " cannot be read, nothing was run on " + label);
@@ -72,9 +76,12 @@ record SshLogin(String user, Path privateKey, String passphrase, String password
             authenticate(client, this);
         } catch (UserAuthException e) {
             SshHost.close(client);
-            throw new SshFailure("host " + label + " refused " + this + " for user " + user
-                    + (privateKey != null ? " (is the public key in that user's authorized_keys, and is its passphrase right?)"
-                    : " (is the password right, and does sshd allow password authentication?)"), e);
+            throw new SshFailure(
+                    "host " + label + " refused " + this + " for user " + user
+                            + (privateKey != null
+                                    ? " (is the public key in that user's authorized_keys, and is its passphrase right?)"
+                                    : " (is the password right, and does sshd allow password authentication?)"),
+                    e);
         } catch (IOException e) {
             SshHost.close(client);
             throw new SshFailure("cannot authenticate to " + label + " as " + user + ": " + e.getMessage(), e);
@@ -88,8 +95,10 @@ record SshLogin(String user, Path privateKey, String passphrase, String password
             client.authPassword(login.user(), login.password());
             return;
         }
-        KeyProvider key = login.passphrase() == null ? client.loadKeys(login.privateKey().toString())
-                : client.loadKeys(login.privateKey().toString(), login.passphrase().toCharArray());
+        KeyProvider key = login.passphrase() == null
+                ? client.loadKeys(login.privateKey().toString())
+                : client.loadKeys(
+                        login.privateKey().toString(), login.passphrase().toCharArray());
         client.authPublickey(login.user(), key);
     }
 

@@ -10,8 +10,7 @@ public final class SshRules {
 
     private static final Pattern USER = Pattern.compile("[a-z_][a-z0-9_.-]{0,31}");
 
-    private SshRules() {
-    }
+    private SshRules() {}
 
     public static void check(SshSpec ssh, String strategy, CatalogChecks checks) {
         if (ssh == null) {

@@ -26,7 +26,8 @@ record CatalogCreate(ObjectNode body, List<String> laterNetworks) {
      *     {@code env} wins over them, as with {@code docker run --env-file … -e …}
      */
     static CatalogCreate of(ContainerSpec.CreateSpec create, String image, Map<String, String> envFromFiles) {
-        ContainerSpec.CreateSpec c = create == null ? new ContainerSpec.CreateSpec(null, null, null, null, null, null, null) : create;
+        ContainerSpec.CreateSpec c =
+                create == null ? new ContainerSpec.CreateSpec(null, null, null, null, null, null, null) : create;
         ObjectNode body = NODES.objectNode();
         body.put("Image", image);
         Map<String, String> env = new LinkedHashMap<>(envFromFiles);
@@ -49,7 +50,9 @@ record CatalogCreate(ObjectNode body, List<String> laterNetworks) {
                 Port p = Port.parse(port);
                 exposed.putObject(p.containerPort());
                 if (p.hostPort() != null) {
-                    ArrayNode list = bindings.has(p.containerPort()) ? (ArrayNode) bindings.get(p.containerPort()) : bindings.putArray(p.containerPort());
+                    ArrayNode list = bindings.has(p.containerPort())
+                            ? (ArrayNode) bindings.get(p.containerPort())
+                            : bindings.putArray(p.containerPort());
                     ObjectNode binding = list.addObject();
                     binding.put("HostIp", p.hostIp() == null ? "" : p.hostIp());
                     binding.put("HostPort", p.hostPort());
@@ -69,7 +72,9 @@ record CatalogCreate(ObjectNode body, List<String> laterNetworks) {
         List<String> later = new ArrayList<>();
         if (c.networks() != null && !c.networks().isEmpty()) {
             host.put("NetworkMode", c.networks().get(0));
-            body.putObject("NetworkingConfig").putObject("EndpointsConfig").putObject(c.networks().get(0));
+            body.putObject("NetworkingConfig")
+                    .putObject("EndpointsConfig")
+                    .putObject(c.networks().get(0));
             later.addAll(c.networks().subList(1, c.networks().size()));
         }
         return new CatalogCreate(body, later);

@@ -41,6 +41,7 @@ final class HostSwap implements HostRollout.HostRun {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
     /** An engine reached through SSH gets few connections: each is an SSH session on the host. */
     private static final int ENGINE_CONNECTIONS = 4;
+
     private static final int DEFAULT_STOP_SECONDS = 10;
 
     /**
@@ -54,8 +55,8 @@ final class HostSwap implements HostRollout.HostRun {
     }
 
     /** What this host now runs for a unit that changed: to put back on failure elsewhere. */
-    private record Done(String unit, ImageRef image, String fromDigest, String toDigest, boolean created, String containerId) {
-    }
+    private record Done(
+            String unit, ImageRef image, String fromDigest, String toDigest, boolean created, String containerId) {}
 
     private final String host;
     private final TargetSpec target;
@@ -72,8 +73,15 @@ final class HostSwap implements HostRollout.HostRun {
     private DockerEngine engine;
 
     /** {@code credentials} go to {@code credentialsHost} only; an image from any other registry is pulled anonymously. */
-    HostSwap(String host, TargetSpec target, Progress progress, Clock clock, Optional<Credentials> credentials, String credentialsHost,
-             Map<String, Wanted> units, boolean force) {
+    HostSwap(
+            String host,
+            TargetSpec target,
+            Progress progress,
+            Clock clock,
+            Optional<Credentials> credentials,
+            String credentialsHost,
+            Map<String, Wanted> units,
+            boolean force) {
         this.credentialsHost = credentialsHost;
         this.units = units;
         this.force = force;
@@ -104,13 +112,17 @@ final class HostSwap implements HostRollout.HostRun {
     DockerEngine engine() {
         if (engine == null) {
             ssh = SshHost.connect(host, target.ssh(), CONNECT_TIMEOUT);
-            log("connected as " + target.ssh().user() + ", host key verified" + (target.ssh().usesSudo() ? "; docker runs through sudo -n" : ""));
+            log("connected as " + target.ssh().user() + ", host key verified"
+                    + (target.ssh().usesSudo() ? "; docker runs through sudo -n" : ""));
             tunnel = EngineTunnel.open(ssh, target.ssh().usesSudo());
             engine = DockerEngine.connect(new DockerSpec(tunnel.dockerHost(), null), ENGINE_CONNECTIONS);
             if (!engine.ping()) {
-                throw new IllegalStateException("the Docker engine on " + host + " does not answer through SSH" + engineProblem()
-                        + (target.ssh().usesSudo() ? " (may " + target.ssh().user() + " run docker with sudo -n, without a password?)"
-                        : " (is " + target.ssh().user() + " in the docker group, or should the target say sudo: true?)"));
+                throw new IllegalStateException("the Docker engine on " + host + " does not answer through SSH"
+                        + engineProblem()
+                        + (target.ssh().usesSudo()
+                                ? " (may " + target.ssh().user() + " run docker with sudo -n, without a password?)"
+                                : " (is " + target.ssh().user()
+                                        + " in the docker group, or should the target say sudo: true?)"));
             }
         }
         return engine;
@@ -120,7 +132,7 @@ final class HostSwap implements HostRollout.HostRun {
     private String engineProblem() {
         List<String> argv = new ArrayList<>(target.ssh().usesSudo() ? List.of("sudo", "-n") : List.of());
         argv.addAll(List.of("docker", "version", "--format", "{{.Server.Version}}"));
-        SshHost.Result result = ssh.run(RemoteCommand.of(argv).asQuiet(), line -> { });
+        SshHost.Result result = ssh.run(RemoteCommand.of(argv).asQuiet(), line -> {});
         return result.ok() || result.lastError().isEmpty() ? "" : " (\"" + result.lastError() + "\")";
     }
 
@@ -144,14 +156,23 @@ final class HostSwap implements HostRollout.HostRun {
                 fresh.add(unit);
                 continue;
             }
-            ObjectNode oldImage = engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
+            ObjectNode oldImage =
+                    engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
             String fromDigest = runningDigest(inspect.get(), oldImage, image);
             if (toDigest.equals(fromDigest) && !force) {
                 log(unit + ": already runs " + toDigest + ", left alone");
-                progress.record(new UnitChange(host, unit, image.toString(), image.toString(), fromDigest, toDigest, ChangeStatus.UNCHANGED));
+                progress.record(new UnitChange(
+                        host, unit, image.toString(), image.toString(), fromDigest, toDigest, ChangeStatus.UNCHANGED));
                 continue;
             }
-            replacements.add(new Replacement(unit, inspect.get(), oldImage, image, image.pinned(toDigest).toString(), fromDigest, toDigest,
+            replacements.add(new Replacement(
+                    unit,
+                    inspect.get(),
+                    oldImage,
+                    image,
+                    image.pinned(toDigest).toString(),
+                    fromDigest,
+                    toDigest,
                     StopTimeout.of(inspect.get(), DEFAULT_STOP_SECONDS)));
         }
         for (String unit : fresh) {
@@ -162,7 +183,8 @@ final class HostSwap implements HostRollout.HostRun {
         }
         Replacements swaps = new Replacements(engine, host, target.effectiveRollout(), clock, progress);
         Outcome outcome = swaps.run(replacements);
-        swaps.committed().forEach(r -> done.add(new Done(r.name(), r.image(), r.fromDigest(), r.toDigest(), false, null)));
+        swaps.committed()
+                .forEach(r -> done.add(new Done(r.name(), r.image(), r.fromDigest(), r.toDigest(), false, null)));
         if (outcome.result() != Outcome.Result.SUCCEEDED) {
             restoredItself = outcome.result() == Outcome.Result.ROLLED_BACK;
             throw new IllegalStateException(outcome.error());
@@ -186,8 +208,14 @@ final class HostSwap implements HostRollout.HostRun {
                 } else {
                     restore(d);
                 }
-                progress.record(new UnitChange(host, d.unit(), d.image().toString(), d.fromDigest() == null ? null : d.image().toString(),
-                        d.fromDigest(), d.toDigest(), ChangeStatus.ROLLED_BACK));
+                progress.record(new UnitChange(
+                        host,
+                        d.unit(),
+                        d.image().toString(),
+                        d.fromDigest() == null ? null : d.image().toString(),
+                        d.fromDigest(),
+                        d.toDigest(),
+                        ChangeStatus.ROLLED_BACK));
             } catch (RuntimeException e) {
                 log("rollback of " + d.unit() + " failed: " + e.getMessage());
                 failed.add(host + "/" + d.unit());
@@ -198,16 +226,26 @@ final class HostSwap implements HostRollout.HostRun {
 
     private void restore(Done d) {
         if (d.fromDigest() == null) {
-            throw new IllegalStateException(d.unit() + " ran an image with no registry digest, which cannot be pulled back");
+            throw new IllegalStateException(
+                    d.unit() + " ran an image with no registry digest, which cannot be pulled back");
         }
         ObjectNode inspect = engine().inspectContainer(d.unit())
                 .orElseThrow(() -> new IllegalStateException("no container named " + d.unit() + " to put back"));
         ImageRef back = d.image().pinned(d.fromDigest());
         pull(engine(), back);
-        ObjectNode current = engine().inspectImage(inspect.path("Image").asText()).orElse(null);
+        ObjectNode current =
+                engine().inspectImage(inspect.path("Image").asText()).orElse(null);
         RolloutSpec rollout = target.effectiveRollout();
-        Outcome outcome = new Replacements(engine(), host, rollout, clock, Progress.logOnly(this::log, progress)).run(List.of(new Replacement(
-                d.unit(), inspect, current, d.image(), back.toString(), d.toDigest(), d.fromDigest(), StopTimeout.of(inspect, DEFAULT_STOP_SECONDS))));
+        Outcome outcome = new Replacements(engine(), host, rollout, clock, Progress.logOnly(this::log, progress))
+                .run(List.of(new Replacement(
+                        d.unit(),
+                        inspect,
+                        current,
+                        d.image(),
+                        back.toString(),
+                        d.toDigest(),
+                        d.fromDigest(),
+                        StopTimeout.of(inspect, DEFAULT_STOP_SECONDS))));
         if (outcome.result() != Outcome.Result.SUCCEEDED) {
             throw new IllegalStateException(outcome.error());
         }
@@ -215,16 +253,22 @@ final class HostSwap implements HostRollout.HostRun {
     }
 
     private void create(DockerEngine engine, String unit, ImageRef image, String toDigest) {
-        var spec = target.container(unit).orElseThrow(() -> new IllegalStateException(unit + " is not a container of this target"));
+        var spec = target.container(unit)
+                .orElseThrow(() -> new IllegalStateException(unit + " is not a container of this target"));
         ImageRef recorded = image;
-        log(unit + ": no such container on this host; creating it from the catalog with " + recorded.repository() + "@" + toDigest);
+        log(unit + ": no such container on this host; creating it from the catalog with " + recorded.repository() + "@"
+                + toDigest);
         progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.STARTED));
-        CatalogCreate create = CatalogCreate.of(spec.create(), recorded.pinned(toDigest).toString(), envFiles(spec.create()));
-        FreshContainer.Result result = FreshContainer.start(engine, clock, unit, create.body(), create.laterNetworks(), target.effectiveRollout());
+        CatalogCreate create =
+                CatalogCreate.of(spec.create(), recorded.pinned(toDigest).toString(), envFiles(spec.create()));
+        FreshContainer.Result result = FreshContainer.start(
+                engine, clock, unit, create.body(), create.laterNetworks(), target.effectiveRollout());
         if (result.failure().isPresent()) {
             restoredItself = true;
-            progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.ROLLED_BACK));
-            throw new IllegalStateException(unit + " on " + host + " failed its health gate: " + result.failure().get() + "; the new container was removed");
+            progress.record(
+                    new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.ROLLED_BACK));
+            throw new IllegalStateException(unit + " on " + host + " failed its health gate: "
+                    + result.failure().get() + "; the new container was removed");
         }
         done.add(new Done(unit, recorded, null, toDigest, true, result.id()));
         progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.SUCCEEDED));
@@ -238,9 +282,10 @@ final class HostSwap implements HostRollout.HostRun {
             return env;
         }
         for (String file : create.envFiles()) {
-            SshHost.Result read = ssh.run(RemoteCommand.of(List.of("cat", file)).asQuiet(), line -> { });
+            SshHost.Result read = ssh.run(RemoteCommand.of(List.of("cat", file)).asQuiet(), line -> {});
             if (!read.ok()) {
-                throw new IllegalStateException("env file " + file + " cannot be read on " + host + ": " + read.lastError());
+                throw new IllegalStateException(
+                        "env file " + file + " cannot be read on " + host + ": " + read.lastError());
             }
             progress.redact(read.stdout());
             env.putAll(CatalogCreate.parseEnvFile(read.stdout()));
@@ -256,19 +301,23 @@ final class HostSwap implements HostRollout.HostRun {
         if (image.digest() != null) {
             return image.digest();
         }
-        return engine.inspectImage(image.toString()).flatMap(i -> ImageDigests.in(i, image))
-                .orElseThrow(() -> new IllegalStateException("pulled " + image + " but the engine records no registry digest for it"));
+        return engine.inspectImage(image.toString())
+                .flatMap(i -> ImageDigests.in(i, image))
+                .orElseThrow(() -> new IllegalStateException(
+                        "pulled " + image + " but the engine records no registry digest for it"));
     }
 
     /** The digest a container runs: in its reference when Keelson pinned it, else the registry digest of its image. */
     private static String runningDigest(ObjectNode inspect, ObjectNode image, ImageRef wanted) {
-        Optional<ImageRef> configured = ImageRef.tryParse(inspect.path("Config").path("Image").asText(""));
+        Optional<ImageRef> configured =
+                ImageRef.tryParse(inspect.path("Config").path("Image").asText(""));
         if (configured.isPresent() && configured.get().digest() != null) {
             return configured.get().digest();
         }
-        return image == null ? null : ImageDigests.in(image, configured.orElse(wanted)).orElse(null);
+        return image == null
+                ? null
+                : ImageDigests.in(image, configured.orElse(wanted)).orElse(null);
     }
-
 
     private void log(String line) {
         progress.log("[" + host + "] " + line);

@@ -24,7 +24,8 @@ public class SshDockerRules implements StrategyRules {
 
     private static final Pattern PORT = Pattern.compile(
             "((\\d{1,3}(\\.\\d{1,3}){3}|\\[[0-9a-fA-F:]+]):(\\d{1,5})?:|\\d{1,5}:)?\\d{1,5}(/(tcp|udp|sctp))?");
-    private static final Pattern VOLUME = Pattern.compile("([a-zA-Z0-9][a-zA-Z0-9_.-]*|/[^:\\s]*):/[^:\\s]*(:(ro|rw))?");
+    private static final Pattern VOLUME =
+            Pattern.compile("([a-zA-Z0-9][a-zA-Z0-9_.-]*|/[^:\\s]*):/[^:\\s]*(:(ro|rw))?");
     private static final Pattern RESTART = Pattern.compile("no|always|unless-stopped|on-failure(:\\d{1,4})?");
     private static final Pattern NETWORK = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}");
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z0-9][a-zA-Z0-9_./-]{0,254}");
@@ -76,8 +77,18 @@ public class SshDockerRules implements StrategyRules {
     }
 
     private static void checkCreate(ContainerSpec.CreateSpec create, String at, CatalogChecks checks) {
-        each(create.ports(), at + ".ports", PORT, "is not a port mapping such as 8888:8000, 127.0.0.1:8080:80, 127.0.0.1::80 or 53/udp", checks);
-        each(create.volumes(), at + ".volumes", VOLUME, "is not a volume such as data:/data or /srv/app:/app:ro", checks);
+        each(
+                create.ports(),
+                at + ".ports",
+                PORT,
+                "is not a port mapping such as 8888:8000, 127.0.0.1:8080:80, 127.0.0.1::80 or 53/udp",
+                checks);
+        each(
+                create.volumes(),
+                at + ".volumes",
+                VOLUME,
+                "is not a volume such as data:/data or /srv/app:/app:ro",
+                checks);
         each(create.networks(), at + ".networks", NETWORK, "is not a network name", checks);
         if (create.envFiles() != null && checks.bounded(at + ".envFiles", create.envFiles())) {
             for (int i = 0; i < create.envFiles().size(); i++) {
@@ -116,9 +127,13 @@ public class SshDockerRules implements StrategyRules {
             return;
         }
         map.forEach((key, value) -> {
-            boolean nameOk = envNames ? CatalogChecks.isEnvName(key) : key != null && LABEL.matcher(key).matches();
+            boolean nameOk = envNames
+                    ? CatalogChecks.isEnvName(key)
+                    : key != null && LABEL.matcher(key).matches();
             if (!nameOk) {
-                checks.problem(field, "'" + key + "' is not a valid " + (envNames ? "environment variable" : "label") + " name");
+                checks.problem(
+                        field,
+                        "'" + key + "' is not a valid " + (envNames ? "environment variable" : "label") + " name");
             } else if (value == null || value.indexOf('\0') >= 0 || value.length() > 4096) {
                 checks.problem(field + "." + key, "must be a text of at most 4096 characters");
             }

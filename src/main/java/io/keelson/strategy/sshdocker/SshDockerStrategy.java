@@ -62,16 +62,23 @@ public class SshDockerStrategy implements Strategy {
 
     /** Images are checked against each container's configured repository before anything is queued. */
     @Override
-    public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
+    public void checkRequest(
+            TargetSpec target,
+            List<String> services,
+            ImageRef image,
+            List<ImageRef> images,
+            Map<String, ImageRef> release) {
         Strategy.super.checkRequest(target, services, image, images, release);
-        List<String> names = !release.isEmpty() ? List.copyOf(release.keySet()) : services == null ? units(target) : services;
+        List<String> names =
+                !release.isEmpty() ? List.copyOf(release.keySet()) : services == null ? units(target) : services;
         Map<String, ImageRef> configured = new LinkedHashMap<>();
         names.forEach(unit -> configured.put(unit, configured(target, unit)));
         UnitImages.choose(configured, DeployOrder.deploy(names, false, image, release, List.of()), target, "container");
     }
 
     private static ImageRef configured(TargetSpec target, String unit) {
-        return ImageRef.parse(target.container(unit).orElseThrow(() -> new IllegalArgumentException("'" + unit + "' is not a container of this target"))
+        return ImageRef.parse(target.container(unit)
+                .orElseThrow(() -> new IllegalArgumentException("'" + unit + "' is not a container of this target"))
                 .image());
     }
 
@@ -86,16 +93,25 @@ public class SshDockerStrategy implements Strategy {
         } catch (IllegalStateException | IllegalArgumentException e) {
             return Outcome.failed(e.getMessage());
         }
-        String credentialsHost = target.registry() == null ? null : RegistryHost.normalize(target.registry().server());
-        return HostRollout.run(target.ssh().hosts(), host -> {
-            Map<String, HostSwap.Wanted> units = perHost.get(host);
-            if (units == null || units.isEmpty()) {
-                progress.log("[" + host + "] nothing to restore on this host");
-                return null;
-            }
-            progress.log("[" + host + "] deploying " + String.join(", ", units.keySet()) + (order.isRollback() ? " (rollback)" : ""));
-            return new HostSwap(host, target, progress, clock, credentials, credentialsHost, units, order.force());
-        }, target.effectiveRollout(), progress, "container");
+        String credentialsHost = target.registry() == null
+                ? null
+                : RegistryHost.normalize(target.registry().server());
+        return HostRollout.run(
+                target.ssh().hosts(),
+                host -> {
+                    Map<String, HostSwap.Wanted> units = perHost.get(host);
+                    if (units == null || units.isEmpty()) {
+                        progress.log("[" + host + "] nothing to restore on this host");
+                        return null;
+                    }
+                    progress.log("[" + host + "] deploying " + String.join(", ", units.keySet())
+                            + (order.isRollback() ? " (rollback)" : ""));
+                    return new HostSwap(
+                            host, target, progress, clock, credentials, credentialsHost, units, order.force());
+                },
+                target.effectiveRollout(),
+                progress,
+                "container");
     }
 
     /**
@@ -106,11 +122,14 @@ public class SshDockerStrategy implements Strategy {
     public List<String> repair(TargetSpec target, Set<String> passed) {
         List<String> done = new ArrayList<>();
         for (String host : target.ssh().hosts()) {
-            try (HostSwap swap = new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false)) {
-                new SetAsideRepair(swap.engine()).repair((unit, labels) -> target.container(unit).isPresent(), passed)
+            try (HostSwap swap =
+                    new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false)) {
+                new SetAsideRepair(swap.engine())
+                        .repair((unit, labels) -> target.container(unit).isPresent(), passed)
                         .forEach(line -> done.add("[" + host + "] " + line));
             } catch (RuntimeException e) {
-                done.add("[" + host + "] could not look for containers left set aside: " + e.getMessage() + " (tried again before the next deployment)");
+                done.add("[" + host + "] could not look for containers left set aside: " + e.getMessage()
+                        + " (tried again before the next deployment)");
             }
         }
         return done;
@@ -122,16 +141,20 @@ public class SshDockerStrategy implements Strategy {
         if (order.isRollback()) {
             order.pins().forEach((host, pins) -> {
                 Map<String, HostSwap.Wanted> units = new LinkedHashMap<>();
-                pins.forEach((unit, pin) -> units.put(unit, new HostSwap.Wanted(ImageRef.parse(pin.image()), pin.digest())));
+                pins.forEach(
+                        (unit, pin) -> units.put(unit, new HostSwap.Wanted(ImageRef.parse(pin.image()), pin.digest())));
                 perHost.put(host, units);
             });
             return perHost;
         }
-        List<String> names = order.units().isEmpty() ? target.containers().stream().map(ContainerSpec::name).toList() : order.units();
+        List<String> names = order.units().isEmpty()
+                ? target.containers().stream().map(ContainerSpec::name).toList()
+                : order.units();
         Map<String, ImageRef> configured = new LinkedHashMap<>();
         names.forEach(unit -> configured.put(unit, configured(target, unit)));
         Map<String, HostSwap.Wanted> units = new LinkedHashMap<>();
-        UnitImages.choose(configured, order, target, "container").forEach((unit, image) -> units.put(unit, new HostSwap.Wanted(image, null)));
+        UnitImages.choose(configured, order, target, "container")
+                .forEach((unit, image) -> units.put(unit, new HostSwap.Wanted(image, null)));
         target.ssh().hosts().forEach(host -> perHost.put(host, units));
         return perHost;
     }
@@ -140,6 +163,7 @@ public class SshDockerStrategy implements Strategy {
         if (registry == null) {
             return Optional.empty();
         }
-        return Optional.of(new Credentials(registry.username(), registry.password().read().orElseThrow()));
+        return Optional.of(
+                new Credentials(registry.username(), registry.password().read().orElseThrow()));
     }
 }

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class DockerEngines {
 
-    private record Entry(DockerSpec spec, DockerEngine engine) {
-    }
+    private record Entry(DockerSpec spec, DockerEngine engine) {}
 
     private final Map<String, Entry> engines = new ConcurrentHashMap<>();
 

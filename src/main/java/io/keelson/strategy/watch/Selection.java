@@ -16,8 +16,7 @@ public final class Selection {
     public static final String WATCHTOWER_SCOPE = "com.centurylinklabs.watchtower.scope";
     public static final String STOP_TIMEOUT = "keelson.stop-timeout";
 
-    private Selection() {
-    }
+    private Selection() {}
 
     public static boolean selected(Map<String, String> labels, boolean labelEnable, String scope) {
         String keelson = labels.get(ENABLE);

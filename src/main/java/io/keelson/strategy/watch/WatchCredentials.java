@@ -10,18 +10,21 @@ import java.util.Set;
 /** Where a watch target's registry checks and pulls find credentials, bound to the registry they belong to. */
 final class WatchCredentials {
 
-    private WatchCredentials() {
-    }
+    private WatchCredentials() {}
 
     /** The target's registry credentials, else the Docker config.json of the user Keelson runs as. */
     static CredentialSource of(TargetSpec target) {
         RegistryAuthSpec auth = target.registryAuth();
         if (auth == null) {
-            return new CredentialSource.DockerConfig(Path.of(System.getProperty("user.home"), ".docker", "config.json"));
+            return new CredentialSource.DockerConfig(
+                    Path.of(System.getProperty("user.home"), ".docker", "config.json"));
         }
         Set<String> realms = auth.realmHosts() == null ? Set.of() : Set.copyOf(auth.realmHosts());
         if (auth.username() != null) {
-            return new CredentialSource.Fixed(auth.server(), new Credentials(auth.username(), auth.password().read().orElseThrow()), realms);
+            return new CredentialSource.Fixed(
+                    auth.server(),
+                    new Credentials(auth.username(), auth.password().read().orElseThrow()),
+                    realms);
         }
         if (auth.configFile() != null) {
             return new CredentialSource.DockerConfig(Path.of(auth.configFile()), realms);

@@ -11,8 +11,8 @@ import java.util.List;
 public record WatchPlan(List<Update> updates, List<String> notes) {
 
     /** One container to move from the digest it runs to the one the registry now names. */
-    public record Update(String name, ObjectNode inspect, ObjectNode oldImage, ImageRef image, String fromDigest, String toDigest) {
-    }
+    public record Update(
+            String name, ObjectNode inspect, ObjectNode oldImage, ImageRef image, String fromDigest, String toDigest) {}
 
     public boolean isEmpty() {
         return updates.isEmpty();

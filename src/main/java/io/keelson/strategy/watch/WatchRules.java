@@ -74,15 +74,18 @@ public class WatchRules implements StrategyRules {
         if (auth.username() != null) {
             checks.secret("registryAuth", auth.passwordEnv(), auth.passwordFile());
             if (!CatalogChecks.isRegistryHost(auth.server())) {
-                checks.problem("registryAuth.server",
+                checks.problem(
+                        "registryAuth.server",
                         "is required with username: the registry host (optionally :port) these credentials belong to; they are sent nowhere else");
             }
         } else if (auth.server() != null) {
-            checks.problem("registryAuth.server", "applies only with username (a configFile names its registries itself)");
+            checks.problem(
+                    "registryAuth.server", "applies only with username (a configFile names its registries itself)");
         }
         if (auth.realmHosts() != null) {
             for (int i = 0; i < auth.realmHosts().size() && i <= CatalogChecks.MAX_LIST; i++) {
-                if (!CatalogChecks.isRegistryHost(String.valueOf(auth.realmHosts().get(i)))) {
+                if (!CatalogChecks.isRegistryHost(
+                        String.valueOf(auth.realmHosts().get(i)))) {
                     checks.problem("registryAuth.realmHosts[" + i + "]", "is not a host name, optionally with :port");
                 }
             }

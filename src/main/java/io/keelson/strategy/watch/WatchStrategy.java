@@ -13,18 +13,16 @@ import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategy;
+import io.keelson.strategy.UnitChange;
 import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.strategy.engine.ImageDigests;
 import io.keelson.strategy.engine.Replacement;
 import io.keelson.strategy.engine.Replacements;
 import io.keelson.strategy.engine.SetAsideRepair;
 import io.keelson.strategy.engine.StopTimeout;
-import io.keelson.strategy.UnitChange;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +30,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Watchtower done right: asks the registry for the digest behind each watched tag (one request per
@@ -67,12 +67,19 @@ public class WatchStrategy implements Strategy {
     }
 
     @Override
-    public void checkRequest(TargetSpec target, List<String> services, ImageRef image, List<ImageRef> images, Map<String, ImageRef> release) {
+    public void checkRequest(
+            TargetSpec target,
+            List<String> services,
+            ImageRef image,
+            List<ImageRef> images,
+            Map<String, ImageRef> release) {
         if (image != null) {
-            throw new IllegalArgumentException("image: applies to targets deployed over SSH; a watch deployment takes \"images\" to limit its check");
+            throw new IllegalArgumentException(
+                    "image: applies to targets deployed over SSH; a watch deployment takes \"images\" to limit its check");
         }
         if (services != null) {
-            throw new IllegalArgumentException("services: applies to targets deployed over SSH; a watch target finds its containers by label");
+            throw new IllegalArgumentException(
+                    "services: applies to targets deployed over SSH; a watch target finds its containers by label");
         }
     }
 
@@ -134,10 +141,12 @@ public class WatchStrategy implements Strategy {
             if (!only.isEmpty() && only.stream().noneMatch(o -> RepoDigests.sameTag(o, ref.get()))) {
                 continue;
             }
-            byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>()).add(inspect.get());
+            byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>())
+                    .add(inspect.get());
         }
         if (only.isEmpty()) {
-            watchedGauge(target.name()).set(byImage.values().stream().mapToInt(List::size).sum());
+            watchedGauge(target.name())
+                    .set(byImage.values().stream().mapToInt(List::size).sum());
         }
         CredentialSource credentials = WatchCredentials.of(target);
         List<WatchPlan.Update> updates = new ArrayList<>();
@@ -145,19 +154,23 @@ public class WatchStrategy implements Strategy {
             ImageRef ref = ImageRef.parse(group.getKey());
             RegistryClient.Answer answer = registry.digestOf(ref, credentials);
             if (answer instanceof RegistryClient.Failed failed) {
-                notes.add("registry check of " + ref + " failed, nothing changed for " + names(group.getValue()) + ": " + failed.reason());
+                notes.add("registry check of " + ref + " failed, nothing changed for " + names(group.getValue()) + ": "
+                        + failed.reason());
                 continue;
             }
             String remote = ((RegistryClient.Digest) answer).digest();
             for (ObjectNode inspect : group.getValue()) {
                 String name = nameOf(inspect);
-                ObjectNode oldImage = engine.inspectImage(inspect.path("Image").asText()).orElse(null);
-                String local = oldImage == null ? null : ImageDigests.in(oldImage, ref).orElse(null);
+                ObjectNode oldImage =
+                        engine.inspectImage(inspect.path("Image").asText()).orElse(null);
+                String local =
+                        oldImage == null ? null : ImageDigests.in(oldImage, ref).orElse(null);
                 if (remote.equals(local)) {
                     continue;
                 }
                 if (refused.contains(name + "@" + remote)) {
-                    notes.add(name + ": skips " + remote + ", which failed its health gate before; push a new image or deploy it by hand");
+                    notes.add(name + ": skips " + remote
+                            + ", which failed its health gate before; push a new image or deploy it by hand");
                     continue;
                 }
                 updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
@@ -173,8 +186,16 @@ public class WatchStrategy implements Strategy {
         WatchSpec watch = target.effectiveWatch();
         if (watch.monitorOnly()) {
             for (WatchPlan.Update u : plan.updates()) {
-                progress.log("monitorOnly: " + u.name() + " would go from " + u.fromDigest() + " to " + u.toDigest() + " (" + u.image() + ")");
-                progress.record(new UnitChange(host, u.name(), u.image().toString(), u.image().toString(), u.fromDigest(), u.toDigest(), ChangeStatus.UNCHANGED));
+                progress.log("monitorOnly: " + u.name() + " would go from " + u.fromDigest() + " to " + u.toDigest()
+                        + " (" + u.image() + ")");
+                progress.record(new UnitChange(
+                        host,
+                        u.name(),
+                        u.image().toString(),
+                        u.image().toString(),
+                        u.fromDigest(),
+                        u.toDigest(),
+                        ChangeStatus.UNCHANGED));
             }
             return Outcome.succeeded();
         }
@@ -185,7 +206,9 @@ public class WatchStrategy implements Strategy {
                 progress.log("pulling " + u.image());
                 String registryHost = RegistryHost.of(u.image());
                 engine.pull(u.image(), credentials.forRegistry(registryHost), registryHost);
-                String now = engine.inspectImage(u.image().toString()).flatMap(i -> ImageDigests.in(i, u.image())).orElse(u.toDigest());
+                String now = engine.inspectImage(u.image().toString())
+                        .flatMap(i -> ImageDigests.in(i, u.image()))
+                        .orElse(u.toDigest());
                 pulled.put(u.image().toString(), now);
             }
         }
@@ -193,17 +216,35 @@ public class WatchStrategy implements Strategy {
     }
 
     /** Replaces the containers one at a time through {@link Replacements}, then removes superseded images if asked. */
-    private Outcome replaceAll(TargetSpec target, DockerEngine engine, List<WatchPlan.Update> updates, Map<String, String> pulled, Progress progress) {
-        List<Replacement> replacements = updates.stream().map(u -> new Replacement(u.name(), u.inspect(), u.oldImage(), u.image(),
-                u.image().toString(), u.fromDigest(), pulled.getOrDefault(u.image().toString(), u.toDigest()), stopTimeout(target, u.inspect())))
+    private Outcome replaceAll(
+            TargetSpec target,
+            DockerEngine engine,
+            List<WatchPlan.Update> updates,
+            Map<String, String> pulled,
+            Progress progress) {
+        List<Replacement> replacements = updates.stream()
+                .map(u -> new Replacement(
+                        u.name(),
+                        u.inspect(),
+                        u.oldImage(),
+                        u.image(),
+                        u.image().toString(),
+                        u.fromDigest(),
+                        pulled.getOrDefault(u.image().toString(), u.toDigest()),
+                        stopTimeout(target, u.inspect())))
                 .toList();
-        Outcome outcome = new Replacements(engine, engine.host(), target.effectiveRollout(), clock, progress).run(replacements);
-        if (outcome.result() == Outcome.Result.SUCCEEDED && target.effectiveWatch().cleanup()) {
-            updates.stream().map(u -> u.inspect().path("Image").asText()).distinct().forEach(imageId -> {
-                if (engine.removeImageIfUnused(imageId)) {
-                    progress.log("cleanup: removed superseded image " + imageId);
-                }
-            });
+        Outcome outcome =
+                new Replacements(engine, engine.host(), target.effectiveRollout(), clock, progress).run(replacements);
+        if (outcome.result() == Outcome.Result.SUCCEEDED
+                && target.effectiveWatch().cleanup()) {
+            updates.stream()
+                    .map(u -> u.inspect().path("Image").asText())
+                    .distinct()
+                    .forEach(imageId -> {
+                        if (engine.removeImageIfUnused(imageId)) {
+                            progress.log("cleanup: removed superseded image " + imageId);
+                        }
+                    });
         }
         return outcome;
     }
@@ -215,7 +256,8 @@ public class WatchStrategy implements Strategy {
     @Override
     public List<String> repair(TargetSpec target, Set<String> passed) {
         WatchSpec watch = target.effectiveWatch();
-        return new SetAsideRepair(engines.of(target)).repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), passed);
+        return new SetAsideRepair(engines.of(target))
+                .repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), passed);
     }
 
     /** Puts each named container back on the digest a rollback pins, keeping its tag as its image. */
@@ -234,17 +276,30 @@ public class WatchStrategy implements Strategy {
                 progress.log(pin.getKey() + ": no such container on " + engine.host() + " any more; skipped");
                 continue;
             }
-            ImageRef tag = withTag(ImageRef.parse(inspect.get().path("Config").path("Image").asText(pin.getValue().image())));
+            ImageRef tag = withTag(ImageRef.parse(inspect.get()
+                    .path("Config")
+                    .path("Image")
+                    .asText(pin.getValue().image())));
             ImageRef pinned = tag.pinned(pin.getValue().digest());
             progress.log("pulling " + pinned);
             String registryHost = RegistryHost.of(pinned);
             engine.pull(pinned, credentials.forRegistry(registryHost), registryHost);
-            String imageId = engine.inspectImage(pinned.toString()).map(i -> i.path("Id").asText())
-                    .orElseThrow(() -> new IllegalStateException("pulled " + pinned + " but the engine does not know it"));
+            String imageId = engine.inspectImage(pinned.toString())
+                    .map(i -> i.path("Id").asText())
+                    .orElseThrow(
+                            () -> new IllegalStateException("pulled " + pinned + " but the engine does not know it"));
             engine.tag(imageId, tag.repository(), tag.effectiveTag());
-            ObjectNode oldImage = engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
-            String from = oldImage == null ? null : ImageDigests.in(oldImage, tag).orElse(null);
-            updates.add(new WatchPlan.Update(pin.getKey(), inspect.get(), oldImage, tag, from, pin.getValue().digest()));
+            ObjectNode oldImage =
+                    engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
+            String from =
+                    oldImage == null ? null : ImageDigests.in(oldImage, tag).orElse(null);
+            updates.add(new WatchPlan.Update(
+                    pin.getKey(),
+                    inspect.get(),
+                    oldImage,
+                    tag,
+                    from,
+                    pin.getValue().digest()));
             pulled.put(tag.toString(), pin.getValue().digest());
         }
         if (updates.isEmpty()) {
@@ -255,12 +310,14 @@ public class WatchStrategy implements Strategy {
 
     /** keelson_watched_containers{target}: how many containers the target's last full check watched. */
     private AtomicInteger watchedGauge(String target) {
-        return watched.computeIfAbsent(target, t -> meters.gauge("keelson.watched.containers", Tags.of("target", t), new AtomicInteger()));
+        return watched.computeIfAbsent(
+                target, t -> meters.gauge("keelson.watched.containers", Tags.of("target", t), new AtomicInteger()));
     }
 
     /** The graceful stop, clamped below the engine client's answer timeout so a stop never outlives its call. */
     static int stopTimeout(TargetSpec target, ObjectNode inspect) {
-        return StopTimeout.of(inspect, (int) target.effectiveWatch().stopTimeout().toSeconds());
+        return StopTimeout.of(
+                inspect, (int) target.effectiveWatch().stopTimeout().toSeconds());
     }
 
     private static ImageRef withTag(ImageRef ref) {

@@ -20,7 +20,8 @@ class CreateBodyTest {
     private final ObjectNode inspect;
 
     CreateBodyTest() throws Exception {
-        oldImage = json("{'Config': {'Cmd': ['run-v1'], 'Env': ['PATH=/bin', 'V=1'], 'Labels': {'org.version': '1'}, 'WorkingDir': '/app'}}");
+        oldImage = json(
+                "{'Config': {'Cmd': ['run-v1'], 'Env': ['PATH=/bin', 'V=1'], 'Labels': {'org.version': '1'}, 'WorkingDir': '/app'}}");
         inspect = json("""
                 {'Id': '%s', 'Name': '/web',
                  'Config': {'Hostname': '0123456789ab', 'Image': 'r/web:latest', 'Cmd': ['run-v1'], 'WorkingDir': '/app',
@@ -47,20 +48,23 @@ class CreateBodyTest {
     void theGeneratedHostnameIsDroppedAndTheUsersSettingsKept() {
         ObjectNode body = CreateBody.from(inspect, oldImage).body();
         assertThat(body.has("Hostname")).isFalse();
-        assertThat(body.path("HostConfig").path("RestartPolicy").path("Name").asText()).isEqualTo("always");
+        assertThat(body.path("HostConfig").path("RestartPolicy").path("Name").asText())
+                .isEqualTo("always");
         assertThat(body.path("Image").asText()).isEqualTo("r/web:latest");
     }
 
     @Test
     void anonymousVolumesAreReattachedByName() {
         ObjectNode body = CreateBody.from(inspect, oldImage).body();
-        assertThat(body.path("HostConfig").path("Binds").toString()).isEqualTo("[\"data:/data\",\"" + "f".repeat(64) + ":/cache\"]");
+        assertThat(body.path("HostConfig").path("Binds").toString())
+                .isEqualTo("[\"data:/data\",\"" + "f".repeat(64) + ":/cache\"]");
     }
 
     @Test
     void thePrimaryNetworkIsSetAtCreateAndTheOthersLaterWithoutEngineAddresses() {
         CreateBody create = CreateBody.from(inspect, oldImage);
-        ObjectNode front = (ObjectNode) create.body().path("NetworkingConfig").path("EndpointsConfig").path("front");
+        ObjectNode front = (ObjectNode)
+                create.body().path("NetworkingConfig").path("EndpointsConfig").path("front");
         assertThat(front.toString()).isEqualTo("{\"Aliases\":[\"web\"]}");
         assertThat(create.laterNetworks()).containsOnlyKeys("back");
         assertThat(create.laterNetworks().get("back").toString())

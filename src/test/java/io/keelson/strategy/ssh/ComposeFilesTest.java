@@ -18,7 +18,9 @@ class ComposeFilesTest {
                 version: '3.8'
                 """);
         assertThat(model.version()).isEqualTo("3.8");
-        assertThat(model.images()).containsEntry("bot", "registry.example.com/bot:latest").containsEntry("builder", null);
+        assertThat(model.images())
+                .containsEntry("bot", "registry.example.com/bot:latest")
+                .containsEntry("builder", null);
     }
 
     @Test
@@ -29,6 +31,7 @@ class ComposeFilesTest {
         assertThat(yaml).contains("version: \"3.8\"");
         ComposeFiles.Model back = ComposeFiles.parse(yaml);
         assertThat(back.version()).isEqualTo("3.8");
-        assertThat(back.images()).containsExactly(Map.entry("bot", "r/bot@sha256:aa"), Map.entry("web", "r/web@sha256:bb"));
+        assertThat(back.images())
+                .containsExactly(Map.entry("bot", "r/bot@sha256:aa"), Map.entry("web", "r/web@sha256:bb"));
     }
 }

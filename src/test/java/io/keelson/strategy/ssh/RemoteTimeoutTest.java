@@ -20,15 +20,26 @@ class RemoteTimeoutTest {
     void aDetachedCommandThatTimesOutIsStoppedOnTheHost() throws Exception {
         TestEnv.require();
         String marker = "keelson-timeout-" + UUID.randomUUID();
-        RemoteCommand slow = RemoteCommand.of(List.of("sh", "-c", "exec sleep 300", marker)).asDetached().withTimeout(Duration.ofSeconds(2));
+        RemoteCommand slow = RemoteCommand.of(List.of("sh", "-c", "exec sleep 300", marker))
+                .asDetached()
+                .withTimeout(Duration.ofSeconds(2));
 
-        try (SshHost host = SshHost.connect(TestEnv.SSH_HOST, TestEnv.SSH_PORT, "root", TestEnv.clientKey(), TestEnv.knownHosts(),
+        try (SshHost host = SshHost.connect(
+                TestEnv.SSH_HOST,
+                TestEnv.SSH_PORT,
+                "root",
+                TestEnv.clientKey(),
+                TestEnv.knownHosts(),
                 Duration.ofSeconds(10))) {
-            assertThatThrownBy(() -> host.run(slow, line -> { })).isInstanceOf(SshFailure.class).hasMessageContaining("timed out");
+            assertThatThrownBy(() -> host.run(slow, line -> {}))
+                    .isInstanceOf(SshFailure.class)
+                    .hasMessageContaining("timed out");
         }
 
         Thread.sleep(500);
         // The wrapper that started the sleep waits for it; gone means the sleep was stopped.
-        assertThat(Shell.run("pgrep", "-f", marker).output()).as("the timed-out command, still on the host").isBlank();
+        assertThat(Shell.run("pgrep", "-f", marker).output())
+                .as("the timed-out command, still on the host")
+                .isBlank();
     }
 }

@@ -45,7 +45,10 @@ class SshDockerDeploymentTest {
     void tearDown() {
         for (String c : containers) {
             Shell.run("docker", "rm", "-f", c);
-            for (String aside : Shell.run("docker", "ps", "-aq", "--filter", "name=" + c + "-keelson-old-").output().lines().toList()) {
+            for (String aside : Shell.run("docker", "ps", "-aq", "--filter", "name=" + c + "-keelson-old-")
+                    .output()
+                    .lines()
+                    .toList()) {
                 Shell.run("docker", "rm", "-f", aside);
             }
         }
@@ -57,10 +60,27 @@ class SshDockerDeploymentTest {
         String first = TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String volume = name + "-data";
         volumes.add(volume);
-        Shell.run("docker", "run", "-d", "--name", name, "-p", "127.0.0.1::8000", "-e", "FLASK_CONFIG=production",
-                "-v", volume + ":/data", "--restart", "unless-stopped", "--label", "team=seed", repo + ":latest").require();
+        Shell.run(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        name,
+                        "-p",
+                        "127.0.0.1::8000",
+                        "-e",
+                        "FLASK_CONFIG=production",
+                        "-v",
+                        volume + ":/data",
+                        "--restart",
+                        "unless-stopped",
+                        "--label",
+                        "team=seed",
+                        repo + ":latest")
+                .require();
         Shell.run("docker", "exec", name, "sh", "-c", "echo kept > /data/proof").require();
-        String before = inspect("{{json .HostConfig.PortBindings}}|{{json .Config.Env}}|{{json .HostConfig.RestartPolicy}}|{{json .Mounts}}|{{json .Config.Labels}}");
+        String before = inspect(
+                "{{json .HostConfig.PortBindings}}|{{json .Config.Env}}|{{json .HostConfig.RestartPolicy}}|{{json .Mounts}}|{{json .Config.Labels}}");
         String oldId = inspect("{{.Id}}");
         String target = createTarget(rootWithKey(), "");
         String second = TestImages.push(TestImages.Kind.APP, repo + ":latest");
@@ -75,20 +95,36 @@ class SshDockerDeploymentTest {
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(second);
         assertThat(inspect("{{.Id}}")).isNotEqualTo(oldId);
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + second);
-        String after = inspect("{{json .HostConfig.PortBindings}}|{{json .Config.Env}}|{{json .HostConfig.RestartPolicy}}|{{json .Mounts}}|{{json .Config.Labels}}");
+        String after = inspect(
+                "{{json .HostConfig.PortBindings}}|{{json .Config.Env}}|{{json .HostConfig.RestartPolicy}}|{{json .Mounts}}|{{json .Config.Labels}}");
         assertThat(after).isEqualTo(before);
-        assertThat(Shell.run("docker", "exec", name, "cat", "/data/proof").require().strip()).isEqualTo("kept");
-        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-").output()).isBlank();
+        assertThat(Shell.run("docker", "exec", name, "cat", "/data/proof")
+                        .require()
+                        .strip())
+                .isEqualTo("kept");
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-")
+                        .output())
+                .isBlank();
         List<String> log = d.getList("log", String.class);
-        assertThat(indexOf(log, "pulling")).as("pulled before the old container was stopped").isLessThan(indexOf(log, "started, waiting for the health gate"));
+        assertThat(indexOf(log, "pulling"))
+                .as("pulled before the old container was stopped")
+                .isLessThan(indexOf(log, "started, waiting for the health gate"));
 
         JsonPath again = deploy(target, 200);
         assertThat(again.getString("changes[0].status")).isEqualTo("UNCHANGED");
 
-        JsonPath rollback = as(OPS).body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200).extract().jsonPath();
+        JsonPath rollback = as(OPS).body("{}")
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(rollback.getString("changes[0].toDigest")).isEqualTo(first);
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + first);
-        assertThat(Shell.run("docker", "exec", name, "cat", "/data/proof").require().strip()).isEqualTo("kept");
+        assertThat(Shell.run("docker", "exec", name, "cat", "/data/proof")
+                        .require()
+                        .strip())
+                .isEqualTo("kept");
     }
 
     @Test
@@ -105,7 +141,9 @@ class SshDockerDeploymentTest {
         assertThat(d.getString("changes[0].status")).isEqualTo("ROLLED_BACK");
         assertThat(inspect("{{.Id}}")).isEqualTo(oldId);
         assertThat(inspect("{{.State.Running}}")).isEqualTo("true");
-        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-").output()).isBlank();
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-")
+                        .output())
+                .isBlank();
     }
 
     @Test
@@ -124,7 +162,8 @@ class SshDockerDeploymentTest {
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(digest);
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + digest);
         assertThat(inspect("{{json .Config.Env}}")).contains("MODE=first");
-        assertThat(inspect("{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}")).isEqualTo("on-failure:3");
+        assertThat(inspect("{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}"))
+                .isEqualTo("on-failure:3");
         assertThat(inspect("{{range .Mounts}}{{.Name}}{{end}}")).isEqualTo(volume);
         assertThat(inspect("{{json .HostConfig.PortBindings}}")).contains("8000/tcp");
         assertThat(inspect("{{index .Config.Labels \"team\"}}")).isEqualTo("seed");
@@ -135,8 +174,12 @@ class SshDockerDeploymentTest {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         Shell.run("docker", "run", "-d", "--name", name, repo + ":latest").require();
         String ssh = """
-                {"hosts": ["%s"], "port": %d, "user": "%s", "passwordFile": "%s", "knownHostsFile": "%s", "sudo": true}"""
-                .formatted(TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.DEPLOY_USER, TestEnv.deployPasswordFile(), TestEnv.knownHosts());
+                {"hosts": ["%s"], "port": %d, "user": "%s", "passwordFile": "%s", "knownHostsFile": "%s", "sudo": true}""".formatted(
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.DEPLOY_USER,
+                        TestEnv.deployPasswordFile(),
+                        TestEnv.knownHosts());
         String target = createTarget(ssh, "");
         String second = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
@@ -153,8 +196,12 @@ class SshDockerDeploymentTest {
         Shell.run("docker", "run", "-d", "--name", name, repo + ":latest").require();
         String oldId = inspect("{{.Id}}");
         String ssh = """
-                {"hosts": ["%s"], "port": %d, "user": "%s", "passwordFile": "%s", "knownHostsFile": "%s"}"""
-                .formatted(TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.DEPLOY_USER, TestEnv.deployPasswordFile(), TestEnv.knownHosts());
+                {"hosts": ["%s"], "port": %d, "user": "%s", "passwordFile": "%s", "knownHostsFile": "%s"}""".formatted(
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.DEPLOY_USER,
+                        TestEnv.deployPasswordFile(),
+                        TestEnv.knownHosts());
         String target = createTarget(ssh, "");
 
         JsonPath d = deploy(target, 424);
@@ -170,8 +217,12 @@ class SshDockerDeploymentTest {
         Shell.run("docker", "run", "-d", "--name", name, repo + ":latest").require();
         String oldId = inspect("{{.Id}}");
         String ssh = """
-                {"hosts": ["%s"], "port": %d, "user": "%s", "passwordFile": "%s", "knownHostsFile": "%s", "sudo": true}"""
-                .formatted(TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.DEPLOY_USER, TestEnv.deployPasswordFile(), TestEnv.wrongKnownHosts());
+                {"hosts": ["%s"], "port": %d, "user": "%s", "passwordFile": "%s", "knownHostsFile": "%s", "sudo": true}""".formatted(
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.DEPLOY_USER,
+                        TestEnv.deployPasswordFile(),
+                        TestEnv.wrongKnownHosts());
         String target = createTarget(ssh, "");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         long passwordsBefore = passwordLogins();
@@ -186,8 +237,11 @@ class SshDockerDeploymentTest {
 
     /** How many password logins of the deploy user sshd has logged (accepted or not). */
     private static long passwordLogins() {
-        return Shell.run("cat", TestEnv.DIR.resolve("sshd.log").toString()).output().lines()
-                .filter(l -> l.contains("password for " + TestEnv.DEPLOY_USER)).count();
+        return Shell.run("cat", TestEnv.DIR.resolve("sshd.log").toString())
+                .output()
+                .lines()
+                .filter(l -> l.contains("password for " + TestEnv.DEPLOY_USER))
+                .count();
     }
 
     @Test
@@ -195,8 +249,12 @@ class SshDockerDeploymentTest {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         Shell.run("docker", "run", "-d", "--name", name, repo + ":latest").require();
         String ssh = """
-                {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "passphraseFile": "%s", "knownHostsFile": "%s"}"""
-                .formatted(TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.passphraseKey(), TestEnv.passphraseFile(), TestEnv.knownHosts());
+                {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "passphraseFile": "%s", "knownHostsFile": "%s"}""".formatted(
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.passphraseKey(),
+                        TestEnv.passphraseFile(),
+                        TestEnv.knownHosts());
         String target = createTarget(ssh, "");
         String second = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
@@ -210,7 +268,8 @@ class SshDockerDeploymentTest {
         String oldId = inspect("{{.Id}}");
         // What a replacement cut off between set-aside and create leaves: the old container stopped, renamed aside.
         Shell.run("docker", "stop", "-t", "1", name).require();
-        Shell.run("docker", "rename", name, name + "-keelson-old-" + oldId.substring(0, 12)).require();
+        Shell.run("docker", "rename", name, name + "-keelson-old-" + oldId.substring(0, 12))
+                .require();
         String target = createTarget(rootWithKey(), "");
 
         JsonPath d = deploy(target, 200);
@@ -219,13 +278,14 @@ class SshDockerDeploymentTest {
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(first);
         assertThat(inspect("{{.Id}}")).isEqualTo(oldId);
         assertThat(inspect("{{.State.Running}}")).isEqualTo("true");
-        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-").output()).isBlank();
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name + "-keelson-old-")
+                        .output())
+                .isBlank();
     }
 
     private String rootWithKey() {
         return """
-                {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"}"""
-                .formatted(TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts());
+                {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"}""".formatted(TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(), TestEnv.knownHosts());
     }
 
     private String createTarget(String ssh, String create) {
@@ -239,11 +299,18 @@ class SshDockerDeploymentTest {
     }
 
     private static JsonPath deploy(String target, int status) {
-        return as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(status).extract().jsonPath();
+        return as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 
     private String inspect(String format) {
-        return Shell.run("docker", "inspect", "--format", format, name).require().strip();
+        return Shell.run("docker", "inspect", "--format", format, name)
+                .require()
+                .strip();
     }
 
     private static int indexOf(List<String> log, String fragment) {

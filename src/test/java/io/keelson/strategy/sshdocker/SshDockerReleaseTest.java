@@ -42,16 +42,27 @@ class SshDockerReleaseTest {
             names.put(unit, unit + "-" + suffix);
             repos.put(unit, TestImages.uniqueRepo(unit));
             TestImages.push(TestImages.Kind.APP, repos.get(unit) + ":v1");
-            Shell.run("docker", "run", "-d", "--name", names.get(unit), repos.get(unit) + ":v1").require();
+            Shell.run("docker", "run", "-d", "--name", names.get(unit), repos.get(unit) + ":v1")
+                    .require();
             containers.append(containers.isEmpty() ? "" : ",").append("""
                     {"name": "%s", "image": "%s:latest"}""".formatted(names.get(unit), repos.get(unit)));
         }
         target = Api.uniqueTarget();
-        as(ADMIN).body("""
+        as(ADMIN)
+                .body("""
                 {"name": "%s", "strategy": "ssh-docker",
                  "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
-                 "containers": [%s], "rollout": %s}""".formatted(target, TestEnv.SSH_HOST, TestEnv.SSH_PORT, TestEnv.clientKey(),
-                TestEnv.knownHosts(), containers, Api.FAST_ROLLOUT)).post("/api/v1/targets").then().statusCode(201);
+                 "containers": [%s], "rollout": %s}""".formatted(
+                                target,
+                                TestEnv.SSH_HOST,
+                                TestEnv.SSH_PORT,
+                                TestEnv.clientKey(),
+                                TestEnv.knownHosts(),
+                                containers,
+                                Api.FAST_ROLLOUT))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
     }
 
     @AfterEach
@@ -71,7 +82,12 @@ class SshDockerReleaseTest {
         assertThat(d.getList("changes.status", String.class)).containsOnly("SUCCEEDED");
         UNITS.forEach(unit -> assertThat(running(unit)).isEqualTo(repos.get(unit) + "@" + v2.get(unit)));
 
-        JsonPath back = as(OPS).body("{}").post("/api/v1/targets/" + target + "/rollback?wait=true").then().statusCode(200).extract().jsonPath();
+        JsonPath back = as(OPS).body("{}")
+                .post("/api/v1/targets/" + target + "/rollback?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(back.getList("changes.unit", String.class)).containsExactlyInAnyOrderElementsOf(names.values());
         UNITS.forEach(unit -> assertThat(running(unit)).isEqualTo(repos.get(unit) + "@" + v1.get(unit)));
@@ -96,9 +112,15 @@ class SshDockerReleaseTest {
         String body = """
                 {"release": {"%s": "%s:v2", "%s": "%s:v2"}}""".formatted(names.get("bot"), repos.get("web"), names.get("web"), repos.get("web"));
 
-        as(CI).body(body).post("/api/v1/targets/" + target + "/deployments").then().statusCode(400);
+        as(CI).body(body)
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(400);
 
-        as(CI).get("/api/v1/targets/" + target + "/deployments").then().statusCode(200).body("size()", org.hamcrest.Matchers.is(0));
+        as(CI).get("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(200)
+                .body("size()", org.hamcrest.Matchers.is(0));
     }
 
     private JsonPath release(String tag, int status) {
@@ -106,7 +128,11 @@ class SshDockerReleaseTest {
         UNITS.forEach(unit -> members.append(members.isEmpty() ? "" : ",")
                 .append("\"%s\": \"%s:%s\"".formatted(names.get(unit), repos.get(unit), tag)));
         return as(CI).body("{\"release\": {" + members + "}, \"reason\": \"release " + tag + "\"}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true").then().statusCode(status).extract().jsonPath();
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 
     private Map<String, String> digests(String tag) {
@@ -116,13 +142,24 @@ class SshDockerReleaseTest {
     }
 
     private String running(String unit) {
-        return Shell.run("docker", "inspect", "--format", "{{.Config.Image}}", names.get(unit)).require().strip();
+        return Shell.run("docker", "inspect", "--format", "{{.Config.Image}}", names.get(unit))
+                .require()
+                .strip();
     }
 
     /** The registry digest of what the container runs, whatever reference it was started from. */
     private String runningDigest(String unit) {
-        String image = Shell.run("docker", "inspect", "--format", "{{.Image}}", names.get(unit)).require().strip();
-        String repoDigests = Shell.run("docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image).require();
-        return repoDigests.lines().filter(l -> l.startsWith(repos.get(unit) + "@")).map(l -> l.substring(l.indexOf('@') + 1)).findFirst().orElse(null);
+        String image = Shell.run("docker", "inspect", "--format", "{{.Image}}", names.get(unit))
+                .require()
+                .strip();
+        String repoDigests = Shell.run(
+                        "docker", "image", "inspect", "--format", "{{range .RepoDigests}}{{println .}}{{end}}", image)
+                .require();
+        return repoDigests
+                .lines()
+                .filter(l -> l.startsWith(repos.get(unit) + "@"))
+                .map(l -> l.substring(l.indexOf('@') + 1))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -15,7 +15,9 @@ class SshDockerRulesTest {
     private static List<String> fields(String yaml) {
         SpecBinder.Bound bound = SpecBinder.yaml("t.yaml", yaml);
         assertThat(bound).isInstanceOf(SpecBinder.Spec.class);
-        return CatalogRules.validator().validate(((SpecBinder.Spec) bound).spec()).stream().map(CatalogProblem::field).toList();
+        return CatalogRules.validator().validate(((SpecBinder.Spec) bound).spec()).stream()
+                .map(CatalogProblem::field)
+                .toList();
     }
 
     private static String target(String ssh, String containers) {
@@ -33,7 +35,8 @@ class SshDockerRulesTest {
                 [{name: parasite, image: registry.example.com/parasite/web:latest,
                   create: {ports: ["8888:8000", "127.0.0.1::9000", "53/udp"], env: {FLASK_CONFIG: production},
                            volumes: ["parasite-data:/data", "/srv/conf:/conf:ro"], restart: unless-stopped,
-                           networks: [web], labels: {team: parasite}, envFiles: [/srv/parasite/.env]}}]"""))).isEmpty();
+                           networks: [web], labels: {team: parasite}, envFiles: [/srv/parasite/.env]}}]""")))
+                .isEmpty();
     }
 
     @Test
@@ -42,8 +45,13 @@ class SshDockerRulesTest {
                 [{name: app, image: "reg/app:1",
                   create: {ports: ["8888:8000; rm -rf /"], volumes: ["data:/data:rx"], restart: sometimes,
                            env: {"BAD NAME": x}, envFiles: [relative/.env], networks: ["-x"]}}]""")))
-                .contains("containers[0].create.ports[0]", "containers[0].create.volumes[0]", "containers[0].create.restart",
-                        "containers[0].create.env", "containers[0].create.envFiles[0]", "containers[0].create.networks[0]");
+                .contains(
+                        "containers[0].create.ports[0]",
+                        "containers[0].create.volumes[0]",
+                        "containers[0].create.restart",
+                        "containers[0].create.env",
+                        "containers[0].create.envFiles[0]",
+                        "containers[0].create.networks[0]");
     }
 
     @Test
@@ -55,30 +63,44 @@ class SshDockerRulesTest {
 
     @Test
     void sshLogsInOneWay() {
-        assertThat(fields(target("privateKeyFile: /k, passwordEnv: PW", "[{name: app, image: reg/app:1}]"))).contains("ssh");
-        assertThat(fields(target("sudo: true", "[{name: app, image: reg/app:1}]"))).contains("ssh");
-        assertThat(fields(target("passwordEnv: PW, passphraseFile: /p", "[{name: app, image: reg/app:1}]"))).contains("ssh.passphrase");
+        assertThat(fields(target("privateKeyFile: /k, passwordEnv: PW", "[{name: app, image: reg/app:1}]")))
+                .contains("ssh");
+        assertThat(fields(target("sudo: true", "[{name: app, image: reg/app:1}]")))
+                .contains("ssh");
+        assertThat(fields(target("passwordEnv: PW, passphraseFile: /p", "[{name: app, image: reg/app:1}]")))
+                .contains("ssh.passphrase");
     }
 
     @Test
     void anotherStrategysBlockDoesNotApply() {
-        assertThat(fields(target("privateKeyFile: /k", "[{name: app, image: reg/app:1}]") + "compose: {projectDir: /srv, services: [x]}\n"))
+        assertThat(fields(target("privateKeyFile: /k", "[{name: app, image: reg/app:1}]")
+                        + "compose: {projectDir: /srv, services: [x]}\n"))
                 .contains("compose");
     }
 
     @Test
     void theCreateBodyCarriesEachSetting() {
-        var create = new io.keelson.catalog.ContainerSpec.CreateSpec(List.of("8888:8000", "127.0.0.1::9000/udp"), Map.of("A", "1"), null,
-                List.of("data:/data"), "on-failure:3", List.of("front", "back"), Map.of("team", "x"));
+        var create = new io.keelson.catalog.ContainerSpec.CreateSpec(
+                List.of("8888:8000", "127.0.0.1::9000/udp"),
+                Map.of("A", "1"),
+                null,
+                List.of("data:/data"),
+                "on-failure:3",
+                List.of("front", "back"),
+                Map.of("team", "x"));
 
-        CatalogCreate body = CatalogCreate.of(create, "reg/app@sha256:" + "b".repeat(64), Map.of("A", "from-file", "B", "2"));
+        CatalogCreate body =
+                CatalogCreate.of(create, "reg/app@sha256:" + "b".repeat(64), Map.of("A", "from-file", "B", "2"));
 
         assertThat(body.body().path("Env").toString()).isEqualTo("[\"A=1\",\"B=2\"]");
         assertThat(body.body().path("HostConfig").path("PortBindings").toString())
-                .isEqualTo("{\"8000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8888\"}],\"9000/udp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]}");
-        assertThat(body.body().path("HostConfig").path("RestartPolicy").toString()).isEqualTo("{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}");
+                .isEqualTo(
+                        "{\"8000/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8888\"}],\"9000/udp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"\"}]}");
+        assertThat(body.body().path("HostConfig").path("RestartPolicy").toString())
+                .isEqualTo("{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}");
         assertThat(body.body().path("HostConfig").path("NetworkMode").asText()).isEqualTo("front");
         assertThat(body.laterNetworks()).containsExactly("back");
-        assertThat(CatalogCreate.parseEnvFile("# comment\n\nX=1\nY=a=b\n")).containsExactly(Map.entry("X", "1"), Map.entry("Y", "a=b"));
+        assertThat(CatalogCreate.parseEnvFile("# comment\n\nX=1\nY=a=b\n"))
+                .containsExactly(Map.entry("X", "1"), Map.entry("Y", "a=b"));
     }
 }

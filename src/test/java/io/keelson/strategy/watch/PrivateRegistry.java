@@ -28,7 +28,8 @@ final class PrivateRegistry implements AutoCloseable {
     }
 
     /** With a token realm, the registry takes bearer tokens from that token service instead of htpasswd. */
-    static PrivateRegistry start(int port, String user, String password, String tokenRealm) throws IOException, InterruptedException {
+    static PrivateRegistry start(int port, String user, String password, String tokenRealm)
+            throws IOException, InterruptedException {
         Path dir = TestEnv.DIR.resolve("registry-" + port);
         Shell.run("rm", "-rf", dir.toString());
         Files.createDirectories(dir);
@@ -50,9 +51,12 @@ final class PrivateRegistry implements AutoCloseable {
                         service: %s
                         issuer: %s
                         rootcertbundle: %s
-                    """.formatted(tokenRealm, TokenServer.SERVICE, TokenServer.SERVICE, TestEnv.DIR.resolve("token.crt")));
+                    """.formatted(
+                            tokenRealm, TokenServer.SERVICE, TokenServer.SERVICE, TestEnv.DIR.resolve("token.crt")));
         } else if (user != null) {
-            Files.writeString(dir.resolve("htpasswd"), Shell.run("htpasswd", "-Bbn", user, password).require().strip() + "\n");
+            Files.writeString(
+                    dir.resolve("htpasswd"),
+                    Shell.run("htpasswd", "-Bbn", user, password).require().strip() + "\n");
             config.append("""
                     auth:
                       htpasswd:
@@ -69,21 +73,27 @@ final class PrivateRegistry implements AutoCloseable {
         return launch(port, TestEnv.DIR.resolve("registry-" + port), null, null);
     }
 
-    private static PrivateRegistry launch(int port, Path dir, String user, String password) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("docker-registry", "serve", dir.resolve("config.yml").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("registry.log").toFile()).start();
+    private static PrivateRegistry launch(int port, Path dir, String user, String password)
+            throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(
+                        "docker-registry", "serve", dir.resolve("config.yml").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("registry.log").toFile())
+                .start();
         for (int i = 0; i < 100 && !listening(port); i++) {
             Thread.sleep(100);
         }
         if (!listening(port)) {
             p.destroyForcibly();
-            throw new IllegalStateException("test registry on port " + port + " did not start; see " + dir.resolve("registry.log"));
+            throw new IllegalStateException(
+                    "test registry on port " + port + " did not start; see " + dir.resolve("registry.log"));
         }
         return new PrivateRegistry(port, p, user, password);
     }
 
     void login() {
-        ProcessBuilder pb = new ProcessBuilder("/usr/bin/docker", "login", "--username", user, "--password-stdin", "127.0.0.1:" + port);
+        ProcessBuilder pb = new ProcessBuilder(
+                "/usr/bin/docker", "login", "--username", user, "--password-stdin", "127.0.0.1:" + port);
         try {
             Process p = pb.redirectErrorStream(true).start();
             p.getOutputStream().write(password.getBytes());

@@ -41,8 +41,11 @@ final class TokenServer implements AutoCloseable {
     private TokenServer(String user, String password) throws Exception {
         this.user = user;
         this.password = password;
-        String pem = Files.readString(TestEnv.DIR.resolve("token.key")).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        this.key = KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
+        String pem = Files.readString(TestEnv.DIR.resolve("token.key"))
+                .replaceAll("-----[A-Z ]+-----", "")
+                .replaceAll("\\s", "");
+        this.key = KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
         X509Certificate cert = (X509Certificate) CertificateFactory.getInstance("X.509")
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(TestEnv.DIR.resolve("token.crt"))));
         this.certificate = Base64.getEncoder().encodeToString(cert.getEncoded());
@@ -61,18 +64,22 @@ final class TokenServer implements AutoCloseable {
 
     private void token(HttpExchange exchange) throws IOException {
         String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        boolean known = auth != null && auth.equals("Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
+        boolean known = auth != null
+                && auth.equals("Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8)));
         if (auth != null && !known) {
             exchange.sendResponseHeaders(401, -1);
             exchange.close();
             return;
         }
         ArrayNode access = JSON.createArrayNode();
-        String query = exchange.getRequestURI().getRawQuery() == null ? "" : exchange.getRequestURI().getRawQuery();
+        String query = exchange.getRequestURI().getRawQuery() == null
+                ? ""
+                : exchange.getRequestURI().getRawQuery();
         for (String param : query.split("&")) {
             if (known && param.startsWith("scope=")) {
-                String[] scope = URLDecoder.decode(param.substring(6), StandardCharsets.UTF_8).split(":");
+                String[] scope = URLDecoder.decode(param.substring(6), StandardCharsets.UTF_8)
+                        .split(":");
                 if (scope.length == 3 && scope[0].equals("repository")) {
                     ObjectNode grant = access.addObject();
                     grant.put("type", "repository").put("name", scope[1]);
@@ -83,7 +90,10 @@ final class TokenServer implements AutoCloseable {
         byte[] body;
         try {
             String jwt = sign(access);
-            body = JSON.writeValueAsBytes(JSON.createObjectNode().put("token", jwt).put("access_token", jwt).put("expires_in", 300));
+            body = JSON.writeValueAsBytes(JSON.createObjectNode()
+                    .put("token", jwt)
+                    .put("access_token", jwt)
+                    .put("expires_in", 300));
         } catch (Exception e) {
             throw new IOException(e);
         }
@@ -97,11 +107,18 @@ final class TokenServer implements AutoCloseable {
         ObjectNode header = JSON.createObjectNode().put("typ", "JWT").put("alg", "RS256");
         header.putArray("x5c").add(certificate);
         long now = Instant.now().getEpochSecond();
-        ObjectNode claims = JSON.createObjectNode().put("iss", SERVICE).put("sub", user).put("aud", SERVICE)
-                .put("exp", now + 300).put("nbf", now - 10).put("iat", now).put("jti", UUID.randomUUID().toString());
+        ObjectNode claims = JSON.createObjectNode()
+                .put("iss", SERVICE)
+                .put("sub", user)
+                .put("aud", SERVICE)
+                .put("exp", now + 300)
+                .put("nbf", now - 10)
+                .put("iat", now)
+                .put("jti", UUID.randomUUID().toString());
         claims.set("access", access);
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-        String signingInput = b64.encodeToString(JSON.writeValueAsBytes(header)) + "." + b64.encodeToString(JSON.writeValueAsBytes(claims));
+        String signingInput = b64.encodeToString(JSON.writeValueAsBytes(header)) + "."
+                + b64.encodeToString(JSON.writeValueAsBytes(claims));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);
         rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));

@@ -47,14 +47,52 @@ class WatchStrategyTest {
         String second = fx.network();
         String name = fx.name("app");
         String volume = fx.name("vol");
-        String oldId = fx.run(name, List.of("--label", "keelson.enable=true", "--label", "custom=kept", "-e", "FOO=bar",
-                "-p", "127.0.0.1::8080", "-v", volume + ":/data", "-v", "/anon", "--network", net, "--network-alias", "svc-alias",
-                "--restart", "unless-stopped", "--user", "0:0", "-w", "/tmp", "--memory", "64m", "--stop-timeout", "7",
-                "--health-cmd", "true", "--health-interval", "1s", "--hostname", "keep-host", "--entrypoint", "sh"),
-                repo + ":latest", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done");
-        Shell.run("docker", "network", "connect", "--alias", "second-alias", second, name).require();
-        Shell.run("docker", "exec", name, "sh", "-c", "echo keep > /anon/file && echo keep > /data/file").require();
-        String anonVolume = fx.inspect(name, "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}");
+        String oldId = fx.run(
+                name,
+                List.of(
+                        "--label",
+                        "keelson.enable=true",
+                        "--label",
+                        "custom=kept",
+                        "-e",
+                        "FOO=bar",
+                        "-p",
+                        "127.0.0.1::8080",
+                        "-v",
+                        volume + ":/data",
+                        "-v",
+                        "/anon",
+                        "--network",
+                        net,
+                        "--network-alias",
+                        "svc-alias",
+                        "--restart",
+                        "unless-stopped",
+                        "--user",
+                        "0:0",
+                        "-w",
+                        "/tmp",
+                        "--memory",
+                        "64m",
+                        "--stop-timeout",
+                        "7",
+                        "--health-cmd",
+                        "true",
+                        "--health-interval",
+                        "1s",
+                        "--hostname",
+                        "keep-host",
+                        "--entrypoint",
+                        "sh"),
+                repo + ":latest",
+                "-c",
+                "trap 'exit 0' TERM; while true; do sleep 1; done");
+        Shell.run("docker", "network", "connect", "--alias", "second-alias", second, name)
+                .require();
+        Shell.run("docker", "exec", name, "sh", "-c", "echo keep > /anon/file && echo keep > /data/file")
+                .require();
+        String anonVolume =
+                fx.inspect(name, "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}");
         List<String> before = configOf(name);
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
@@ -68,9 +106,14 @@ class WatchStrategyTest {
         assertThat(fx.id(name)).isNotEqualTo(oldId);
         assertThat(fx.digest(name, repo)).isEqualTo(v2);
         assertThat(configOf(name)).isEqualTo(before);
-        assertThat(fx.inspect(name, "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}")).isEqualTo(anonVolume);
-        assertThat(Shell.run("docker", "exec", name, "cat", "/anon/file", "/data/file").require()).isEqualTo("keep\nkeep\n");
-        assertThat(Shell.run("docker", "ps", "-a", "--filter", "name=" + name + "-keelson-old", "-q").output()).isBlank();
+        assertThat(fx.inspect(name, "{{range .Mounts}}{{if eq .Destination \"/anon\"}}{{.Name}}{{end}}{{end}}"))
+                .isEqualTo(anonVolume);
+        assertThat(Shell.run("docker", "exec", name, "cat", "/anon/file", "/data/file")
+                        .require())
+                .isEqualTo("keep\nkeep\n");
+        assertThat(Shell.run("docker", "ps", "-a", "--filter", "name=" + name + "-keelson-old", "-q")
+                        .output())
+                .isBlank();
     }
 
     @Test
@@ -82,8 +125,11 @@ class WatchStrategyTest {
         String watchtowerOut = fx.name("wtout");
         String plainId = fx.run(plain, List.of(), repo + ":latest", STAY_UP);
         String outId = fx.run(optedOut, List.of("--label", "keelson.enable=false"), repo + ":latest", STAY_UP);
-        String wtId = fx.run(watchtowerOut, List.of("--label", "keelson.enable=true", "--label", "com.centurylinklabs.watchtower.enable=false"),
-                repo + ":latest", STAY_UP);
+        String wtId = fx.run(
+                watchtowerOut,
+                List.of("--label", "keelson.enable=true", "--label", "com.centurylinklabs.watchtower.enable=false"),
+                repo + ":latest",
+                STAY_UP);
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
         JsonPath d = deploy(200);
@@ -98,7 +144,11 @@ class WatchStrategyTest {
     void twoContainersOfOneImageCostOneRegistryRequestAndAreBothUpdated() throws Exception {
         fx.create();
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        fx.run(fx.name("one"), List.of("--label", "com.centurylinklabs.watchtower.enable=true"), repo + ":latest", STAY_UP);
+        fx.run(
+                fx.name("one"),
+                List.of("--label", "com.centurylinklabs.watchtower.enable=true"),
+                repo + ":latest",
+                STAY_UP);
         fx.run(fx.name("two"), List.of("--label", "keelson.enable=true"), repo + ":latest", STAY_UP);
         String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
         long before = manifestRequests();
@@ -128,7 +178,9 @@ class WatchStrategyTest {
         assertThat(fx.id(name)).isEqualTo(oldId);
         assertThat(fx.inspect(name, "{{.Name}} {{.State.Running}}")).isEqualTo("/" + name + " true");
         assertThat(fx.digest(name, repo)).isEqualTo(good);
-        assertThat(deploy(200).getList("changes")).as("the failed digest is not tried again").isEmpty();
+        assertThat(deploy(200).getList("changes"))
+                .as("the failed digest is not tried again")
+                .isEmpty();
     }
 
     @Test
@@ -157,15 +209,26 @@ class WatchStrategyTest {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         deploy(200);
 
-        JsonPath undo = as(OPS).body("{\"reason\": \"bad release\"}").post("/api/v1/targets/" + fx.target + "/rollback?wait=true")
-                .then().statusCode(200).extract().jsonPath();
+        JsonPath undo = as(OPS).body("{\"reason\": \"bad release\"}")
+                .post("/api/v1/targets/" + fx.target + "/rollback?wait=true")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
 
         assertThat(undo.getString("trigger")).isEqualTo("ROLLBACK");
         assertThat(undo.getString("changes[0].toDigest")).isEqualTo(v1);
         assertThat(fx.digest(name, repo)).isEqualTo(v1);
         assertThat(fx.inspect(name, "{{.Config.Image}}")).isEqualTo(repo + ":latest");
-        as(ADMIN).get("/api/v1/targets/" + fx.target).then().statusCode(200).body("paused", org.hamcrest.Matchers.equalTo(true));
-        as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments").then().statusCode(409);
+        as(ADMIN)
+                .get("/api/v1/targets/" + fx.target)
+                .then()
+                .statusCode(200)
+                .body("paused", org.hamcrest.Matchers.equalTo(true));
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments")
+                .then()
+                .statusCode(409);
     }
 
     @Test
@@ -185,9 +248,13 @@ class WatchStrategyTest {
     @Test
     void aBearerTokenRegistryWorksThroughItsTokenService() throws Exception {
         try (TokenServer tokens = TokenServer.start("keelson", "token-pass");
-             PrivateRegistry registry = PrivateRegistry.start(5004, "keelson", "token-pass", tokens.realm())) {
-            Watched app = watchedBehind(registry, "127.0.0.1:5004/it/bearer-", "token-pass",
-                    ", \"realmHosts\": [\"" + java.net.URI.create(tokens.realm()).getAuthority() + "\"]");
+                PrivateRegistry registry = PrivateRegistry.start(5004, "keelson", "token-pass", tokens.realm())) {
+            Watched app = watchedBehind(
+                    registry,
+                    "127.0.0.1:5004/it/bearer-",
+                    "token-pass",
+                    ", \"realmHosts\": [\""
+                            + java.net.URI.create(tokens.realm()).getAuthority() + "\"]");
 
             JsonPath d = deploy(200);
 
@@ -197,17 +264,19 @@ class WatchStrategyTest {
     }
 
     /** A labelled container running v1 of an image in a private registry, v2 pushed since, and no local copy of v2. */
-    private record Watched(String name, String repo, String v1, String v2) {
-    }
+    private record Watched(String name, String repo, String v1, String v2) {}
 
     /** The target reads the registry's password from a file; the test's own docker login ends before Keelson runs. */
-    private Watched watchedBehind(PrivateRegistry registry, String repoPrefix, String password, String authExtra) throws Exception {
+    private Watched watchedBehind(PrivateRegistry registry, String repoPrefix, String password, String authExtra)
+            throws Exception {
         var passwordFile = Files.createTempFile("registry-pass", ".txt");
         io.keelson.support.TestSecrets.remember(password);
         Files.writeString(passwordFile, password);
         String server = repoPrefix.substring(0, repoPrefix.indexOf('/'));
-        fx.create("", ", \"registryAuth\": {\"server\": \"" + server + "\", \"username\": \"keelson\", \"passwordFile\": \""
-                + passwordFile + "\"" + authExtra + "}");
+        fx.create(
+                "",
+                ", \"registryAuth\": {\"server\": \"" + server + "\", \"username\": \"keelson\", \"passwordFile\": \""
+                        + passwordFile + "\"" + authExtra + "}");
         String privateRepo = repoPrefix + fx.scope;
         registry.login();
         String v1 = TestImages.push(TestImages.Kind.APP, privateRepo + ":latest");
@@ -234,7 +303,8 @@ class WatchStrategyTest {
 
         JsonPath down = deploy(200);
         assertThat(down.getList("changes")).isEmpty();
-        assertThat(down.getList("log", String.class)).anyMatch(l -> l.contains("registry check of " + flakyRepo + ":latest failed"));
+        assertThat(down.getList("log", String.class))
+                .anyMatch(l -> l.contains("registry check of " + flakyRepo + ":latest failed"));
         assertThat(fx.id(name)).isEqualTo(id);
 
         try (PrivateRegistry registry = PrivateRegistry.reopen(5003)) {
@@ -245,8 +315,12 @@ class WatchStrategyTest {
     }
 
     private JsonPath deploy(int status) {
-        return as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments?wait=true")
-                .then().statusCode(status).extract().jsonPath();
+        return as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments?wait=true")
+                .then()
+                .statusCode(status)
+                .extract()
+                .jsonPath();
     }
 
     /** Contract §3, item by item, as docker inspect prints it (ids and addresses left out). */
@@ -258,22 +332,30 @@ class WatchStrategyTest {
                 fx.inspect(name, "{{json .Config.Env}}"),
                 fx.inspect(name, "{{json .Config.Labels}}"),
                 fx.inspect(name, "{{json .Config.ExposedPorts}} {{json .HostConfig.PortBindings}}"),
-                sorted(fx.inspect(name, "{{range .Mounts}}{{.Type}}:{{if eq .Type \"volume\"}}{{if ne (len .Name) 64}}{{.Name}}{{end}}{{else}}{{.Source}}{{end}}:{{.Destination}}:{{.RW}} {{end}}")),
-                fx.inspect(name, "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{range $v.Aliases}}{{if ne (len .) 12}}{{.}},{{end}}{{end}} {{end}}"),
+                sorted(
+                        fx.inspect(
+                                name,
+                                "{{range .Mounts}}{{.Type}}:{{if eq .Type \"volume\"}}{{if ne (len .Name) 64}}{{.Name}}{{end}}{{else}}{{.Source}}{{end}}:{{.Destination}}:{{.RW}} {{end}}")),
+                fx.inspect(
+                        name,
+                        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}}={{range $v.Aliases}}{{if ne (len .) 12}}{{.}},{{end}}{{end}} {{end}}"),
                 fx.inspect(name, "{{json .HostConfig.RestartPolicy}}"),
                 fx.inspect(name, "{{json .Config.Healthcheck}}"),
-                fx.inspect(name, "{{.Config.User}} {{.Config.WorkingDir}} {{.Config.Hostname}} {{.Config.StopTimeout}}"),
+                fx.inspect(
+                        name, "{{.Config.User}} {{.Config.WorkingDir}} {{.Config.Hostname}} {{.Config.StopTimeout}}"),
                 fx.inspect(name, "{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}"));
     }
 
     /** The engine lists mounts in no fixed order. */
     private static String sorted(String words) {
-        return String.join(" ", java.util.Arrays.stream(words.split(" ")).sorted().toList());
+        return String.join(
+                " ", java.util.Arrays.stream(words.split(" ")).sorted().toList());
     }
 
     private static long manifestRequests() throws Exception {
         return Files.readAllLines(TestEnv.DIR.resolve("registry.log")).stream()
-                .filter(l -> l.contains("HEAD /v2/it/watch-") && l.contains("/manifests/") && l.contains("Java-http-client"))
+                .filter(l ->
+                        l.contains("HEAD /v2/it/watch-") && l.contains("/manifests/") && l.contains("Java-http-client"))
                 .count();
     }
 }

@@ -53,8 +53,11 @@ class WatchTriggersTest {
                   "request": {"host": "%s", "method": "PUT"}}]}
                 """.formatted(v2, path, TestEnv.REGISTRY, path, v2, TestEnv.REGISTRY);
 
-        as(CI).contentType("application/vnd.docker.distribution.events.v1+json").body(envelope)
-                .post("/api/v1/hooks/registry").then().statusCode(202);
+        as(CI).contentType("application/vnd.docker.distribution.events.v1+json")
+                .body(envelope)
+                .post("/api/v1/hooks/registry")
+                .then()
+                .statusCode(202);
 
         JsonPath d = awaitDeployment();
         assertThat(d.getString("trigger")).isEqualTo("WEBHOOK");
@@ -84,7 +87,8 @@ class WatchTriggersTest {
 
     @Test
     void aCronScheduleChecksOnItsOwnAndCleanupRemovesTheSupersededImage() throws Exception {
-        // Every two seconds, in the scheduler's Quartz syntax; a later "interval" member is dropped by the override below.
+        // Every two seconds, in the scheduler's Quartz syntax; a later "interval" member is dropped by the override
+        // below.
         WatchFixture cron = new WatchFixture().create(", \"schedule\": \"0/2 * * * * ?\", \"cleanup\": true", "");
         try {
             TestImages.push(TestImages.Kind.APP, repo + ":latest");
@@ -97,8 +101,11 @@ class WatchTriggersTest {
 
             assertThat(d.getString("trigger")).isEqualTo("WATCH");
             assertThat(cron.digest(name, repo)).isEqualTo(v2);
-            assertThat(d.getList("log", String.class)).anyMatch(l -> l.contains("cleanup: removed superseded image " + oldImage));
-            assertThat(Shell.run("docker", "image", "inspect", oldImage).exit()).as("the old image is gone").isNotZero();
+            assertThat(d.getList("log", String.class))
+                    .anyMatch(l -> l.contains("cleanup: removed superseded image " + oldImage));
+            assertThat(Shell.run("docker", "image", "inspect", oldImage).exit())
+                    .as("the old image is gone")
+                    .isNotZero();
         } finally {
             cron.cleanUp();
         }
@@ -138,13 +145,18 @@ class WatchTriggersTest {
                 """.formatted(repo, fx.scope));
         String compose = project.dir().resolve("docker-compose.yml").toString();
         try {
-            Shell.run("docker-compose", "-p", project.name(), "-f", compose, "up", "-d").require();
+            Shell.run("docker-compose", "-p", project.name(), "-f", compose, "up", "-d")
+                    .require();
             String v2 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
-            as(CI).body("{}").post("/api/v1/targets/" + fx.target + "/deployments?wait=true").then().statusCode(200);
+            as(CI).body("{}")
+                    .post("/api/v1/targets/" + fx.target + "/deployments?wait=true")
+                    .then()
+                    .statusCode(200);
             String updated = project.containers("web").get(0);
             assertThat(project.runningDigest("web", repo)).contains(v2);
 
-            String again = Shell.run("docker-compose", "-p", project.name(), "-f", compose, "up", "-d").require();
+            String again = Shell.run("docker-compose", "-p", project.name(), "-f", compose, "up", "-d")
+                    .require();
 
             assertThat(again).contains("is up-to-date");
             assertThat(project.containers("web")).containsExactly(updated);
@@ -159,8 +171,13 @@ class WatchTriggersTest {
 
     private static JsonPath awaitDeployment(String target) throws InterruptedException {
         for (int i = 0; i < 150; i++) {
-            JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments").then().statusCode(200).extract().jsonPath();
-            if (!history.getList("id").isEmpty() && List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(history.getString("[0].status"))) {
+            JsonPath history = as(CI).get("/api/v1/targets/" + target + "/deployments")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
+            if (!history.getList("id").isEmpty()
+                    && List.of("SUCCEEDED", "FAILED", "ROLLED_BACK").contains(history.getString("[0].status"))) {
                 return new JsonPath(history.prettify()).setRootPath("[0]");
             }
             Thread.sleep(200);
