@@ -2,6 +2,7 @@ package io.keelson;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -13,6 +14,12 @@ import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Keeps each outside library inside its one wrapper, and dependencies pointing one way. */
@@ -84,6 +91,26 @@ class ArchitectureTest {
                         "io.keelson.strategy.engine..",
                         "io.keelson.strategy.sshdocker..")
                 .check(MAIN);
+    }
+
+    /** Small classes: a file that grows past this is doing two things. */
+    @Test
+    void noSourceFileIsOver300Lines() throws IOException {
+        try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+            List<String> tooLong = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> lines(f) > 300)
+                    .map(f -> f + " (" + lines(f) + " lines)")
+                    .toList();
+            assertThat(tooLong).isEmpty();
+        }
+    }
+
+    private static long lines(Path file) {
+        try (Stream<String> lines = Files.lines(file)) {
+            return lines.count();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The token filter refuses a method without a role; this rule says which one forgot it, at build time. */

@@ -6,7 +6,6 @@ import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Progress;
-import io.keelson.strategy.UnitChange;
 import io.keelson.strategy.UnitImages;
 import java.time.Clock;
 import java.time.Duration;
@@ -118,14 +117,7 @@ final class HostDeploy implements HostRollout.HostRun {
             AppliedService a = applied.get(i);
             try {
                 restore(a);
-                progress.record(new UnitChange(
-                        host,
-                        a.service(),
-                        a.image().toString(),
-                        a.fromImage(),
-                        a.fromDigest(),
-                        a.toDigest(),
-                        ChangeStatus.ROLLED_BACK));
+                progress.record(a.as(host, a.toDigest(), ChangeStatus.ROLLED_BACK));
             } catch (RuntimeException e) {
                 log("rollback of " + a.service() + " failed: " + e.getMessage());
                 failed.add(host + "/" + a.service());
@@ -220,40 +212,35 @@ final class HostDeploy implements HostRollout.HostRun {
     }
 
     private void rollOut(String service, ImageRef image, ServiceContainers.Running before, String toDigest) {
-        String fromDigest = before == null ? null : before.digest();
-        String fromImage = before == null ? null : before.image().toString();
-        boolean same =
-                toDigest.equals(fromDigest) && before.image().repository().equals(image.repository());
+        AppliedService change = new AppliedService(service, image, before, toDigest);
+        boolean same = toDigest.equals(change.fromDigest())
+                && before.image().repository().equals(image.repository());
         if (same && !order.force()) {
             log(service + ": already runs " + toDigest + ", left alone");
-            progress.record(new UnitChange(
-                    host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.UNCHANGED));
+            progress.record(change.as(host, toDigest, ChangeStatus.UNCHANGED));
             pins.pin(service, image.pinned(toDigest).toString());
             return;
         }
-        log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + fromDigest) + " -> "
-                + toDigest);
-        applied.add(new AppliedService(service, image, before, toDigest));
+        log(service + ": " + (before == null ? "not running" : before.image().repository() + "@" + change.fromDigest())
+                + " -> " + toDigest);
+        applied.add(change);
         // Recorded before anything changes: a deployment cut off from here on still says what it touched.
-        progress.record(
-                new UnitChange(host, service, image.toString(), fromImage, fromDigest, toDigest, ChangeStatus.STARTED));
+        progress.record(change.as(host, toDigest, ChangeStatus.STARTED));
         ServiceContainers.Gated result = recreate(service, image.pinned(toDigest), same);
         String now = result.now().map(ServiceContainers.Running::digest).orElse(null);
         if (result.failure().isPresent()) {
-            progress.record(
-                    new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.FAILED));
+            progress.record(change.as(host, now, ChangeStatus.FAILED));
             throw new IllegalStateException(service + " on " + host + " failed its health gate: "
                     + result.failure().get());
         }
-        progress.record(
-                new UnitChange(host, service, image.toString(), fromImage, fromDigest, now, ChangeStatus.SUCCEEDED));
+        progress.record(change.as(host, now, ChangeStatus.SUCCEEDED));
     }
 
     private void restore(AppliedService a) {
         if (a.before() == null) {
             log(a.service() + ": was not running before, removing it");
             pins.unpin(a.service());
-            writePins();
+            require(commands.writeOverride(pins.render()), "writing " + commands.overridePath());
             require(commands.remove(a.service()), "docker-compose rm " + a.service());
             return;
         }
@@ -276,10 +263,6 @@ final class HostDeploy implements HostRollout.HostRun {
             log(service + ": healthy");
         }
         return result;
-    }
-
-    private void writePins() {
-        require(commands.writeOverride(pins.render()), "writing " + commands.overridePath());
     }
 
     /** Reads on the current connection (a rollback connects again). */

@@ -1,7 +1,6 @@
 package io.keelson.strategy.sshdocker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keelson.catalog.DockerSpec;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.Credentials;
@@ -18,11 +17,9 @@ import io.keelson.strategy.engine.ImageDigests;
 import io.keelson.strategy.engine.Replacement;
 import io.keelson.strategy.engine.Replacements;
 import io.keelson.strategy.engine.StopTimeout;
-import io.keelson.strategy.ssh.EngineTunnel;
 import io.keelson.strategy.ssh.RemoteCommand;
 import io.keelson.strategy.ssh.SshHost;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,21 +35,7 @@ import java.util.Optional;
  */
 final class HostSwap implements HostRollout.HostRun {
 
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
-    /** An engine reached through SSH gets few connections: each is an SSH session on the host. */
-    private static final int ENGINE_CONNECTIONS = 4;
-
     private static final int DEFAULT_STOP_SECONDS = 10;
-
-    /**
-     * What a unit should run: the reference recorded for it (normally a tag) and, for a rollback,
-     * the exact digest to restore (null: whatever the reference names when pulled).
-     */
-    record Wanted(ImageRef image, String digest) {
-        ImageRef pullRef() {
-            return digest == null ? image : image.pinned(digest);
-        }
-    }
 
     /** What this host now runs for a unit that changed: to put back on failure elsewhere. */
     private record Done(
@@ -68,9 +51,7 @@ final class HostSwap implements HostRollout.HostRun {
     private final boolean force;
     private final List<Done> done = new ArrayList<>();
     private boolean restoredItself;
-    private SshHost ssh;
-    private EngineTunnel tunnel;
-    private DockerEngine engine;
+    private RemoteEngine remote;
 
     /** {@code credentials} go to {@code credentialsHost} only; an image from any other registry is pulled anonymously. */
     HostSwap(
@@ -110,30 +91,10 @@ final class HostSwap implements HostRollout.HostRun {
 
     /** The host's engine, through SSH; connects on first use. */
     DockerEngine engine() {
-        if (engine == null) {
-            ssh = SshHost.connect(host, target.ssh(), CONNECT_TIMEOUT);
-            log("connected as " + target.ssh().user() + ", host key verified"
-                    + (target.ssh().usesSudo() ? "; docker runs through sudo -n" : ""));
-            tunnel = EngineTunnel.open(ssh, target.ssh().usesSudo());
-            engine = DockerEngine.connect(new DockerSpec(tunnel.dockerHost(), null), ENGINE_CONNECTIONS);
-            if (!engine.ping()) {
-                throw new IllegalStateException("the Docker engine on " + host + " does not answer through SSH"
-                        + engineProblem()
-                        + (target.ssh().usesSudo()
-                                ? " (may " + target.ssh().user() + " run docker with sudo -n, without a password?)"
-                                : " (is " + target.ssh().user()
-                                        + " in the docker group, or should the target say sudo: true?)"));
-            }
+        if (remote == null) {
+            remote = RemoteEngine.open(host, target.ssh(), this::log);
         }
-        return engine;
-    }
-
-    /** What docker itself says on the host when the engine does not answer, e.g. sudo asking for a password. */
-    private String engineProblem() {
-        List<String> argv = new ArrayList<>(target.ssh().usesSudo() ? List.of("sudo", "-n") : List.of());
-        argv.addAll(List.of("docker", "version", "--format", "{{.Server.Version}}"));
-        SshHost.Result result = ssh.run(RemoteCommand.of(argv).asQuiet(), line -> {});
-        return result.ok() || result.lastError().isEmpty() ? "" : " (\"" + result.lastError() + "\")";
+        return remote.engine();
     }
 
     /**
@@ -282,7 +243,8 @@ final class HostSwap implements HostRollout.HostRun {
             return env;
         }
         for (String file : create.envFiles()) {
-            SshHost.Result read = ssh.run(RemoteCommand.of(List.of("cat", file)).asQuiet(), line -> {});
+            SshHost.Result read =
+                    remote.run(RemoteCommand.of(List.of("cat", file)).asQuiet());
             if (!read.ok()) {
                 throw new IllegalStateException(
                         "env file " + file + " cannot be read on " + host + ": " + read.lastError());
@@ -325,14 +287,8 @@ final class HostSwap implements HostRollout.HostRun {
 
     @Override
     public void close() {
-        if (engine != null) {
-            engine.close();
-        }
-        if (tunnel != null) {
-            tunnel.close();
-        }
-        if (ssh != null) {
-            ssh.close();
+        if (remote != null) {
+            remote.close();
         }
     }
 }

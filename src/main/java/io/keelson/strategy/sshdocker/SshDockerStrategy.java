@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Plain containers on hosts reached over SSH, no compose: what teams do today with
@@ -33,6 +34,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class SshDockerStrategy implements Strategy {
+
+    private static final Logger LOG = Logger.getLogger(SshDockerStrategy.class);
 
     private final Clock clock;
 
@@ -85,7 +88,7 @@ public class SshDockerStrategy implements Strategy {
     @Override
     public Outcome deploy(TargetSpec target, DeployOrder order, Progress progress) {
         Optional<Credentials> credentials;
-        Map<String, Map<String, HostSwap.Wanted>> perHost;
+        Map<String, Map<String, Wanted>> perHost;
         try {
             credentials = credentials(target.registry());
             credentials.ifPresent(c -> progress.redact(c.password()));
@@ -99,7 +102,7 @@ public class SshDockerStrategy implements Strategy {
         return HostRollout.run(
                 target.ssh().hosts(),
                 host -> {
-                    Map<String, HostSwap.Wanted> units = perHost.get(host);
+                    Map<String, Wanted> units = perHost.get(host);
                     if (units == null || units.isEmpty()) {
                         progress.log("[" + host + "] nothing to restore on this host");
                         return null;
@@ -128,21 +131,22 @@ public class SshDockerStrategy implements Strategy {
                         .repair((unit, labels) -> target.container(unit).isPresent(), passed)
                         .forEach(line -> done.add("[" + host + "] " + line));
             } catch (RuntimeException e) {
-                done.add("[" + host + "] could not look for containers left set aside: " + e.getMessage()
-                        + " (tried again before the next deployment)");
+                // Not a repair: nothing was done. Said in Keelson's log; tried again before the next deployment.
+                LOG.warnf(
+                        "%s [%s]: could not look for containers left set aside: %s",
+                        target.name(), host, e.getMessage());
             }
         }
         return done;
     }
 
     /** What each unit should run on each host: the pins of a rollback, else the same for every host. */
-    private static Map<String, Map<String, HostSwap.Wanted>> wanted(TargetSpec target, DeployOrder order) {
-        Map<String, Map<String, HostSwap.Wanted>> perHost = new LinkedHashMap<>();
+    private static Map<String, Map<String, Wanted>> wanted(TargetSpec target, DeployOrder order) {
+        Map<String, Map<String, Wanted>> perHost = new LinkedHashMap<>();
         if (order.isRollback()) {
             order.pins().forEach((host, pins) -> {
-                Map<String, HostSwap.Wanted> units = new LinkedHashMap<>();
-                pins.forEach(
-                        (unit, pin) -> units.put(unit, new HostSwap.Wanted(ImageRef.parse(pin.image()), pin.digest())));
+                Map<String, Wanted> units = new LinkedHashMap<>();
+                pins.forEach((unit, pin) -> units.put(unit, new Wanted(ImageRef.parse(pin.image()), pin.digest())));
                 perHost.put(host, units);
             });
             return perHost;
@@ -152,9 +156,9 @@ public class SshDockerStrategy implements Strategy {
                 : order.units();
         Map<String, ImageRef> configured = new LinkedHashMap<>();
         names.forEach(unit -> configured.put(unit, configured(target, unit)));
-        Map<String, HostSwap.Wanted> units = new LinkedHashMap<>();
+        Map<String, Wanted> units = new LinkedHashMap<>();
         UnitImages.choose(configured, order, target, "container")
-                .forEach((unit, image) -> units.put(unit, new HostSwap.Wanted(image, null)));
+                .forEach((unit, image) -> units.put(unit, new Wanted(image, null)));
         target.ssh().hosts().forEach(host -> perHost.put(host, units));
         return perHost;
     }

@@ -7,7 +7,6 @@ import io.keelson.registry.CredentialSource;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryClient;
 import io.keelson.registry.RegistryHost;
-import io.keelson.registry.RepoDigests;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
@@ -21,7 +20,6 @@ import io.keelson.strategy.engine.Replacements;
 import io.keelson.strategy.engine.SetAsideRepair;
 import io.keelson.strategy.engine.StopTimeout;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Tags;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Watchtower done right: asks the registry for the digest behind each watched tag (one request per
@@ -43,16 +39,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class WatchStrategy implements Strategy {
 
     private final DockerEngines engines;
-    private final RegistryClient registry;
     private final Clock clock;
-    private final MeterRegistry meters;
-    private final Map<String, AtomicInteger> watched = new ConcurrentHashMap<>();
+    private final WatchPlanner planner;
 
     public WatchStrategy(DockerEngines engines, RegistryClient registry, Clock clock, MeterRegistry meters) {
         this.engines = engines;
-        this.registry = registry;
         this.clock = clock;
-        this.meters = meters;
+        this.planner = new WatchPlanner(engines, registry, meters);
     }
 
     @Override
@@ -108,7 +101,7 @@ public class WatchStrategy implements Strategy {
         if (order.isRollback()) {
             return restore(target, order, progress);
         }
-        WatchPlan plan = plan(target, order.images(), order.refused());
+        WatchPlan plan = planner.plan(target, order.images(), order.refused());
         if (plan.isEmpty()) {
             plan.notes().forEach(progress::note);
             progress.note("nothing to update");
@@ -116,67 +109,6 @@ public class WatchStrategy implements Strategy {
         }
         plan.notes().forEach(progress::log);
         return apply(target, plan, progress);
-    }
-
-    /** The runbook of a check: select, group by reference, one registry request each, compare. */
-    WatchPlan plan(TargetSpec target, List<ImageRef> only, Set<String> refused) {
-        DockerEngine engine = engines.of(target);
-        WatchSpec watch = target.effectiveWatch();
-        List<String> notes = new ArrayList<>();
-        Map<String, List<ObjectNode>> byImage = new LinkedHashMap<>();
-        for (DockerEngine.Listed listed : engine.runningContainers()) {
-            if (!Selection.selected(listed.labels(), watch.labelEnable(), watch.scope())) {
-                continue;
-            }
-            Optional<ObjectNode> inspect = engine.inspectContainer(listed.id());
-            if (inspect.isEmpty()) {
-                continue;
-            }
-            String configured = inspect.get().path("Config").path("Image").asText("");
-            Optional<ImageRef> ref = ImageRef.tryParse(configured);
-            if (ref.isEmpty() || ref.get().digest() != null) {
-                notes.add(listed.name() + ": runs '" + configured + "', not a tag; not watched");
-                continue;
-            }
-            if (!only.isEmpty() && only.stream().noneMatch(o -> RepoDigests.sameTag(o, ref.get()))) {
-                continue;
-            }
-            byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>())
-                    .add(inspect.get());
-        }
-        if (only.isEmpty()) {
-            watchedGauge(target.name())
-                    .set(byImage.values().stream().mapToInt(List::size).sum());
-        }
-        CredentialSource credentials = WatchCredentials.of(target);
-        List<WatchPlan.Update> updates = new ArrayList<>();
-        for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
-            ImageRef ref = ImageRef.parse(group.getKey());
-            RegistryClient.Answer answer = registry.digestOf(ref, credentials);
-            if (answer instanceof RegistryClient.Failed failed) {
-                notes.add("registry check of " + ref + " failed, nothing changed for " + names(group.getValue()) + ": "
-                        + failed.reason());
-                continue;
-            }
-            String remote = ((RegistryClient.Digest) answer).digest();
-            for (ObjectNode inspect : group.getValue()) {
-                String name = nameOf(inspect);
-                ObjectNode oldImage =
-                        engine.inspectImage(inspect.path("Image").asText()).orElse(null);
-                String local =
-                        oldImage == null ? null : ImageDigests.in(oldImage, ref).orElse(null);
-                if (remote.equals(local)) {
-                    continue;
-                }
-                if (refused.contains(name + "@" + remote)) {
-                    notes.add(name + ": skips " + remote
-                            + ", which failed its health gate before; push a new image or deploy it by hand");
-                    continue;
-                }
-                updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
-            }
-        }
-        return new WatchPlan(updates, notes);
     }
 
     /** Pulls what moved and replaces the containers one at a time; all old ones stay until all pass. */
@@ -276,7 +208,7 @@ public class WatchStrategy implements Strategy {
                 progress.log(pin.getKey() + ": no such container on " + engine.host() + " any more; skipped");
                 continue;
             }
-            ImageRef tag = withTag(ImageRef.parse(inspect.get()
+            ImageRef tag = WatchPlanner.withTag(ImageRef.parse(inspect.get()
                     .path("Config")
                     .path("Image")
                     .asText(pin.getValue().image())));
@@ -308,27 +240,9 @@ public class WatchStrategy implements Strategy {
         return replaceAll(target, engine, updates, pulled, progress);
     }
 
-    /** keelson_watched_containers{target}: how many containers the target's last full check watched. */
-    private AtomicInteger watchedGauge(String target) {
-        return watched.computeIfAbsent(
-                target, t -> meters.gauge("keelson.watched.containers", Tags.of("target", t), new AtomicInteger()));
-    }
-
     /** The graceful stop, clamped below the engine client's answer timeout so a stop never outlives its call. */
     static int stopTimeout(TargetSpec target, ObjectNode inspect) {
         return StopTimeout.of(
                 inspect, (int) target.effectiveWatch().stopTimeout().toSeconds());
-    }
-
-    private static ImageRef withTag(ImageRef ref) {
-        return ref.tag() != null ? ref : new ImageRef(ref.domain(), ref.path(), "latest", null);
-    }
-
-    private static String names(List<ObjectNode> containers) {
-        return String.join(", ", containers.stream().map(WatchStrategy::nameOf).toList());
-    }
-
-    private static String nameOf(ObjectNode inspect) {
-        return inspect.path("Name").asText().replaceFirst("^/", "");
     }
 }

@@ -1,0 +1,118 @@
+package io.keelson.strategy.watch;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.TargetSpec;
+import io.keelson.catalog.WatchSpec;
+import io.keelson.registry.CredentialSource;
+import io.keelson.registry.ImageRef;
+import io.keelson.registry.RegistryClient;
+import io.keelson.registry.RepoDigests;
+import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.engine.ImageDigests;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one check of a watch target finds: the selected containers grouped by image reference, one
+ * registry request per reference (never a pull), and the containers whose image moved since.
+ */
+final class WatchPlanner {
+
+    private final DockerEngines engines;
+    private final RegistryClient registry;
+    private final MeterRegistry meters;
+    private final Map<String, AtomicInteger> watched = new ConcurrentHashMap<>();
+
+    WatchPlanner(DockerEngines engines, RegistryClient registry, MeterRegistry meters) {
+        this.engines = engines;
+        this.registry = registry;
+        this.meters = meters;
+    }
+
+    /** The runbook of a check: select, group by reference, one registry request each, compare. */
+    WatchPlan plan(TargetSpec target, List<ImageRef> only, Set<String> refused) {
+        DockerEngine engine = engines.of(target);
+        WatchSpec watch = target.effectiveWatch();
+        List<String> notes = new ArrayList<>();
+        Map<String, List<ObjectNode>> byImage = new LinkedHashMap<>();
+        for (DockerEngine.Listed listed : engine.runningContainers()) {
+            if (!Selection.selected(listed.labels(), watch.labelEnable(), watch.scope())) {
+                continue;
+            }
+            Optional<ObjectNode> inspect = engine.inspectContainer(listed.id());
+            if (inspect.isEmpty()) {
+                continue;
+            }
+            String configured = inspect.get().path("Config").path("Image").asText("");
+            Optional<ImageRef> ref = ImageRef.tryParse(configured);
+            if (ref.isEmpty() || ref.get().digest() != null) {
+                notes.add(listed.name() + ": runs '" + configured + "', not a tag; not watched");
+                continue;
+            }
+            if (!only.isEmpty() && only.stream().noneMatch(o -> RepoDigests.sameTag(o, ref.get()))) {
+                continue;
+            }
+            byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>())
+                    .add(inspect.get());
+        }
+        if (only.isEmpty()) {
+            watchedGauge(target.name())
+                    .set(byImage.values().stream().mapToInt(List::size).sum());
+        }
+        CredentialSource credentials = WatchCredentials.of(target);
+        List<WatchPlan.Update> updates = new ArrayList<>();
+        for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
+            ImageRef ref = ImageRef.parse(group.getKey());
+            RegistryClient.Answer answer = registry.digestOf(ref, credentials);
+            if (answer instanceof RegistryClient.Failed failed) {
+                notes.add("registry check of " + ref + " failed, nothing changed for " + names(group.getValue()) + ": "
+                        + failed.reason());
+                continue;
+            }
+            String remote = ((RegistryClient.Digest) answer).digest();
+            for (ObjectNode inspect : group.getValue()) {
+                String name = nameOf(inspect);
+                ObjectNode oldImage =
+                        engine.inspectImage(inspect.path("Image").asText()).orElse(null);
+                String local =
+                        oldImage == null ? null : ImageDigests.in(oldImage, ref).orElse(null);
+                if (remote.equals(local)) {
+                    continue;
+                }
+                if (refused.contains(name + "@" + remote)) {
+                    notes.add(name + ": skips " + remote
+                            + ", which failed its health gate before; push a new image or deploy it by hand");
+                    continue;
+                }
+                updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
+            }
+        }
+        return new WatchPlan(updates, notes);
+    }
+
+    /** keelson_watched_containers{target}: how many containers the target's last full check watched. */
+    private AtomicInteger watchedGauge(String target) {
+        return watched.computeIfAbsent(
+                target, t -> meters.gauge("keelson.watched.containers", Tags.of("target", t), new AtomicInteger()));
+    }
+
+    static ImageRef withTag(ImageRef ref) {
+        return ref.tag() != null ? ref : new ImageRef(ref.domain(), ref.path(), "latest", null);
+    }
+
+    private static String names(List<ObjectNode> containers) {
+        return String.join(", ", containers.stream().map(WatchPlanner::nameOf).toList());
+    }
+
+    private static String nameOf(ObjectNode inspect) {
+        return inspect.path("Name").asText().replaceFirst("^/", "");
+    }
+}
