@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One deploy target as written in a catalog file or sent to the API: the contract's §2 structure,
@@ -56,9 +57,9 @@ public record TargetSpec(
     }
 
     /** The container a unit name stands for in an ssh-docker target. */
-    public java.util.Optional<ContainerSpec> container(String unit) {
+    public Optional<ContainerSpec> container(String unit) {
         return containers == null
-                ? java.util.Optional.empty()
+                ? Optional.empty()
                 : containers.stream().filter(c -> unit.equals(c.name())).findFirst();
     }
 

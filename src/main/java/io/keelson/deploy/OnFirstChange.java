@@ -5,6 +5,7 @@ import io.keelson.strategy.UnitChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 
 /**
@@ -61,7 +62,7 @@ final class OnFirstChange implements Progress {
     }
 
     /** A check that stayed quiet: its notes go to Keelson's log, scrubbed like any journal line. */
-    synchronized void endQuietly(java.util.function.UnaryOperator<String> scrub) {
+    synchronized void endQuietly(UnaryOperator<String> scrub) {
         notes.forEach(note -> LOG.warnf("%s: %s", target, scrub.apply(note)));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.registry.ImageRef;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +45,7 @@ public record DeployOrder(
 
     public DeployOrder {
         units = units == null ? List.of() : List.copyOf(units);
-        release = release == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(release));
+        release = release == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(release));
         images = images == null ? List.of() : List.copyOf(images);
         pins = pins == null ? Map.of() : pins;
         refused = refused == null ? Set.of() : Set.copyOf(refused);

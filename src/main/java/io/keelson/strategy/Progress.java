@@ -1,5 +1,7 @@
 package io.keelson.strategy;
 
+import java.util.function.Consumer;
+
 /** Where a strategy reports what it does while it runs; the deployment journal implements it. */
 public interface Progress {
 
@@ -19,7 +21,7 @@ public interface Progress {
      * Lines go to {@code lines}, secrets to {@code parent}, changes nowhere: for work whose changes
      * the caller records itself (a rollback's own replacement).
      */
-    static Progress logOnly(java.util.function.Consumer<String> lines, Progress parent) {
+    static Progress logOnly(Consumer<String> lines, Progress parent) {
         return new Progress() {
             @Override
             public void log(String line) {

@@ -1,5 +1,6 @@
 package io.keelson.strategy.engine;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.strategy.HealthGate;
@@ -31,7 +32,7 @@ public final class FreshContainer {
         try {
             id = engine.create(name, body);
             for (String network : laterNetworks) {
-                engine.connect(network, id, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+                engine.connect(network, id, JsonNodeFactory.instance.objectNode());
             }
             engine.start(id);
             String created = id;

@@ -1,6 +1,7 @@
 package io.keelson.strategy.sshdocker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.ContainerSpec;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.Credentials;
@@ -237,7 +238,7 @@ final class HostSwap implements HostRollout.HostRun {
     }
 
     /** The variables of the block's env files, read on the host itself (where {@code docker run --env-file} would read them). */
-    private Map<String, String> envFiles(io.keelson.catalog.ContainerSpec.CreateSpec create) {
+    private Map<String, String> envFiles(ContainerSpec.CreateSpec create) {
         Map<String, String> env = new LinkedHashMap<>();
         if (create == null || create.envFiles() == null) {
             return env;
