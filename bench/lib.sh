@@ -4,6 +4,9 @@ ENVDIR=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 DOCKER=/usr/bin/docker
 KEELSON_PID=
 
+# root on the test sshd, host key checked, as the shell ways of the benchmarks log in
+SSH=(ssh -q -i "$ENVDIR/ssh/client_ed25519" -o UserKnownHostsFile="$ENVDIR/ssh/known_hosts" -o StrictHostKeyChecking=yes -p 2222 root@127.0.0.1)
+
 new_token() { printf 'bench-%s' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"; }
 
 start_keelson() { # start_keelson: env PORT WORK TOKEN; appends to $WORK/keelson.log

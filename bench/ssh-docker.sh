@@ -13,11 +13,10 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 RUNS=${1:-5}
 bash scripts/test-env.sh >/dev/null
-SSH=(ssh -q -i "$ENVDIR/ssh/client_ed25519" -o UserKnownHostsFile="$ENVDIR/ssh/known_hosts" -o StrictHostKeyChecking=yes -p 2222 root@127.0.0.1)
 WORK=$(mktemp -d /var/tmp/keelson-bench.XXXXXX)
 REPO=127.0.0.1:5000/bench/app-$$
 PORT=18081
-TOKEN=bench-token-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+TOKEN=$(new_token)
 
 cleanup() {
   [ -n "$KEELSON_PID" ] && kill "$KEELSON_PID" 2>/dev/null || true

@@ -7,11 +7,9 @@ import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
-import io.keelson.strategy.Strategy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -23,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * changed, the failed one included, goes back to the digests it ran before.
  */
 @ApplicationScoped
-public class SshComposeStrategy implements Strategy {
+public class SshComposeStrategy implements OverSsh {
 
     private static final int READ_THREADS = 16;
 
@@ -48,16 +46,6 @@ public class SshComposeStrategy implements Strategy {
     @Override
     public List<String> units(TargetSpec target) {
         return target.compose().services();
-    }
-
-    @Override
-    public List<String> endpoints(TargetSpec target) {
-        return SshHost.endpoints(target.ssh());
-    }
-
-    @Override
-    public Optional<String> unreachable(TargetSpec target, String endpoint) {
-        return SshHost.unreachable(endpoint);
     }
 
     @Override

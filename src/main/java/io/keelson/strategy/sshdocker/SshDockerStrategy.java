@@ -10,10 +10,9 @@ import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
-import io.keelson.strategy.Strategy;
 import io.keelson.strategy.UnitImages;
 import io.keelson.strategy.engine.SetAsideRepair;
-import io.keelson.strategy.ssh.SshHost;
+import io.keelson.strategy.ssh.OverSsh;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ import org.jboss.logging.Logger;
  * {@code onFailure: rollback} every host already changed goes back to what it ran before.
  */
 @ApplicationScoped
-public class SshDockerStrategy implements Strategy {
+public class SshDockerStrategy implements OverSsh {
 
     private static final Logger LOG = Logger.getLogger(SshDockerStrategy.class);
 
@@ -53,16 +52,6 @@ public class SshDockerStrategy implements Strategy {
         return target.containers().stream().map(ContainerSpec::name).toList();
     }
 
-    @Override
-    public List<String> endpoints(TargetSpec target) {
-        return SshHost.endpoints(target.ssh());
-    }
-
-    @Override
-    public Optional<String> unreachable(TargetSpec target, String endpoint) {
-        return SshHost.unreachable(endpoint);
-    }
-
     /** Images are checked against each container's configured repository before anything is queued. */
     @Override
     public void checkRequest(
@@ -71,7 +60,7 @@ public class SshDockerStrategy implements Strategy {
             ImageRef image,
             List<ImageRef> images,
             Map<String, ImageRef> release) {
-        Strategy.super.checkRequest(target, services, image, images, release);
+        OverSsh.super.checkRequest(target, services, image, images, release);
         List<String> names =
                 !release.isEmpty() ? List.copyOf(release.keySet()) : services == null ? units(target) : services;
         Map<String, ImageRef> configured = new LinkedHashMap<>();
