@@ -26,8 +26,6 @@ import java.util.concurrent.Executor;
 final class HostDeploy implements HostRollout.HostRun {
 
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
-    /** How long a rollback lets a command cut off from Keelson finish on its own before stopping it. */
-    private static final int UNFINISHED_WAIT_SECONDS = 60;
 
     private final String host;
     private final TargetSpec target;
@@ -73,6 +71,7 @@ final class HostDeploy implements HostRollout.HostRun {
         }
         log("deploying " + String.join(", ", order.units()) + (order.isRollback() ? " (rollback)" : ""));
         connect();
+        EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
         logIn();
         // Independent reads, each its own SSH channel: compose's Python start-up dominates, so overlap them.
         List<String> services =
@@ -151,10 +150,8 @@ final class HostDeploy implements HostRollout.HostRun {
         }
         connect();
         logIn();
-        unfinished.ifPresent(pid -> {
-            log("waiting for the interrupted command (pid " + pid + ") to end before rolling back");
-            ssh.run(RemoteCommand.stop(pid, UNFINISHED_WAIT_SECONDS), this::log);
-        });
+        unfinished.ifPresent(pid -> EarlierCommands.await(ssh, pid, this::log));
+        EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
     }
 
     private void connect() {

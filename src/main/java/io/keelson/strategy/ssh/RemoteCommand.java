@@ -19,13 +19,20 @@ public record RemoteCommand(
     /** The line a detached command starts with on stderr, followed by its pid. */
     public static final String PID_MARK = "keelson-pid ";
     /**
+     * The file a detached command leaves its pid in, in its working directory, while it runs: a
+     * Keelson started again after a crash finds there a command the earlier one left running.
+     */
+    public static final String RUNNING_MARKER = ".keelson-running";
+    /**
      * Runs "$@" in the background with its output in a file, follows that file while it runs and
      * ends with its exit status. The background command's stdin is the session's (fd 3), since an
      * asynchronous list would otherwise read /dev/null.
      */
     static final String DETACH_SCRIPT = "o=$(mktemp \"${TMPDIR:-/tmp}/keelson.XXXXXX\") || exit 125; exec 3<&0; "
             + "\"$@\" <&3 >\"$o\" 2>&1 & p=$!; exec 3<&-; echo \"" + PID_MARK + "$p\" >&2; "
-            + "tail -s 0.1 -n +1 -f --pid=\"$p\" \"$o\"; wait \"$p\"; r=$?; rm -f \"$o\"; exit \"$r\"";
+            + "echo \"$p\" >" + RUNNING_MARKER + " 2>/dev/null; "
+            + "tail -s 0.1 -n +1 -f --pid=\"$p\" \"$o\"; wait \"$p\"; r=$?; rm -f \"$o\"; "
+            + "[ \"$(cat " + RUNNING_MARKER + " 2>/dev/null)\" = \"$p\" ] && rm -f " + RUNNING_MARKER + "; exit \"$r\"";
 
     public static RemoteCommand of(List<String> argv) {
         return new RemoteCommand(null, argv, null, false, DEFAULT_TIMEOUT, false);
@@ -59,6 +66,17 @@ public record RemoteCommand(
                 : argv;
         String command = ShellQuote.join(run);
         return workDir == null ? command : "cd " + ShellQuote.quote(workDir) + " && " + command;
+    }
+
+    /** Prints the pid of {@link #RUNNING_MARKER} in {@code dir} when that process still runs; prints nothing otherwise. */
+    public static RemoteCommand runningIn(String dir) {
+        return of(List.of(
+                        "sh",
+                        "-c",
+                        "p=$(cat " + RUNNING_MARKER
+                                + " 2>/dev/null) && kill -0 \"$p\" 2>/dev/null && echo \"$p\"; exit 0"))
+                .in(dir)
+                .asQuiet();
     }
 
     /** Waits up to {@code seconds} for a detached command's process to end, then stops it (TERM, and KILL 3 s later). */
