@@ -12,6 +12,7 @@ import io.restassured.path.json.JsonPath;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,8 +25,9 @@ import org.junit.jupiter.api.Test;
 class KillNineIT {
 
     private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"};
+    /** A service whose stop takes 15 s: the `up` that replaces it outlives Keelson's kill and restart. */
     private static final String SLOW_STOP =
-            "    stop_grace_period: 6s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
+            "    stop_grace_period: 15s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
 
     private KeelsonProcess keelson;
     private ComposeProject project;
@@ -159,12 +161,22 @@ class KillNineIT {
         assertThat(d.getString("changes[0].fromDigest")).isEqualTo(v1);
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
 
-        keelson.api()
+        JsonPath rollback = keelson.api()
                 .body("{}")
                 .post("/api/v1/targets/" + target + "/rollback?wait=true")
                 .then()
-                .statusCode(200);
-        assertThat(project.runningDigest("bot", repo)).contains(v1);
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+        // Long enough for an up left running by the killed Keelson to have replaced the container, had nobody waited
+        // for it.
+        await().during(Duration.ofSeconds(16))
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> project.runningDigest("bot", repo).equals(Optional.of(v1)));
+        assertThat(rollback.getList("log", String.class))
+                .as("the rollback waited for the up the killed Keelson left running")
+                .anyMatch(l -> l.contains("still runs here"));
     }
 
     private JsonPath deployment(String id) {
