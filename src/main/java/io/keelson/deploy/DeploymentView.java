@@ -39,8 +39,14 @@ public record DeploymentView(
                 List.of());
     }
 
-    /** The same deployment with every secret Keelson knows masked in its error and log. */
-    DeploymentView redacted(Redactor redactor) {
+    static DeploymentView of(Deployment d) {
+        List<UnitChange> changes = DeploymentChange.of(d.id).stream()
+                .map(c -> new UnitChange(c.host, c.unit, c.image, c.fromImage, c.fromDigest, c.toDigest, c.status))
+                .toList();
+        return summaryOf(d).with(d.error, changes, LogLine.linesOf(d.id));
+    }
+
+    private DeploymentView with(String error, List<UnitChange> changes, List<String> log) {
         return new DeploymentView(
                 id,
                 target,
@@ -52,28 +58,16 @@ public record DeploymentView(
                 createdAt,
                 startedAt,
                 finishedAt,
+                error,
+                changes,
+                log);
+    }
+
+    /** The same deployment with every secret Keelson knows masked in its error and log. */
+    DeploymentView redacted(Redactor redactor) {
+        return with(
                 redactor.scrub(error),
                 changes,
                 log.stream().map(redactor::scrub).toList());
-    }
-
-    static DeploymentView of(Deployment d) {
-        List<UnitChange> changes = DeploymentChange.of(d.id).stream()
-                .map(c -> new UnitChange(c.host, c.unit, c.image, c.fromImage, c.fromDigest, c.toDigest, c.status))
-                .toList();
-        return new DeploymentView(
-                d.id,
-                d.target,
-                d.trigger,
-                d.status,
-                d.requestedBy,
-                d.reason,
-                d.pipeline(),
-                d.createdAt,
-                d.startedAt,
-                d.finishedAt,
-                d.error,
-                changes,
-                LogLine.linesOf(d.id));
     }
 }
