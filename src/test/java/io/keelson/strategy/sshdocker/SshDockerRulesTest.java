@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keelson.catalog.CatalogProblem;
 import io.keelson.catalog.SpecBinder;
 import io.keelson.support.CatalogRules;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -89,8 +90,10 @@ class SshDockerRulesTest {
                 List.of("front", "back"),
                 Map.of("team", "x"));
 
-        CatalogCreate body =
-                CatalogCreate.of(create, "reg/app@sha256:" + "b".repeat(64), Map.of("A", "from-file", "B", "2"));
+        Map<String, String> fromFiles = new LinkedHashMap<>();
+        fromFiles.put("A", "from-file");
+        fromFiles.put("B", "2");
+        CatalogCreate body = CatalogCreate.of(create, "reg/app@sha256:" + "b".repeat(64), fromFiles);
 
         assertThat(body.body().path("Env").toString()).isEqualTo("[\"A=1\",\"B=2\"]");
         assertThat(body.body().path("HostConfig").path("PortBindings").toString())
