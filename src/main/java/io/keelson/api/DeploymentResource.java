@@ -1,6 +1,7 @@
 package io.keelson.api;
 
 import io.keelson.deploy.DeploymentView;
+import io.keelson.deploy.DeploymentWaits;
 import io.keelson.deploy.Deployments;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -10,20 +11,25 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** One deployment, its log as text, and its log followed live. */
 @Path("/api/v1/deployments/{id}")
 public class DeploymentResource {
 
-    private static final long FOLLOW_POLL_MS = 200;
+    /** A follower reads again when told the log grew, or after this long in any case. */
+    private static final Duration FOLLOW_RECHECK = Duration.ofSeconds(5);
 
     private final Deployments deployments;
+    private final DeploymentWaits waits;
     private final CurrentCaller caller;
 
-    public DeploymentResource(Deployments deployments, CurrentCaller caller) {
+    public DeploymentResource(Deployments deployments, DeploymentWaits waits, CurrentCaller caller) {
         this.deployments = deployments;
+        this.waits = waits;
         this.caller = caller;
     }
 
@@ -58,6 +64,8 @@ public class DeploymentResource {
                             int sent = 0;
                             try {
                                 while (!emitter.isCancelled()) {
+                                    // Asked for before reading, so a line written in between wakes it.
+                                    CompletableFuture<Void> grown = waits.logGrowth(id, FOLLOW_RECHECK);
                                     Deployments.LogChunk chunk = deployments.logAfter(id, sent);
                                     chunk.lines().forEach(emitter::emit);
                                     sent += chunk.lines().size();
@@ -66,9 +74,11 @@ public class DeploymentResource {
                                         return;
                                     }
                                     if (chunk.lines().isEmpty()) {
-                                        TimeUnit.MILLISECONDS.sleep(FOLLOW_POLL_MS);
+                                        waits.logGrowth(id, FOLLOW_RECHECK).get();
                                     }
                                 }
+                            } catch (ExecutionException e) {
+                                emitter.fail(e.getCause());
                             } catch (InterruptedException e) {
                                 Thread.currentThread().interrupt();
                                 emitter.complete();

@@ -3,6 +3,7 @@ package io.keelson.api;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.deploy.DeploymentView;
+import io.keelson.deploy.DeploymentWaits;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.Provenance;
 import io.keelson.deploy.Status;
@@ -44,6 +45,7 @@ public class TargetDeploymentResource {
 
     private final TargetCatalog catalog;
     private final Deployments deployments;
+    private final DeploymentWaits waits;
     private final CurrentCaller caller;
     private final JsonBody bodies;
     private final Strategies strategies;
@@ -51,12 +53,14 @@ public class TargetDeploymentResource {
     public TargetDeploymentResource(
             TargetCatalog catalog,
             Deployments deployments,
+            DeploymentWaits waits,
             CurrentCaller caller,
             JsonBody bodies,
             Strategies strategies) {
         this.strategies = strategies;
         this.catalog = catalog;
         this.deployments = deployments;
+        this.waits = waits;
         this.caller = caller;
         this.bodies = bodies;
     }
@@ -185,7 +189,7 @@ public class TargetDeploymentResource {
                                             .build());
         }
         return Uni.createFrom()
-                .completionStage(deployments.ending(started.id()))
+                .completionStage(waits.ending(started.id()))
                 .ifNoItem()
                 .after(limit)
                 .recoverWithItem((Void) null)

@@ -1,6 +1,7 @@
 package io.keelson.api;
 
 import io.keelson.catalog.Redactor;
+import io.keelson.cluster.ClusterLock;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -50,6 +51,7 @@ public class Tokens {
             token.secret().ifPresent(redactor::register);
         });
         if (loaded.isEmpty()) {
+            ClusterLock.hold(ClusterLock.TOKENS); // replicas starting together: one generates, the others read it
             if (ApiToken.count() == 0) {
                 generateAdmin();
             }

@@ -1,5 +1,6 @@
 package io.keelson.catalog;
 
+import io.keelson.cluster.ClusterLock;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -53,6 +54,7 @@ public class TargetCatalog {
     /** Re-reads the catalog folder and mirrors it into the database. */
     @Transactional
     public ReloadReport reload() {
+        ClusterLock.hold(ClusterLock.CATALOG); // replicas mirror the folder one at a time
         Path dir = Path.of(config.dir());
         CatalogFiles.Read read = CatalogFiles.read(dir, validator);
         List<CatalogProblem> problems = new ArrayList<>(read.problems());
@@ -108,6 +110,7 @@ public class TargetCatalog {
     @Transactional
     public CatalogTarget create(TargetSpec spec) {
         requireValid(spec);
+        ClusterLock.hold(ClusterLock.CATALOG); // two replicas creating one name: the second sees the first
         if (Target.byName(spec.name()).isPresent()) {
             throw new CatalogException(
                     CatalogException.Kind.CONFLICT, "a target named '" + spec.name() + "' already exists");

@@ -4,6 +4,10 @@ import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.cluster.Leases;
+import io.keelson.cluster.Replica;
+import io.keelson.cluster.Signal;
+import io.keelson.cluster.Signals;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
@@ -40,6 +44,9 @@ public class Deployer {
     private final Redactor redactor;
     private final RollbackPlanner rollbacks;
     private final Repair repairs;
+    private final Leases leases;
+    private final Signals signals;
+    private final Replica replica;
 
     public Deployer(
             TargetCatalog catalog,
@@ -50,7 +57,13 @@ public class Deployer {
             DeployConfig limits,
             Redactor redactor,
             RollbackPlanner rollbacks,
-            Repair repairs) {
+            Repair repairs,
+            Leases leases,
+            Signals signals,
+            Replica replica) {
+        this.leases = leases;
+        this.signals = signals;
+        this.replica = replica;
         this.rollbacks = rollbacks;
         this.repairs = repairs;
         this.limits = limits;
@@ -95,7 +108,8 @@ public class Deployer {
         DeployOrder order = DeployOrder.check(images);
         OnFirstChange progress = new OnFirstChange(target, () -> {
             String id = QuarkusTransaction.requiringNew()
-                    .call(() -> Deployments.recordRunning(target, order, Provenance.of(trigger, requestedBy), clock));
+                    .call(() -> Deployments.recordRunning(
+                            leases, target, order, Provenance.of(trigger, requestedBy), clock, replica.id()));
             LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
             return journal(id, target);
         });
@@ -118,7 +132,7 @@ public class Deployer {
     }
 
     private DeploymentJournal journal(String id, String target) {
-        return new DeploymentJournal(id, target, clock, limits, redactor);
+        return new DeploymentJournal(id, target, clock, limits, redactor, () -> signals.publish(Signal.Kind.LOG, id));
     }
 
     /** The one runbook for every trigger: repair what a cut-off run left, plan a rollback now, hand the order to the strategy. */
@@ -130,6 +144,7 @@ public class Deployer {
                         "target '" + targetName + "' was removed from the catalog before this deployment ran");
             }
             TargetSpec spec = target.get().spec();
+            redactor.learn(spec); // it may have been created through another replica
             Strategy strategy = strategies.of(spec);
             repairs.repair(targetName);
             Set<String> refused = strategy.followsRegistry() ? refusedDigests(targetName) : Set.of();
@@ -177,6 +192,7 @@ public class Deployer {
         finish(d.id, status, outcome.error() == null ? null : journal.scrub(outcome.error()));
         LOG.infof("deployment %s of %s ended %s", d.id, d.target, status);
         record(d, status);
+        signals.publish(Signal.Kind.ENDED, d.id);
         try {
             QuarkusTransaction.requiringNew()
                     .call(() -> Deployment.byId(d.id).map(DeploymentView::of))
@@ -196,6 +212,7 @@ public class Deployer {
             }
             d.status = Status.RUNNING;
             d.startedAt = clock.instant();
+            d.runBy = replica.id();
             return d;
         });
     }

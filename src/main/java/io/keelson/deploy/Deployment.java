@@ -66,6 +66,10 @@ public class Deployment extends PanacheEntityBase {
 
     public String error;
 
+    /** The replica that ran it (host name and start id), for operators reading history. */
+    @Column(name = "run_by")
+    public String runBy;
+
     public static Optional<Deployment> byId(String id) {
         return findByIdOptional(id);
     }
@@ -89,8 +93,28 @@ public class Deployment extends PanacheEntityBase {
         return count("target = ?1 and status = ?2", target, Status.QUEUED);
     }
 
-    public static List<Deployment> unfinished() {
-        return list("status in ?1", List.of(Status.QUEUED, Status.RUNNING));
+    /** Which of these deployments have ended (or are gone). */
+    public static List<String> endedAmong(List<String> ids) {
+        List<String> open = getEntityManager()
+                .createQuery("select d.id from Deployment d where d.id in ?1 and d.status in ?2", String.class)
+                .setParameter(1, ids)
+                .setParameter(2, List.of(Status.QUEUED, Status.RUNNING))
+                .getResultList();
+        return ids.stream().filter(id -> !open.contains(id)).toList();
+    }
+
+    /** The oldest deployment waiting on the target's lane: the next to run. */
+    public static Optional<Deployment> nextQueued(String target) {
+        return find("target = ?1 and status = ?2", Sort.ascending("id"), target, Status.QUEUED)
+                .firstResultOptional();
+    }
+
+    /** Targets with a deployment queued or running: where a lane may have work or a holder that died. */
+    public static List<String> targetsWithUnfinished() {
+        return getEntityManager()
+                .createQuery("select distinct d.target from Deployment d where d.status in ?1", String.class)
+                .setParameter(1, List.of(Status.QUEUED, Status.RUNNING))
+                .getResultList();
     }
 
     public Pipeline pipeline() {

@@ -30,6 +30,7 @@ final class DeploymentJournal implements Progress {
     private final Clock clock;
     private final DeployConfig limits;
     private final Redactor redactor;
+    private final Runnable linesWritten;
     private final Deque<LogLine> pending = new ArrayDeque<>();
     private final Map<String, UnitChange> pendingChanges = new LinkedHashMap<>();
     private final Deque<String> tail = new ArrayDeque<>();
@@ -38,7 +39,15 @@ final class DeploymentJournal implements Progress {
     private long lost;
     private boolean tailMode;
 
-    DeploymentJournal(String deploymentId, String target, Clock clock, DeployConfig limits, Redactor redactor) {
+    /** @param linesWritten told after lines reach the database, so followers of the log read them */
+    DeploymentJournal(
+            String deploymentId,
+            String target,
+            Clock clock,
+            DeployConfig limits,
+            Redactor redactor,
+            Runnable linesWritten) {
+        this.linesWritten = linesWritten;
         this.deploymentId = deploymentId;
         this.target = target;
         this.clock = clock;
@@ -151,6 +160,7 @@ final class DeploymentJournal implements Progress {
             written += rows.size();
             pending.clear();
             lost = 0;
+            linesWritten.run();
         } catch (RuntimeException e) {
             if (!hadLost && pending.size() == 1) {
                 LOG.warnf(

@@ -1,53 +1,56 @@
 package io.keelson.deploy;
 
-import com.github.f4b6a3.ulid.UlidCreator;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetCatalog;
+import io.keelson.cluster.Lane;
+import io.keelson.cluster.Leases;
+import io.keelson.cluster.Signal;
+import io.keelson.cluster.Signals;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Strategies;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Starts deployments and answers for them: every request is recorded as its own QUEUED deployment
- * before it is queued on its target's lane, so none is lost and the queue keeps request order.
+ * Starts deployments and answers for them: every request is recorded as its own QUEUED deployment,
+ * and that row is the queue (see {@link LaneDispatcher}), so none is lost, on any replica, and the
+ * queue keeps request order.
  */
 @ApplicationScoped
 public class Deployments {
 
-    private final TargetLanes lanes;
-    private final Deployer deployer;
+    private final Leases leases;
+    private final Signals signals;
     private final RollbackPlanner rollbacks;
     private final TargetCatalog catalog;
     private final Clock clock;
     private final DeployConfig config;
     private final Redactor redactor;
     private final Strategies strategies;
-    private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, PendingCycle> pendingCycles = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> localLocks = new ConcurrentHashMap<>();
 
     public Deployments(
-            TargetLanes lanes,
-            Deployer deployer,
+            Leases leases,
+            Signals signals,
             RollbackPlanner rollbacks,
             TargetCatalog catalog,
             Clock clock,
             DeployConfig config,
             Redactor redactor,
             Strategies strategies) {
+        this.leases = leases;
+        this.signals = signals;
         this.strategies = strategies;
         this.config = config;
         this.redactor = redactor;
-        this.lanes = lanes;
-        this.deployer = deployer;
         this.rollbacks = rollbacks;
         this.catalog = catalog;
         this.clock = clock;
@@ -61,45 +64,49 @@ public class Deployments {
         COALESCED
     }
 
-    /** The check waiting on a target's lane: the images asked for so far (empty: every watched image). */
-    private record PendingCycle(Trigger trigger, Set<ImageRef> images, boolean everything, String requestedBy) {
-        PendingCycle join(List<ImageRef> more) {
-            Set<ImageRef> union = new java.util.LinkedHashSet<>(images);
-            union.addAll(more);
-            return new PendingCycle(trigger, union, everything || more.isEmpty(), requestedBy);
-        }
-    }
-
     /**
      * Queues a check of a watch target on its lane; when one is already waiting there, this request
      * joins it (the images of both are checked) instead of piling up behind it.
      */
     public CycleRequest requestCycle(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
-        boolean[] joined = {false};
-        pendingCycles.compute(target, (t, waiting) -> {
-            if (waiting == null) {
-                return new PendingCycle(trigger, new java.util.LinkedHashSet<>(images), images.isEmpty(), requestedBy);
-            }
-            joined[0] = true;
-            return waiting.join(images);
-        });
-        if (joined[0]) {
-            return CycleRequest.COALESCED;
+        CycleRequest result;
+        synchronized (localLock(target)) {
+            result = QuarkusTransaction.requiringNew().call(() -> queueCheck(target, trigger, images, requestedBy));
         }
-        lanes.enqueue(target, () -> {
-            PendingCycle cycle = pendingCycles.remove(target);
-            deployer.runCheck(
-                    target,
-                    cycle.trigger(),
-                    cycle.everything() ? List.of() : List.copyOf(cycle.images()),
-                    cycle.requestedBy());
-        });
-        return CycleRequest.QUEUED;
+        signals.publish(Signal.Kind.WORK, target);
+        return result;
+    }
+
+    /** {@link #requestCycle} inside the caller's transaction (a watch slot queues its check in the one that claims it). */
+    CycleRequest queueCheck(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
+        Lane lane = leases.lock(target);
+        List<String> asked = images.stream().map(ImageRef::toString).toList();
+        CheckRequest waiting = CheckRequest.findById(target);
+        if (waiting == null) {
+            CheckRequest check = new CheckRequest();
+            check.target = target;
+            check.id = lane.nextId();
+            check.trigger = trigger;
+            check.images = Work.imagesToJson(asked);
+            check.requestedBy = requestedBy;
+            check.persist();
+            return CycleRequest.QUEUED;
+        }
+        List<String> before = Work.imagesFrom(waiting.images);
+        if (!before.isEmpty()) {
+            Set<String> union = new LinkedHashSet<>(before);
+            union.addAll(asked);
+            // Empty means every watched image: a request for everything makes the joined check one for everything.
+            waiting.images = Work.imagesToJson(asked.isEmpty() ? List.of() : List.copyOf(union));
+        }
+        return CycleRequest.COALESCED;
     }
 
     /** A deployment a check found necessary, recorded as running; must run inside a transaction. */
-    static String recordRunning(String target, DeployOrder order, Provenance provenance, Clock clock) {
-        Deployment d = row(UlidCreator.getMonotonicUlid().toString(), target, order, provenance, clock);
+    static String recordRunning(
+            Leases leases, String target, DeployOrder order, Provenance provenance, Clock clock, String runBy) {
+        Deployment d = row(leases.lock(target).nextId(), target, order, provenance, clock);
+        d.runBy = runBy;
         d.status = Status.RUNNING;
         d.startedAt = d.createdAt;
         d.persist();
@@ -178,55 +185,45 @@ public class Deployments {
     }
 
     /**
-     * Completes when the deployment ends (at once if it has): a caller waits on it without holding
-     * a thread, so a hundred pipelines waiting with {@code ?wait=true} cost no worker threads.
+     * Records the deployment as QUEUED under its target's lane lock, so the queue order is the order
+     * submissions committed on any replica, and an idempotent retry finds its first attempt wherever
+     * that landed. The replica holding the lane (this one or another) is told there is work.
      */
-    public CompletableFuture<Void> ending(String id) {
-        CompletableFuture<Void> ending = endings.computeIfAbsent(id, k -> new CompletableFuture<>());
-        // Registered first, then read: an end that came in between is seen here, a later one completes the future.
-        if (find(id).map(d -> d.status().isFinal()).orElse(true)) {
-            endings.remove(id, ending);
-            ending.complete(null);
-        }
-        return ending;
-    }
-
     private Submitted submit(String target, DeployOrder order, Provenance provenance) {
         String idempotencyKey = provenance.idempotencyKey();
-        synchronized (lanes.lock(target)) {
-            if (idempotencyKey != null) {
-                Optional<DeploymentView> earlier = QuarkusTransaction.requiringNew()
-                        .call(() -> Deployment.byIdempotencyKey(target, idempotencyKey)
-                                .map(DeploymentView::of));
-                if (earlier.isPresent()) {
-                    return new Submitted(earlier.get(), false);
-                }
-            }
-            long queued = QuarkusTransaction.requiringNew().call(() -> Deployment.queuedOf(target));
-            if (queued >= config.maxQueuedPerTarget()) {
-                throw new DeploymentRefused(
-                        DeploymentRefused.Kind.TOO_MANY,
-                        "target '" + target + "' already has " + queued + " deployments waiting (at most "
-                                + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
-            }
-            String id = UlidCreator.getMonotonicUlid().toString();
-            QuarkusTransaction.requiringNew().run(() -> {
-                Deployment d = row(id, target, order, provenance, clock);
-                d.status = Status.QUEUED;
-                d.persist();
-            });
-            lanes.enqueue(target, () -> {
-                try {
-                    deployer.run(id);
-                } finally {
-                    CompletableFuture<Void> ending = endings.remove(id);
-                    if (ending != null) {
-                        ending.complete(null);
+        Queued queued;
+        synchronized (localLock(target)) { // one waiter per target on the row lock from this process
+            queued = QuarkusTransaction.requiringNew().call(() -> {
+                Lane lane = leases.lock(target);
+                if (idempotencyKey != null) {
+                    Optional<Deployment> earlier = Deployment.byIdempotencyKey(target, idempotencyKey);
+                    if (earlier.isPresent()) {
+                        return new Queued(earlier.get().id, false);
                     }
                 }
+                long waiting = Deployment.queuedOf(target);
+                if (waiting >= config.maxQueuedPerTarget()) {
+                    throw new DeploymentRefused(
+                            DeploymentRefused.Kind.TOO_MANY,
+                            "target '" + target + "' already has " + waiting + " deployments waiting (at most "
+                                    + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
+                }
+                Deployment d = row(lane.nextId(), target, order, provenance, clock);
+                d.status = Status.QUEUED;
+                d.persist();
+                return new Queued(d.id, true);
             });
-            return new Submitted(find(id).orElseThrow(), true);
         }
+        if (queued.created()) {
+            signals.publish(Signal.Kind.WORK, target);
+        }
+        return new Submitted(find(queued.id()).orElseThrow(), queued.created());
+    }
+
+    private record Queued(String id, boolean created) {}
+
+    private Object localLock(String target) {
+        return localLocks.computeIfAbsent(target, t -> new Object());
     }
 
     private static Deployment row(String id, String target, DeployOrder order, Provenance provenance, Clock clock) {
