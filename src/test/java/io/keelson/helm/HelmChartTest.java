@@ -1,6 +1,7 @@
 package io.keelson.helm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -125,6 +126,41 @@ class HelmChartTest {
         assertThat(container.toString()).doesNotContain("\"password\":\"");
         assertThat(volume(pod, "data").has("emptyDir")).isTrue();
         assertThat(container.path("image").asText()).endsWith(":0.1.0-postgresql");
+    }
+
+    @Test
+    void replicasOnPostgresqlGetADisruptionBudgetAnAntiAffinityAndRollingUpdates() throws IOException {
+        List<JsonNode> objects = render("replicas.yaml");
+
+        JsonNode deployment = kind(objects, "Deployment").orElseThrow();
+        assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(3);
+        assertThat(deployment.path("spec").path("strategy").path("type").asText())
+                .isEqualTo("RollingUpdate");
+        JsonNode term = deployment
+                .path("spec")
+                .path("template")
+                .path("spec")
+                .path("affinity")
+                .path("podAntiAffinity")
+                .path("preferredDuringSchedulingIgnoredDuringExecution")
+                .get(0)
+                .path("podAffinityTerm");
+        assertThat(term.path("topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+        assertThat(term.path("labelSelector")
+                        .path("matchLabels")
+                        .path("app.kubernetes.io/instance")
+                        .asText())
+                .isEqualTo("keelson");
+        JsonNode pdb = kind(objects, "PodDisruptionBudget").orElseThrow();
+        assertThat(pdb.path("spec").path("maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(pdb.path("spec").path("selector").path("matchLabels"))
+                .isEqualTo(deployment.path("spec").path("selector").path("matchLabels"));
+    }
+
+    @Test
+    void moreThanOneReplicaOnH2IsRefusedWithAClearMessage() {
+        assertThatThrownBy(() -> render("replicas-h2.yaml"))
+                .hasMessageContaining("replicaCount > 1 needs database.type=postgresql");
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.keelson.image;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keelson.support.Shell;
+import io.keelson.support.PgReplicas;
 import io.keelson.support.TestEnv;
 import io.restassured.specification.RequestSpecification;
 import java.io.File;
@@ -46,15 +46,7 @@ class PostgresBuildIT {
             st.execute("DROP SCHEMA public CASCADE");
             st.execute("CREATE SCHEMA public");
         }
-        Shell.Result build = Shell.run(
-                "./mvnw",
-                "-B",
-                "-q",
-                "-DskipTests",
-                "package",
-                "-Dquarkus.datasource.db-kind=postgresql",
-                "-Dquarkus.package.output-directory=pg-app");
-        assertThat(build.exit()).as(build.output()).isZero();
+        PgReplicas.build();
         catalog = Files.createTempDirectory("pg-catalog");
     }
 

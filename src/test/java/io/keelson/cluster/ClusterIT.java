@@ -1,0 +1,301 @@
+package io.keelson.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.keelson.support.ComposeProject;
+import io.keelson.support.PgReplicas;
+import io.keelson.support.Shell;
+import io.keelson.support.TestEnv;
+import io.keelson.support.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several Keelson processes (separate JVMs, PostgreSQL build) on one PostgreSQL: no deployment lost
+ * or run twice, per-target order kept, no overlap, a killed replica's work taken over, watch
+ * checks once per interval across replicas.
+ */
+class ClusterIT {
+
+    private static final int TARGETS = 20;
+    private static final int PER_TARGET = 10;
+    private PgReplicas replicas;
+    private ComposeProject project;
+    private String container;
+
+    @AfterEach
+    void tearDown() throws Exception {
+        if (replicas != null) {
+            replicas.close();
+        }
+        if (project != null) {
+            project.down();
+        }
+        if (container != null) {
+            Shell.run("docker", "rm", "-f", container);
+        }
+    }
+
+    @Test
+    void twoHundredDeploymentsOnThreeReplicasWithOneKilledMidRun() throws Exception {
+        replicas = new PgReplicas(Map.of());
+        for (int i = 0; i < 3; i++) {
+            replicas.start();
+        }
+        List<String> targets = new ArrayList<>();
+        for (int t = 0; t < TARGETS; t++) {
+            String name = "it-cl-" + t + "-" + UUID.randomUUID().toString().substring(0, 4);
+            replicas.api(t % 3)
+                    .body("""
+                            {"name": "%s", "strategy": "watch", "watch": {"interval": "1h", "labelEnable": true, "scope": "none-%s"}}
+                            """.formatted(name, name))
+                    .post("/api/v1/targets")
+                    .then()
+                    .statusCode(201);
+            targets.add(name);
+        }
+        // A slow deployment (a 20 s gate) that one replica is running when it is killed.
+        String repo = TestImages.uniqueRepo("cluster");
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        project = ComposeProject.create(Map.of("bot", repo + ":latest"));
+        String slow = sshTarget(project);
+        String interrupted = submit(0, slow, "slow-1");
+        await().atMost(Duration.ofSeconds(60)).until(() -> replicas.runnerOf(interrupted) >= 0);
+        int victim = replicas.runnerOf(interrupted);
+        String after = submit((victim + 1) % 3, slow, "slow-2");
+
+        AtomicInteger sent = new AtomicInteger();
+        Map<String, List<String>> submitted = new ConcurrentHashMap<>();
+        ExecutorService pipelines = Executors.newFixedThreadPool(TARGETS);
+        List<Future<?>> done = new ArrayList<>();
+        for (String target : targets) {
+            done.add(pipelines.submit(() -> {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < PER_TARGET; i++) {
+                    int n = sent.getAndIncrement();
+                    ids.add(submitToAny(n % 3, target, target + "-" + i));
+                }
+                submitted.put(target, ids);
+                return null;
+            }));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> sent.get() >= 60);
+        long killedAt = System.nanoTime();
+        replicas.kill(victim);
+        for (Future<?> f : done) {
+            f.get();
+        }
+        pipelines.shutdown();
+
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> status(interrupted).equals("INTERRUPTED"));
+        Duration failover = Duration.ofNanos(System.nanoTime() - killedAt);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> unfinished() == 0);
+
+        assertThat(status(after)).isEqualTo("SUCCEEDED");
+        assertThat(failover)
+                .as("the killed replica's deployment is closed within the lease time")
+                .isLessThan(Duration.ofSeconds(30));
+        List<String> all = new ArrayList<>();
+        for (String target : targets) {
+            List<String> ids = submitted.get(target);
+            assertThat(ids)
+                    .as("ids sort in the order %s's requests were answered", target)
+                    .isSorted();
+            List<Row> rows = rows(target);
+            assertThat(rows).extracting(Row::id).containsExactlyElementsOf(ids);
+            for (int i = 1; i < rows.size(); i++) {
+                Row before = rows.get(i - 1);
+                Row next = rows.get(i);
+                assertThat(next.started())
+                        .as("%s: %s starts after %s ended", target, next.id(), before.id())
+                        .isAfterOrEqualTo(before.finished());
+            }
+            for (Row row : rows) {
+                assertThat(row.status())
+                        .as("%s (run by %s)", row.id(), row.runBy())
+                        .isIn("SUCCEEDED", "INTERRUPTED");
+            }
+            all.addAll(ids);
+        }
+        assertThat(all).hasSize(TARGETS * PER_TARGET).doesNotHaveDuplicates();
+        assertThat(runners()).as("every live replica ran some").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(project.runningDigest("bot", repo)).isPresent();
+        System.out.printf("cluster: failover after kill -9 took %d ms%n", failover.toMillis());
+    }
+
+    @Test
+    void aWatchScheduleRunsOncePerIntervalAcrossReplicasAndSurvivesAKill() throws Exception {
+        replicas = new PgReplicas(Map.of());
+        replicas.start();
+        replicas.start();
+        String repo = TestImages.uniqueRepo("cluster-watch");
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        String scope = "kc" + UUID.randomUUID().toString().substring(0, 8);
+        container = scope + "-app";
+        Shell.run(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        container,
+                        "--label",
+                        "keelson.scope=" + scope,
+                        "--label",
+                        "keelson.enable=true",
+                        repo + ":latest")
+                .require();
+        String target = "it-clw-" + scope;
+        replicas.api(0)
+                .body("""
+                        {"name": "%s", "strategy": "watch", "watch": {"interval": "2s", "labelEnable": true, "scope": "%s"}}
+                        """.formatted(target, scope))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        Path registryLog = TestEnv.DIR.resolve("registry.log");
+        String manifest = "/v2/" + repo.substring(repo.indexOf('/') + 1) + "/manifests/latest";
+
+        Thread.sleep(4000); // the first check comes one interval (and jitter) after the target appears
+        long before = count(registryLog, manifest);
+        Thread.sleep(20_000);
+        long inTwentySeconds = count(registryLog, manifest) - before;
+
+        assertThat(inTwentySeconds)
+                .as("checks in 20 s at a 2 s interval, two replicas")
+                .isBetween(8L, 12L);
+
+        replicas.kill(0);
+        long atKill = count(registryLog, manifest);
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> count(registryLog, manifest) > atKill);
+        Thread.sleep(10_000);
+        long afterKill = count(registryLog, manifest) - atKill;
+        assertThat(afterKill).as("checks in ~10 s on the surviving replica").isBetween(4L, 7L);
+    }
+
+    private static long count(Path log, String manifest) throws Exception {
+        return Files.readAllLines(log).stream()
+                .filter(l -> l.startsWith("127.0.0.1 - - ") && l.contains(manifest))
+                .count();
+    }
+
+    private String sshTarget(ComposeProject project) {
+        String name = "it-cl-slow-" + UUID.randomUUID().toString().substring(0, 6);
+        replicas.api(0)
+                .body("""
+                        {"name": "%s", "strategy": "ssh-compose",
+                         "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                         "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
+                         "rollout": {"healthTimeout": "60s", "stableFor": "20s", "onFailure": "rollback"}}
+                        """.formatted(
+                                name,
+                                TestEnv.SSH_HOST,
+                                TestEnv.SSH_PORT,
+                                TestEnv.clientKey(),
+                                TestEnv.knownHosts(),
+                                project.dir(),
+                                project.name()))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        return name;
+    }
+
+    private String submit(int replica, String target, String key) {
+        return replicas.api(replica)
+                .header("Idempotency-Key", key)
+                .body("{\"force\": true}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+    }
+
+    /** As a pipeline behind a Service does: a replica that does not answer, the same request (same key) to the next. */
+    private String submitToAny(int first, String target, String key) {
+        for (int attempt = 0; attempt < 6; attempt++) {
+            int replica = (first + attempt) % replicas.size();
+            if (!replicas.alive(replica)) {
+                continue;
+            }
+            try {
+                return submit(replica, target, key);
+            } catch (Exception | AssertionError e) { // rest-assured throws the connection's IOException unchecked
+                // the replica died under us: try the next
+            }
+        }
+        throw new AssertionError("no replica took " + key);
+    }
+
+    private String status(String id) throws Exception {
+        try (Connection c = PgReplicas.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT status FROM deployment WHERE id = ?")) {
+            ps.setString(1, id);
+            ResultSet rs = ps.executeQuery();
+            return rs.next() ? rs.getString(1) : "MISSING";
+        }
+    }
+
+    private static long unfinished() throws Exception {
+        try (Connection c = PgReplicas.connect();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT count(*) FROM deployment WHERE status IN ('QUEUED', 'RUNNING')")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static List<String> runners() throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = PgReplicas.connect();
+                ResultSet rs = c.createStatement()
+                        .executeQuery("SELECT DISTINCT run_by FROM deployment WHERE run_by IS NOT NULL")) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    record Row(String id, String status, Timestamp started, Timestamp finished, String runBy) {}
+
+    /** The target's deployments in the order they started. */
+    private static List<Row> rows(String target) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        try (Connection c = PgReplicas.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT id, status, started_at, finished_at, run_by"
+                        + " FROM deployment WHERE target = ? ORDER BY started_at, id")) {
+            ps.setString(1, target);
+            ResultSet rs = ps.executeQuery();
+            while (rs.next()) {
+                rows.add(new Row(
+                        rs.getString(1), rs.getString(2), rs.getTimestamp(3), rs.getTimestamp(4), rs.getString(5)));
+            }
+        }
+        return Collections.unmodifiableList(rows);
+    }
+}

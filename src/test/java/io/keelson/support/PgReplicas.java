@@ -1,0 +1,165 @@
+package io.keelson.support;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.specification.RequestSpecification;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Keelson replicas of the PostgreSQL build, each a JVM of its own, on the test environment's
+ * PostgreSQL (a fresh schema per use). The build is made once per test JVM.
+ */
+public final class PgReplicas implements AutoCloseable {
+
+    public static final String URL = "jdbc:postgresql://127.0.0.1:5433/keelson";
+    public static final String TOKEN = "pg-it-admin-token-0123456789";
+    private static boolean built;
+
+    private final List<Process> processes = new ArrayList<>();
+    private final List<Integer> ports = new ArrayList<>();
+    private final Path home;
+    private final Map<String, String> extraEnv;
+
+    public PgReplicas(Map<String, String> extraEnv) throws Exception {
+        TestEnv.require();
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", 5433), 2000);
+        } catch (Exception e) {
+            throw new AssertionError("PostgreSQL does not answer on 127.0.0.1:5433 — run `sudo scripts/test-env.sh`");
+        }
+        try (Connection c = connect();
+                Statement st = c.createStatement()) {
+            st.execute("DROP SCHEMA public CASCADE");
+            st.execute("CREATE SCHEMA public");
+        }
+        build();
+        this.extraEnv = extraEnv;
+        this.home = Files.createTempDirectory("pg-replicas");
+        Files.createDirectories(home.resolve("deploy-targets"));
+    }
+
+    public static synchronized void build() {
+        if (built) {
+            return;
+        }
+        Shell.Result build = Shell.run(
+                "./mvnw",
+                "-B",
+                "-q",
+                "-DskipTests",
+                "package",
+                "-Dquarkus.datasource.db-kind=postgresql",
+                "-Dquarkus.package.output-directory=pg-app");
+        assertThat(build.exit()).as(build.output()).isZero();
+        built = true;
+    }
+
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(URL, "keelson", "keelson");
+    }
+
+    /** Starts one more replica on the next port; returns its index. */
+    public int start() throws Exception {
+        int index = processes.size();
+        int port = 18110 + index;
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/pg-app/quarkus-run.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log(index).toFile()));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "QUARKUS_HTTP_PORT",
+                String.valueOf(port),
+                "QUARKUS_DATASOURCE_JDBC_URL",
+                URL,
+                "QUARKUS_DATASOURCE_USERNAME",
+                "keelson",
+                "QUARKUS_DATASOURCE_PASSWORD",
+                "keelson",
+                "KEELSON_TARGETS_DIR",
+                home.resolve("deploy-targets").toString(),
+                "KEELSON_AUTH_TOKENS_ADMIN_SECRET",
+                TOKEN,
+                "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
+                "admin"));
+        env.putAll(extraEnv);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        processes.add(p);
+        ports.add(port);
+        for (int i = 0; i < 300; i++) {
+            if (!p.isAlive()) {
+                throw new AssertionError("replica " + index + " exited: " + Files.readString(log(index)));
+            }
+            try {
+                if (given().baseUri(baseUri(index)).get("/q/health/live").statusCode() == 200) {
+                    return index;
+                }
+            } catch (Exception notListeningYet) {
+                // started, not yet listening
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("replica " + index + " did not come up: " + Files.readString(log(index)));
+    }
+
+    public RequestSpecification api(int index) {
+        return given().baseUri(baseUri(index))
+                .header("Authorization", "Bearer " + TOKEN)
+                .contentType("application/json");
+    }
+
+    public String baseUri(int index) {
+        return "http://127.0.0.1:" + ports.get(index);
+    }
+
+    public boolean alive(int index) {
+        return processes.get(index).isAlive();
+    }
+
+    public int size() {
+        return processes.size();
+    }
+
+    /** SIGKILL: exactly a crash. */
+    public void kill(int index) throws InterruptedException {
+        processes.get(index).destroyForcibly();
+        processes.get(index).waitFor();
+    }
+
+    /** The replica whose log says it started this deployment, or -1. */
+    public int runnerOf(String deploymentId) throws Exception {
+        for (int i = 0; i < processes.size(); i++) {
+            if (Files.readString(log(i)).contains("deployment " + deploymentId + " of ")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public Path log(int index) {
+        return home.resolve("replica-" + index + ".log");
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroy();
+            }
+        }
+        for (Process p : processes) {
+            p.waitFor();
+        }
+    }
+}
