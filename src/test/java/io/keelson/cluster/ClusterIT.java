@@ -76,7 +76,7 @@ class ClusterIT {
         String repo = TestImages.uniqueRepo("cluster");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         project = ComposeProject.create(Map.of("bot", repo + ":latest"));
-        String slow = sshTarget(project);
+        String slow = sshTarget(project, "20s");
         String interrupted = submit(0, slow, "slow-1");
         await().atMost(Duration.ofSeconds(60)).until(() -> replicas.runnerOf(interrupted) >= 0);
         int victim = replicas.runnerOf(interrupted);
@@ -196,20 +196,77 @@ class ClusterIT {
         assertThat(afterKill).as("checks in ~10 s on the surviving replica").isBetween(4L, 7L);
     }
 
+    @Test
+    void waitAndTheLogStreamAnswerOnAReplicaThatDoesNotRunTheDeployment() throws Exception {
+        replicas = new PgReplicas(Map.of());
+        replicas.start();
+        replicas.start();
+        String repo = TestImages.uniqueRepo("cluster-wait");
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        project = ComposeProject.create(Map.of("bot", repo + ":latest"));
+        String target = sshTarget(project, "4s");
+        String first = submit(0, target, "first");
+        await().atMost(Duration.ofSeconds(60)).until(() -> replicas.runnerOf(first) >= 0);
+        int runner = replicas.runnerOf(first);
+        int other = 1 - runner;
+
+        // Queued behind the first on the lane the runner holds: the runner runs it, the other replica answers.
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        Future<io.restassured.response.Response> waited = callers.submit(() -> replicas.api(other)
+                .body("{\"force\": true}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true&timeout=120"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> queuedOrRunning(target) == 2);
+        String second = latest(target);
+        Future<String> followed = callers.submit(() -> replicas.api(other)
+                .accept("text/event-stream")
+                .get("/api/v1/deployments/" + second + "/log")
+                .asString());
+
+        io.restassured.response.Response answer = waited.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        String stream = followed.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        callers.shutdown();
+
+        assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(200);
+        assertThat(answer.jsonPath().getString("id")).isEqualTo(second);
+        assertThat(replicas.runnerOf(second)).as("the runner drained its lane").isEqualTo(runner);
+        assertThat(stream).contains("deployment SUCCEEDED");
+    }
+
+    private static long queuedOrRunning(String target) throws Exception {
+        try (Connection c = PgReplicas.connect();
+                PreparedStatement ps = c.prepareStatement(
+                        "SELECT count(*) FROM deployment WHERE target = ? AND status IN ('QUEUED', 'RUNNING')")) {
+            ps.setString(1, target);
+            ResultSet rs = ps.executeQuery();
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static String latest(String target) throws Exception {
+        try (Connection c = PgReplicas.connect();
+                PreparedStatement ps = c.prepareStatement("SELECT max(id) FROM deployment WHERE target = ?")) {
+            ps.setString(1, target);
+            ResultSet rs = ps.executeQuery();
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static long count(Path log, String manifest) throws Exception {
         return Files.readAllLines(log).stream()
                 .filter(l -> l.startsWith("127.0.0.1 - - ") && l.contains(manifest))
                 .count();
     }
 
-    private String sshTarget(ComposeProject project) {
+    private String sshTarget(ComposeProject project, String stableFor) {
         String name = "it-cl-slow-" + UUID.randomUUID().toString().substring(0, 6);
         replicas.api(0)
                 .body("""
                         {"name": "%s", "strategy": "ssh-compose",
                          "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
                          "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
-                         "rollout": {"healthTimeout": "60s", "stableFor": "20s", "onFailure": "rollback"}}
+                         "rollout": {"healthTimeout": "60s", "stableFor": "%s", "onFailure": "rollback"}}
                         """.formatted(
                                 name,
                                 TestEnv.SSH_HOST,
@@ -217,7 +274,8 @@ class ClusterIT {
                                 TestEnv.clientKey(),
                                 TestEnv.knownHosts(),
                                 project.dir(),
-                                project.name()))
+                                project.name(),
+                                stableFor))
                 .post("/api/v1/targets")
                 .then()
                 .statusCode(201);
