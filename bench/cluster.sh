@@ -22,7 +22,7 @@ WORK=$(mktemp -d /var/tmp/keelson-bench.XXXXXX)
 REPO=127.0.0.1:5000/bench/cluster-$$
 TOKEN=$(new_token)
 PIDS=()
-PSQL=(psql -h 127.0.0.1 -p 5433 -U keelson -d keelson -qAt)
+PSQL=(env PGOPTIONS='-c client_min_messages=warning' psql -h 127.0.0.1 -p 5433 -U keelson -d keelson -qAt)
 
 cleanup() {
   for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
