@@ -232,6 +232,35 @@ class ClusterIT {
         assertThat(stream).contains("deployment SUCCEEDED");
     }
 
+    @Test
+    void twoReplicasStartingTogetherWithoutTokensGenerateOneAdminToken() throws Exception {
+        replicas = new PgReplicas(Map.of()).withoutTokens();
+        replicas.startTogether(2);
+
+        List<String> printed = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            java.util.regex.Matcher m =
+                    java.util.regex.Pattern.compile("kls_[0-9a-f]{64}").matcher(Files.readString(replicas.log(i)));
+            while (m.find()) {
+                printed.add(m.group());
+            }
+        }
+        assertThat(printed).as("printed once, by one replica").hasSize(1);
+        try (Connection c = PgReplicas.connect();
+                ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM api_token")) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(1);
+        }
+        for (int i = 0; i < 2; i++) {
+            io.restassured.RestAssured.given()
+                    .baseUri(replicas.baseUri(i))
+                    .header("Authorization", "Bearer " + printed.get(0))
+                    .get("/api/v1/targets")
+                    .then()
+                    .statusCode(200);
+        }
+    }
+
     private static long queuedOrRunning(String target) throws Exception {
         try (Connection c = PgReplicas.connect();
                 PreparedStatement ps = c.prepareStatement(

@@ -31,6 +31,7 @@ public final class PgReplicas implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final Path home;
     private final Map<String, String> extraEnv;
+    private boolean withToken = true;
 
     public PgReplicas(Map<String, String> extraEnv) throws Exception {
         TestEnv.require();
@@ -70,8 +71,31 @@ public final class PgReplicas implements AutoCloseable {
         return DriverManager.getConnection(URL, "keelson", "keelson");
     }
 
+    /** Replicas started from here on have no token configured: the first start generates the admin token. */
+    public PgReplicas withoutTokens() {
+        withToken = false;
+        return this;
+    }
+
+    /** Starts {@code n} more replicas at the same moment, then waits until each answers. */
+    public void startTogether(int n) throws Exception {
+        List<Integer> started = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            started.add(launch());
+        }
+        for (int index : started) {
+            awaitUp(index);
+        }
+    }
+
     /** Starts one more replica on the next port; returns its index. */
     public int start() throws Exception {
+        int index = launch();
+        awaitUp(index);
+        return index;
+    }
+
+    private int launch() throws Exception {
         int index = processes.size();
         int port = 18110 + index;
         ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/pg-app/quarkus-run.jar")
@@ -87,23 +111,27 @@ public final class PgReplicas implements AutoCloseable {
                 "QUARKUS_DATASOURCE_PASSWORD",
                 "keelson",
                 "KEELSON_TARGETS_DIR",
-                home.resolve("deploy-targets").toString(),
-                "KEELSON_AUTH_TOKENS_ADMIN_SECRET",
-                TOKEN,
-                "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
-                "admin"));
+                home.resolve("deploy-targets").toString()));
+        if (withToken) {
+            env.put("KEELSON_AUTH_TOKENS_ADMIN_SECRET", TOKEN);
+            env.put("KEELSON_AUTH_TOKENS_ADMIN_ROLES", "admin");
+        }
         env.putAll(extraEnv);
         pb.environment().putAll(env);
-        Process p = pb.start();
-        processes.add(p);
+        processes.add(pb.start());
         ports.add(port);
+        return index;
+    }
+
+    private void awaitUp(int index) throws Exception {
+        Process p = processes.get(index);
         for (int i = 0; i < 300; i++) {
             if (!p.isAlive()) {
                 throw new AssertionError("replica " + index + " exited: " + Files.readString(log(index)));
             }
             try {
                 if (given().baseUri(baseUri(index)).get("/q/health/live").statusCode() == 200) {
-                    return index;
+                    return;
                 }
             } catch (Exception notListeningYet) {
                 // started, not yet listening
