@@ -33,7 +33,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap postgresql sudo; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap postgresql sudo chromium chromium-driver; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return

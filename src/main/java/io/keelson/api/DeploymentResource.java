@@ -74,7 +74,7 @@ public class DeploymentResource {
                                         return;
                                     }
                                     if (chunk.lines().isEmpty()) {
-                                        waits.logGrowth(id, FOLLOW_RECHECK).get();
+                                        grown.get();
                                     }
                                 }
                             } catch (ExecutionException e) {

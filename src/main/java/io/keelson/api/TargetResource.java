@@ -154,6 +154,7 @@ public class TargetResource {
         node.put("paused", target.paused());
         node.set("lastDeployment", json.valueToTree(TargetJson.LastDeployment.from(last(target.name()))));
         node.set("health", json.valueToTree(health.of(target.spec())));
+        node.set("running", json.valueToTree(deployments.recordedUnits(target.name())));
         return node;
     }
 

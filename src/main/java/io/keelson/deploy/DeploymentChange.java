@@ -62,6 +62,21 @@ public class DeploymentChange extends PanacheEntityBase {
                 .getResultList();
     }
 
+    /**
+     * A target's newest changes, newest deployment first (ids sort in submission order on every replica;
+     * change ids do not, since replicas draw them in blocks).
+     */
+    public static List<DeploymentChange> newestOf(String target, int limit) {
+        return getEntityManager()
+                .createQuery(
+                        "select c from DeploymentChange c, Deployment d where d.id = c.deploymentId and d.target = ?1"
+                                + " order by d.id desc, c.id desc",
+                        DeploymentChange.class)
+                .setParameter(1, target)
+                .setMaxResults(limit)
+                .getResultList();
+    }
+
     public static Optional<DeploymentChange> of(String deploymentId, String host, String unit) {
         return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit)
                 .firstResultOptional();

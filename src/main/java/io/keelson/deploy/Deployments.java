@@ -173,6 +173,12 @@ public class Deployments {
                 .map(v -> v.redacted(redactor));
     }
 
+    /** What each unit of the target runs, as Keelson last recorded it. */
+    public List<RecordedUnit> recordedUnits(String target) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> RecordedUnit.of(DeploymentChange.newestOf(target, RecordedUnit.CHANGES_SEARCHED)));
+    }
+
     /** Log lines after the first {@code skip}, and whether the deployment has ended (read first, so no line is missed). */
     public record LogChunk(List<String> lines, boolean ended) {}
 
