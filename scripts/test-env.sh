@@ -17,7 +17,7 @@ set -euo pipefail
 STATE=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 SSH_PORT=${KEELSON_TEST_SSH_PORT:-2222}
 REGISTRY=127.0.0.1:5000
-JRE_BASE=keelson-test/jre-base:bookworm
+JRE_BASE=keelson/jre:17-slim
 PG_PORT=5433
 DOCKER=/usr/bin/docker   # Debian's client, matched to Debian's engine
 HOST_B_RUN=/var/run/keelson-test-b
@@ -33,7 +33,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl debootstrap postgresql sudo chromium chromium-driver; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl postgresql sudo chromium chromium-driver openjdk-17-jdk-headless ca-certificates-java; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -208,18 +208,13 @@ token_signing_key() {
 }
 
 jre_base_image() {
-  # A real JRE base image without any image registry: Debian minbase plus Debian's JRE, imported.
-  # Users build Keelson's image on a standard JRE image instead (the Dockerfile's BASE_IMAGE).
-  "$DOCKER" image inspect "$JRE_BASE" >/dev/null 2>&1 && return
-  local root=$STATE/jre-rootfs mirror
-  mirror=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources 2>/dev/null || true)
-  log "building $JRE_BASE with debootstrap from ${mirror:-http://deb.debian.org/debian} (about a minute)"
-  rm -rf "$root"
-  debootstrap --variant=minbase --include=openjdk-17-jre-headless bookworm "$root" "${mirror:-http://deb.debian.org/debian}" >"$STATE/debootstrap.log" 2>&1 ||
-    die "debootstrap failed; see $STATE/debootstrap.log"
-  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/* "$root"/usr/share/doc "$root"/usr/share/man "$root"/usr/share/locale
-  tar -C "$root" -c . | "$DOCKER" import - "$JRE_BASE" >/dev/null
-  rm -rf "$root"
+  # Keelson's own small base image (jlink'ed JRE from this machine's Debian JDK), built by the
+  # project's script; the image test and bench/footprint.sh build Keelson on it.
+  local script; script="$(dirname "$0")/../src/main/docker/build-jre.sh"
+  [ "$("$DOCKER" image inspect --format '{{index .Config.Labels "io.keelson.build-jre"}}' "$JRE_BASE" 2>/dev/null)" = \
+    "$(md5sum "$script" | cut -c 1-12)" ] && return
+  log "building $JRE_BASE with src/main/docker/build-jre.sh"
+  DOCKER=$DOCKER "$script" "$JRE_BASE" >/dev/null
 }
 
 start_postgres() {

@@ -52,7 +52,7 @@ class HelmChartTest {
         assertThat(container.path("readinessProbe").path("httpGet").path("path").asText())
                 .isEqualTo("/q/health/ready");
         assertThat(container.path("resources").path("requests").path("memory").asText())
-                .isEqualTo("256Mi");
+                .isEqualTo("192Mi");
         assertThat(container.path("ports").get(0).path("name").asText()).isEqualTo("http");
         assertThat(deployment
                         .path("spec")

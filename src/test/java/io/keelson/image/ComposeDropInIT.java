@@ -20,7 +20,10 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeDropInIT {
 
-    private static final String BASE = "keelson-test/jre-base:bookworm";
+    private static final String BASE = "keelson/jre:17-slim";
+    /** The image-size goal of a Watchtower replacement for small hosts. */
+    private static final long MAX_IMAGE_BYTES = 150_000_000L;
+
     private static final String IMAGE = "keelson:it";
     private static final int PORT = 18090;
     private static final String TOKEN = "it-compose-token-0123456789";
@@ -33,8 +36,8 @@ class ComposeDropInIT {
     void setUp() throws Exception {
         TestEnv.require();
         if (Shell.run("docker", "image", "inspect", BASE).exit() != 0) {
-            throw new AssertionError(
-                    BASE + " is missing — run `sudo scripts/test-env.sh` (it builds it with debootstrap)");
+            throw new AssertionError(BASE
+                    + " is missing — run `sudo scripts/test-env.sh` (it builds it with src/main/docker/build-jre.sh)");
         }
         Shell.run(
                         "docker",
@@ -145,6 +148,42 @@ class ComposeDropInIT {
                     .orElse(null);
         }
         assertThat(running).isEqualTo(v2);
+
+        // The first clean stop records the JVM's class-data cache in the data volume; the next start uses it.
+        Shell.Result stop = compose("stop", "-t", "30", "keelson");
+        assertThat(stop.exit()).as(stop.output()).isZero();
+        String cache = Shell.run(
+                        "docker",
+                        "run",
+                        "--rm",
+                        "--entrypoint",
+                        "ls",
+                        "--volumes-from",
+                        container,
+                        IMAGE,
+                        "/var/lib/keelson/data/jvm-cache")
+                .require()
+                .strip();
+        assertThat(cache).matches("keelson-jdk17[0-9.]*-[0-9a-f]{12}\\.jsa");
+        Shell.Result start = compose("start", "keelson");
+        assertThat(start.exit()).as(start.output()).isZero();
+        awaitHealthy(container);
+        given().header("Authorization", "Bearer " + TOKEN)
+                .get("http://127.0.0.1:" + PORT + "/api/v1/targets")
+                .then()
+                .statusCode(200)
+                .body("name", hasItem("local-watch"));
+        assertThat(Shell.run("docker", "logs", container).output())
+                .as("no JVM complaint about the cache")
+                .doesNotContain("shared archive", "SharedArchiveFile");
+    }
+
+    @Test
+    void theImageOnKeelsonsSmallBaseStaysUnder150Megabytes() {
+        long size = Long.parseLong(Shell.run("docker", "image", "inspect", "--format", "{{.Size}}", IMAGE)
+                .require()
+                .strip());
+        assertThat(size).as("image size in bytes").isLessThanOrEqualTo(MAX_IMAGE_BYTES);
     }
 
     private void awaitHealthy(String container) throws InterruptedException {

@@ -1,0 +1,134 @@
+package io.keelson.image;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.support.Shell;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/keelson, the launcher of the README and of the image, run for real under /bin/sh with a stand-in
+ * {@code java} that prints what it was given: the JVM defaults, and a class-data cache recorded on the
+ * first run, used on the next, and recorded again (the old one removed) when the build changes.
+ */
+class LauncherTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path app;
+    private Path args;
+
+    @BeforeEach
+    void aBuildAndAStandInJava() throws IOException {
+        app = Files.createDirectories(tmp.resolve("app"));
+        Files.createDirectories(app.resolve("lib/main"));
+        Files.createDirectories(app.resolve("lib/boot"));
+        Files.createDirectories(app.resolve("quarkus"));
+        Files.createDirectories(app.resolve("app"));
+        Files.writeString(app.resolve("quarkus-run.jar"), "jar");
+        Files.writeString(app.resolve("app/keelson.jar"), "v1");
+        args = tmp.resolve("args");
+        jdk("jdk17", "17.0.15");
+        jdk("jdk25", "25.0.3");
+    }
+
+    private void jdk(String name, String version) throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve(name + "/bin"));
+        Files.writeString(tmp.resolve(name + "/release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
+        Path java = bin.resolve("java");
+        Files.writeString(
+                java, "#!/bin/sh\nprintf '%s\\n' \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\" \"$@\" > '" + args + "'\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private List<String> launch(String jdk, Map<String, String> extra) throws IOException {
+        Map<String, String> env = new HashMap<>(extra);
+        env.put("KEELSON_APP", app.toString());
+        env.put("JAVA", tmp.resolve(jdk + "/bin/java").toString());
+        Shell.Result run = Shell.runWithEnv(null, env, "/bin/sh", "bin/keelson", "--some-arg");
+        assertThat(run.exit()).as(run.output()).isZero();
+        return Files.readAllLines(args);
+    }
+
+    @Test
+    void theJvmIsSizedForASmallHostAndTheArgumentsPassThrough() throws IOException {
+        List<String> given = launch("jdk17", Map.of("JAVA_OPTS", "-Dextra=1 -Xmx200m"));
+        assertThat(given)
+                .contains(
+                        "MALLOC_ARENA_MAX=2",
+                        "-XX:+UseSerialGC",
+                        "-Xmx128m",
+                        "-XX:TieredStopAtLevel=1",
+                        "-XX:+ExitOnOutOfMemoryError",
+                        "-Dextra=1")
+                .endsWith("-jar", app.resolve("quarkus-run.jar").toString(), "--some-arg");
+        // JAVA_OPTS come after the defaults, so the JVM takes them (the last of a repeated option wins).
+        assertThat(given.indexOf("-Xmx200m")).isGreaterThan(given.indexOf("-Xmx128m"));
+        assertThat(launch("jdk17", Map.of("KEELSON_HEAP", "256m"))).contains("-Xmx256m");
+        assertThat(launch("jdk17", Map.of("KEELSON_JVM_DEFAULTS", "off", "KEELSON_CDS", "off")))
+                .containsExactly(
+                        "MALLOC_ARENA_MAX=",
+                        "-jar",
+                        app.resolve("quarkus-run.jar").toString(),
+                        "--some-arg");
+    }
+
+    @Test
+    void theCacheIsRecordedFirstUsedNextAndRecordedAgainWhenTheBuildChanges() throws IOException {
+        String record = option(launch("jdk17", Map.of()), "-XX:ArchiveClassesAtExit=");
+        assertThat(record).startsWith(app + "/keelson-jdk17.0.15-").endsWith(".jsa");
+        Files.writeString(Path.of(record), "archive"); // what the JVM writes when it stops
+
+        assertThat(option(launch("jdk17", Map.of()), "-XX:SharedArchiveFile=")).isEqualTo(record);
+
+        Files.writeString(app.resolve("app/keelson.jar"), "v2, a different size");
+        String again = option(launch("jdk17", Map.of()), "-XX:ArchiveClassesAtExit=");
+        assertThat(again).isNotEqualTo(record).startsWith(app + "/keelson-jdk17.0.15-");
+        assertThat(Path.of(record)).as("the cache of the old build is removed").doesNotExist();
+    }
+
+    @Test
+    void onJdk25ItIsTheAheadOfTimeCacheAndItCanLiveElsewhere() throws IOException {
+        Path dir = tmp.resolve("cache-dir");
+        String record = option(launch("jdk25", Map.of("KEELSON_CACHE_DIR", dir.toString())), "-XX:AOTCacheOutput=");
+        assertThat(record).startsWith(dir + "/keelson-jdk25.0.3-").endsWith(".aot");
+        Files.writeString(Path.of(record), "cache");
+        assertThat(option(launch("jdk25", Map.of("KEELSON_CACHE_DIR", dir.toString())), "-XX:AOTCache="))
+                .isEqualTo(record);
+    }
+
+    @Test
+    void withoutAPlaceToRecordItAndWithoutACacheItStartsWithNone() throws IOException {
+        Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
+        List<String> given = launch(
+                "jdk17", Map.of("KEELSON_CACHE_DIR", file.resolve("cache").toString()));
+        assertThat(given).noneMatch(a -> a.contains("Archive") || a.contains("Shared"));
+        assertThat(given).contains("-XX:+UseSerialGC");
+        assertThat(launch("jdk17", Map.of("KEELSON_CDS", "off"))).noneMatch(a -> a.contains("Archive"));
+    }
+
+    @Test
+    void withoutABuildItSaysWhatToRun() {
+        Shell.Result run = Shell.runWithEnv(
+                null, Map.of("KEELSON_APP", tmp.resolve("nothing").toString()), "/bin/sh", "bin/keelson");
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.output()).contains("./mvnw -B -DskipTests package");
+    }
+
+    private static String option(List<String> args, String prefix) {
+        return args.stream()
+                .filter(a -> a.startsWith(prefix))
+                .map(a -> a.substring(prefix.length()))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + prefix + " in " + args));
+    }
+}
