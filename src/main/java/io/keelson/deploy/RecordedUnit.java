@@ -18,15 +18,38 @@ public record RecordedUnit(
     /** How far back a unit is looked for: a unit untouched in this many changes is not shown. */
     static final int CHANGES_SEARCHED = 1000;
 
-    /** Each unit's newest change, turned into what it left running. */
+    /**
+     * Each unit's newest change, turned into what it left running. A rollback records the digest it
+     * pinned ({@code repo@sha256:…}); the tag that digest was first deployed under is taken from an
+     * earlier change of the same unit, so an operator still sees which release it is.
+     */
     static List<RecordedUnit> of(List<DeploymentChange> newestFirst) {
         Map<String, RecordedUnit> units = new LinkedHashMap<>();
         for (DeploymentChange c : newestFirst) {
             units.putIfAbsent(c.host + '\u0000' + c.unit, from(c));
         }
+        units.replaceAll((key, unit) -> unit.withTagFrom(newestFirst));
         List<RecordedUnit> sorted = new ArrayList<>(units.values());
         sorted.sort((a, b) -> a.unit.equals(b.unit) ? a.host.compareTo(b.host) : a.unit.compareTo(b.unit));
         return sorted;
+    }
+
+    private RecordedUnit withTagFrom(List<DeploymentChange> newestFirst) {
+        if (image == null || !image.contains("@") || digest == null) {
+            return this;
+        }
+        for (DeploymentChange c : newestFirst) {
+            if (!c.host.equals(host) || !c.unit.equals(unit)) {
+                continue;
+            }
+            if (digest.equals(c.toDigest) && c.image != null && !c.image.contains("@")) {
+                return new RecordedUnit(host, unit, c.image, digest, status, deployment);
+            }
+            if (digest.equals(c.fromDigest) && c.fromImage != null && !c.fromImage.contains("@")) {
+                return new RecordedUnit(host, unit, c.fromImage, digest, status, deployment);
+            }
+        }
+        return this;
     }
 
     private static RecordedUnit from(DeploymentChange c) {

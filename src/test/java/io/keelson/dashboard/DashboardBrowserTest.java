@@ -130,6 +130,7 @@ class DashboardBrowserTest {
                     .containsEntry("unit", "bot")
                     .containsEntry("host", TestEnv.SSH_HOST)
                     .containsEntry("digest", v1)
+                    .containsEntry("image", repo + ":latest") // the tag v1 was deployed under, not the pinned digest
                     .containsEntry("status", "SUCCEEDED");
 
             // The token never reaches a URL; it lives in this tab's session storage only.
