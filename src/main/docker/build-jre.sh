@@ -62,7 +62,7 @@ done
 # busybox: sh for the launcher, wget for the health check, and the few tools the launcher uses.
 mkdir -p "$root/bin" "$root/usr/bin" "$root/tmp" "$root/etc" "$root/var/lib/keelson"
 cp /bin/busybox "$root/bin/busybox"
-for tool in sh ash cat cut dirname env grep kill ls md5sum mkdir readlink rm sed sleep stat wget; do
+for tool in sh ash cat cut dirname env grep kill ls md5sum mkdir mv readlink rm sed sleep stat wget; do
   ln -s busybox "$root/bin/$tool"
 done
 ln -s /opt/java/bin/java "$root/usr/bin/java"

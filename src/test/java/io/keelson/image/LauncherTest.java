@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * bin/keelson, the launcher of the README and of the image, run for real under /bin/sh with a stand-in
  * {@code java} that prints what it was given: the JVM defaults, and a class-data cache recorded on the
- * first run, used on the next, and recorded again (the old one removed) when the build changes.
+ * first run, used on the next, recorded again (the old one removed) when the build changes, and thrown
+ * away when the JVM did not end cleanly.
  */
 class LauncherTest {
 
@@ -41,12 +42,26 @@ class LauncherTest {
         jdk("jdk25", "25.0.3");
     }
 
+    /**
+     * A stand-in JVM: prints its environment's MALLOC_ARENA_MAX and its arguments, writes the cache it is
+     * asked to record (as a JVM does when it stops), and ends with $STUB_EXIT (a JVM stopped by SIGTERM
+     * ends with 143, one killed with -9 with 137).
+     */
     private void jdk(String name, String version) throws IOException {
         Path bin = Files.createDirectories(tmp.resolve(name + "/bin"));
         Files.writeString(tmp.resolve(name + "/release"), "IMPLEMENTOR=\"test\"\nJAVA_VERSION=\"" + version + "\"\n");
         Path java = bin.resolve("java");
         Files.writeString(
-                java, "#!/bin/sh\nprintf '%s\\n' \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\" \"$@\" > '" + args + "'\n");
+                java,
+                String.join(
+                        "\n",
+                        "#!/bin/sh",
+                        "printf '%s\\n' \"MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX\" \"$@\" > '" + args + "'",
+                        "for a; do",
+                        "  case \"$a\" in -XX:ArchiveClassesAtExit=* | -XX:AOTCacheOutput=*) echo cache > \"${a#*=}\" ;; esac",
+                        "done",
+                        "exit ${STUB_EXIT:-0}",
+                        ""));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
@@ -55,7 +70,9 @@ class LauncherTest {
         env.put("KEELSON_APP", app.toString());
         env.put("JAVA", tmp.resolve(jdk + "/bin/java").toString());
         Shell.Result run = Shell.runWithEnv(null, env, "/bin/sh", "bin/keelson", "--some-arg");
-        assertThat(run.exit()).as(run.output()).isZero();
+        assertThat(run.exit())
+                .as("the launcher ends as the JVM did: " + run.output())
+                .isEqualTo(Integer.parseInt(extra.getOrDefault("STUB_EXIT", "0")));
         return Files.readAllLines(args);
     }
 
@@ -84,26 +101,41 @@ class LauncherTest {
 
     @Test
     void theCacheIsRecordedFirstUsedNextAndRecordedAgainWhenTheBuildChanges() throws IOException {
-        String record = option(launch("jdk17", Map.of()), "-XX:ArchiveClassesAtExit=");
-        assertThat(record).startsWith(app + "/keelson-jdk17.0.15-").endsWith(".jsa");
-        Files.writeString(Path.of(record), "archive"); // what the JVM writes when it stops
+        String recording = option(launch("jdk17", Map.of("STUB_EXIT", "143")), "-XX:ArchiveClassesAtExit=");
+        assertThat(recording)
+                .startsWith(app + "/.recording-keelson-jdk17.0.15-")
+                .endsWith(".jsa");
+        Path cache = app.resolve(Path.of(recording).getFileName().toString().substring(".recording-".length()));
+        assertThat(cache).as("a clean stop gives the cache its name").hasContent("cache");
+        assertThat(Path.of(recording)).doesNotExist();
 
-        assertThat(option(launch("jdk17", Map.of()), "-XX:SharedArchiveFile=")).isEqualTo(record);
+        assertThat(option(launch("jdk17", Map.of()), "-XX:SharedArchiveFile=")).isEqualTo(cache.toString());
 
         Files.writeString(app.resolve("app/keelson.jar"), "v2, a different size");
         String again = option(launch("jdk17", Map.of()), "-XX:ArchiveClassesAtExit=");
-        assertThat(again).isNotEqualTo(record).startsWith(app + "/keelson-jdk17.0.15-");
-        assertThat(Path.of(record)).as("the cache of the old build is removed").doesNotExist();
+        assertThat(again).isNotEqualTo(recording).startsWith(app + "/.recording-keelson-jdk17.0.15-");
+        assertThat(cache).as("the cache of the old build is removed").doesNotExist();
+    }
+
+    @Test
+    void aCacheBeingWrittenWhenTheJvmIsKilledIsThrownAwayNotUsed() throws IOException {
+        // A half-written archive makes the JVM die of SIGBUS at every start: it must never get the real name.
+        String recording = option(launch("jdk17", Map.of("STUB_EXIT", "137")), "-XX:ArchiveClassesAtExit=");
+        assertThat(Path.of(recording)).doesNotExist();
+        try (var files = Files.list(app)) {
+            assertThat(files.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains("keelson-jdk"));
+        }
+        assertThat(option(launch("jdk17", Map.of()), "-XX:ArchiveClassesAtExit="))
+                .isEqualTo(recording);
     }
 
     @Test
     void onJdk25ItIsTheAheadOfTimeCacheAndItCanLiveElsewhere() throws IOException {
         Path dir = tmp.resolve("cache-dir");
-        String record = option(launch("jdk25", Map.of("KEELSON_CACHE_DIR", dir.toString())), "-XX:AOTCacheOutput=");
-        assertThat(record).startsWith(dir + "/keelson-jdk25.0.3-").endsWith(".aot");
-        Files.writeString(Path.of(record), "cache");
+        String recording = option(launch("jdk25", Map.of("KEELSON_CACHE_DIR", dir.toString())), "-XX:AOTCacheOutput=");
+        assertThat(recording).startsWith(dir + "/.recording-keelson-jdk25.0.3-").endsWith(".aot");
         assertThat(option(launch("jdk25", Map.of("KEELSON_CACHE_DIR", dir.toString())), "-XX:AOTCache="))
-                .isEqualTo(record);
+                .isEqualTo(recording.replace(".recording-", ""));
     }
 
     @Test
