@@ -3,6 +3,7 @@ package io.keelson.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
 import io.keelson.support.PgReplicas;
 import io.keelson.support.Shell;
@@ -291,20 +292,7 @@ class ClusterIT {
     private String sshTarget(ComposeProject project, String stableFor) {
         String name = "it-cl-slow-" + UUID.randomUUID().toString().substring(0, 6);
         replicas.api(0)
-                .body("""
-                        {"name": "%s", "strategy": "ssh-compose",
-                         "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
-                         "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
-                         "rollout": {"healthTimeout": "60s", "stableFor": "%s", "onFailure": "rollback"}}
-                        """.formatted(
-                                name,
-                                TestEnv.SSH_HOST,
-                                TestEnv.SSH_PORT,
-                                TestEnv.clientKey(),
-                                TestEnv.knownHosts(),
-                                project.dir(),
-                                project.name(),
-                                stableFor))
+                .body(Api.botTargetJson(name, project, "60s", stableFor))
                 .post("/api/v1/targets")
                 .then()
                 .statusCode(201);

@@ -70,6 +70,28 @@ public final class Api {
         return name;
     }
 
+    /**
+     * The JSON of an ssh-compose target for {@code project}'s service bot on the test sshd, for the
+     * tests that create it in a Keelson of their own (a separate process, a replica).
+     */
+    public static String botTargetJson(String name, ComposeProject project, String healthTimeout, String stableFor) {
+        return """
+                {"name": "%s", "strategy": "ssh-compose",
+                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
+                 "rollout": {"healthTimeout": "%s", "stableFor": "%s", "onFailure": "rollback"}}
+                """.formatted(
+                        name,
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.clientKey(),
+                        TestEnv.knownHosts(),
+                        project.dir(),
+                        project.name(),
+                        healthTimeout,
+                        stableFor);
+    }
+
     /** Health gate short enough for tests: stable for 1s, at most 20s. */
     public static final String FAST_ROLLOUT =
             "{\"healthTimeout\": \"20s\", \"stableFor\": \"1s\", \"onFailure\": \"rollback\"}";

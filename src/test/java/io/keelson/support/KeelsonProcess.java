@@ -87,20 +87,7 @@ public final class KeelsonProcess implements AutoCloseable {
     /** Creates an ssh-compose target for {@code project}'s service bot on the test sshd; returns its name. */
     public String createSshTarget(ComposeProject project, String stableFor) {
         String name = "it-kp-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        api().body("""
-                {"name": "%s", "strategy": "ssh-compose",
-                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
-                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
-                 "rollout": {"healthTimeout": "30s", "stableFor": "%s", "onFailure": "rollback"}}
-                """.formatted(
-                                name,
-                                TestEnv.SSH_HOST,
-                                TestEnv.SSH_PORT,
-                                TestEnv.clientKey(),
-                                TestEnv.knownHosts(),
-                                project.dir(),
-                                project.name(),
-                                stableFor))
+        api().body(Api.botTargetJson(name, project, "30s", stableFor))
                 .post("/api/v1/targets")
                 .then()
                 .statusCode(201);
