@@ -20,8 +20,8 @@ public record RecordedUnit(
 
     /**
      * Each unit's newest change, turned into what it left running. A rollback records the digest it
-     * pinned ({@code repo@sha256:…}); the tag that digest was first deployed under is taken from an
-     * earlier change of the same unit, so an operator still sees which release it is.
+     * pinned ({@code repo@sha256:…}); the newest tag under which that digest appears in an earlier
+     * change of the same unit is shown instead, so an operator still sees which release it is.
      */
     static List<RecordedUnit> of(List<DeploymentChange> newestFirst) {
         Map<String, RecordedUnit> units = new LinkedHashMap<>();
