@@ -1,12 +1,14 @@
 package io.keelson.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.keelson.support.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,6 +62,11 @@ class LauncherTest {
                         "for a; do",
                         "  case \"$a\" in -XX:ArchiveClassesAtExit=* | -XX:AOTCacheOutput=*) echo cache > \"${a#*=}\" ;; esac",
                         "done",
+                        "if [ -n \"$STUB_RUN_UNTIL_TERM\" ]; then",
+                        "  echo $$ > \"$STUB_RUN_UNTIL_TERM.pid\"",
+                        "  trap 'echo stopped > \"$STUB_RUN_UNTIL_TERM\"; exit 143' TERM",
+                        "  while :; do sleep 0.1; done",
+                        "fi",
                         "exit ${STUB_EXIT:-0}",
                         ""));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -127,6 +134,35 @@ class LauncherTest {
         }
         assertThat(option(launch("jdk17", Map.of()), "-XX:ArchiveClassesAtExit="))
                 .isEqualTo(recording);
+    }
+
+    @Test
+    void aJvmWhoseRecordingLauncherIsKilledStopsToo() throws Exception {
+        // The recording run keeps the launcher as the JVM's parent; kill -9 of that parent must not leave
+        // a Keelson running on with nobody to stop it (setpriv's parent-death signal).
+        assertThat(Path.of("/usr/bin/setpriv"))
+                .as("util-linux's setpriv (Debian: essential)")
+                .exists();
+        Path stopped = tmp.resolve("stopped");
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "bin/keelson").redirectErrorStream(true);
+        builder.redirectOutput(tmp.resolve("launcher.out").toFile());
+        builder.environment().put("KEELSON_APP", app.toString());
+        builder.environment().put("JAVA", tmp.resolve("jdk17/bin/java").toString());
+        builder.environment().put("STUB_RUN_UNTIL_TERM", stopped.toString());
+        Process launcher = builder.start();
+        Path pid = Path.of(stopped + ".pid");
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pid) && Files.size(pid) > 0);
+            assertThat(option(Files.readAllLines(args), "-XX:ArchiveClassesAtExit="))
+                    .contains(".recording-");
+            launcher.destroyForcibly().waitFor();
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(stopped));
+        } finally {
+            if (Files.exists(pid)) {
+                Shell.run("kill", "-9", Files.readString(pid).trim());
+            }
+        }
     }
 
     @Test
