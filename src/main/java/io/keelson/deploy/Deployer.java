@@ -47,6 +47,7 @@ public class Deployer {
     private final Leases leases;
     private final Signals signals;
     private final Replica replica;
+    private final QuietChecks quiet = new QuietChecks();
 
     public Deployer(
             TargetCatalog catalog,
@@ -99,6 +100,7 @@ public class Deployer {
     public void runCheck(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
         Optional<CatalogTarget> found = catalog.find(target);
         if (found.isEmpty() || !strategies.of(found.get().spec()).followsRegistry()) {
+            quiet.forget(target);
             return;
         }
         if (found.get().paused()) {
@@ -106,7 +108,7 @@ public class Deployer {
             return;
         }
         DeployOrder order = DeployOrder.check(images);
-        OnFirstChange progress = new OnFirstChange(target, () -> {
+        OnFirstChange progress = new OnFirstChange(() -> {
             String id = QuarkusTransaction.requiringNew()
                     .call(() -> Deployments.recordRunning(
                             leases, target, order, Provenance.of(trigger, requestedBy), clock, replica.id()));
@@ -119,9 +121,19 @@ public class Deployer {
             if (outcome.error() != null) {
                 LOG.warnf("%s: check failed, nothing changed: %s", target, redactor.scrub(outcome.error()));
             }
-            progress.endQuietly(redactor::scrub);
+            List<String> notes = progress.quietNotes(redactor::scrub);
+            List<String> fresh = quiet.fresh(target, notes);
+            for (String note : notes) {
+                if (fresh.contains(note)) {
+                    LOG.warnf("%s: %s", target, note);
+                } else {
+                    LOG.debugf("%s: %s (as at the last check)", target, note);
+                }
+            }
+            LOG.debugf("%s: checked, nothing to update", target);
             return;
         }
+        quiet.forget(target);
         QuarkusTransaction.requiringNew()
                 .call(() -> Deployment.<Deployment>findByIdOptional(journal.deploymentId()))
                 .ifPresentOrElse(

@@ -6,25 +6,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.jboss.logging.Logger;
 
 /**
  * The progress of a check that may find nothing to do: the deployment record is opened only when the
  * strategy logs a line or records a change, so a quiet check leaves nothing behind. Notes made before
- * that open the record's log; notes of a check that stays quiet go to Keelson's own log.
+ * that open the record's log; the notes of a check that stays quiet are handed back for Keelson's own log.
  */
 final class OnFirstChange implements Progress {
 
-    private static final Logger LOG = Logger.getLogger(OnFirstChange.class);
-
-    private final String target;
     private final Supplier<DeploymentJournal> open;
     private final List<String> notes = new ArrayList<>();
     private final List<String> secrets = new ArrayList<>();
     private DeploymentJournal journal;
 
-    OnFirstChange(String target, Supplier<DeploymentJournal> open) {
-        this.target = target;
+    OnFirstChange(Supplier<DeploymentJournal> open) {
         this.open = open;
     }
 
@@ -61,9 +56,9 @@ final class OnFirstChange implements Progress {
         return journal;
     }
 
-    /** A check that stayed quiet: its notes go to Keelson's log, scrubbed like any journal line. */
-    synchronized void endQuietly(UnaryOperator<String> scrub) {
-        notes.forEach(note -> LOG.warnf("%s: %s", target, scrub.apply(note)));
+    /** The notes of a check that stayed quiet, for Keelson's own log: scrubbed like any journal line. */
+    synchronized List<String> quietNotes(UnaryOperator<String> scrub) {
+        return notes.stream().map(scrub).toList();
     }
 
     private DeploymentJournal opened() {

@@ -104,7 +104,6 @@ public class WatchStrategy implements Strategy {
         WatchPlan plan = planner.plan(target, order.images(), order.refused());
         if (plan.isEmpty()) {
             plan.notes().forEach(progress::note);
-            progress.note("nothing to update");
             return Outcome.succeeded();
         }
         plan.notes().forEach(progress::log);
