@@ -3,6 +3,7 @@ package io.keelson.strategy.watch;
 import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.keelson.support.ComposeProject;
 import io.keelson.support.Shell;
@@ -12,8 +13,15 @@ import io.keelson.support.WatchFixture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -163,6 +171,68 @@ class WatchTriggersTest {
         } finally {
             project.down();
         }
+    }
+
+    @Test
+    void aQuietCheckThatKeepsNoticingTheSameThingSaysSoOnceAsAWarning() throws Exception {
+        // A container started by digest is not watched: each polling check notes it and changes nothing.
+        String digest = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        WatchFixture polling = new WatchFixture().create(", \"interval\": \"1s\"", "");
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (text(r).contains(polling.target)) {
+                    records.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        capture.setLevel(Level.ALL);
+        Logger deployer = Logger.getLogger("io.keelson.deploy.Deployer");
+        Level before = deployer.getLevel();
+        deployer.setLevel(Level.ALL);
+        deployer.addHandler(capture);
+        try {
+            polling.run(
+                    polling.name("pinned"), List.of("--label", "keelson.enable=true"), repo + "@" + digest, STAY_UP);
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> records.stream()
+                                    .filter(r -> text(r).contains("checked, nothing to update"))
+                                    .count()
+                            >= 3);
+
+            List<String> warnings = records.stream()
+                    .filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
+                    .map(WatchTriggersTest::text)
+                    .toList();
+            assertThat(warnings).as("one warning, not one per check").hasSize(1);
+            assertThat(warnings.get(0)).contains("not a tag; not watched");
+            assertThat(records.stream().map(WatchTriggersTest::text))
+                    .anyMatch(t -> t.contains("not a tag; not watched (as at the last check)"));
+            assertThat(as(CI).get("/api/v1/targets/" + polling.target + "/deployments")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath()
+                            .getList("id"))
+                    .as("a quiet check leaves no deployment")
+                    .isEmpty();
+        } finally {
+            deployer.removeHandler(capture);
+            deployer.setLevel(before);
+            polling.cleanUp();
+        }
+    }
+
+    private static String text(LogRecord r) {
+        return r instanceof ExtLogRecord e ? e.getFormattedMessage() : String.valueOf(r.getMessage());
     }
 
     private JsonPath awaitDeployment() throws InterruptedException {
