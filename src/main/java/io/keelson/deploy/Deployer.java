@@ -22,6 +22,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -118,10 +119,11 @@ public class Deployer {
         Outcome outcome = runbook(target, order, progress);
         DeploymentJournal journal = progress.journal();
         if (journal == null) {
+            List<String> notes = new ArrayList<>();
             if (outcome.error() != null) {
-                LOG.warnf("%s: check failed, nothing changed: %s", target, redactor.scrub(outcome.error()));
+                notes.add("check failed, nothing changed: " + redactor.scrub(outcome.error()));
             }
-            List<String> notes = progress.quietNotes(redactor::scrub);
+            notes.addAll(progress.quietNotes(redactor::scrub));
             List<String> fresh = quiet.fresh(target, notes);
             for (String note : notes) {
                 if (fresh.contains(note)) {
@@ -130,7 +132,9 @@ public class Deployer {
                     LOG.debugf("%s: %s (as at the last check)", target, note);
                 }
             }
-            LOG.debugf("%s: checked, nothing to update", target);
+            if (outcome.error() == null) {
+                LOG.debugf("%s: checked, nothing to update", target);
+            }
             return;
         }
         quiet.forget(target);

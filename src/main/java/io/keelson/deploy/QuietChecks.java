@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the last quiet check of each target noted. A scheduled check runs every interval; a note such as
- * "runs 'sha256:…', not a tag; not watched" or a registry that keeps refusing would otherwise be a
- * warning in Keelson's log at every interval, burying everything else. A note is worth a warning when
+ * "runs 'sha256:…', not a tag; not watched", a registry that keeps refusing or an engine that stays
+ * down would otherwise be a warning in Keelson's log at every interval, burying everything else. A note is worth a warning when
  * it is new for its target; repeated, it is only worth a debug line. One entry per target.
  */
 final class QuietChecks {
