@@ -283,8 +283,9 @@ function showDeployment(id) {
   let following = false;
 
   const refresh = async () => {
-    const d = await api(path, { signal: current.abort.signal });
-    renderIfChanged(facts, { ...d, log: null }, () => [
+    // The facts only: the log comes once from /log when the deployment has ended, or live from the stream.
+    const d = await api(`${path}?log=false`, { signal: current.abort.signal });
+    renderIfChanged(facts, d, () => [
       h('p', {}, targetLink(d.target)),
       h('h1', {}, `Deployment ${d.id} `, h('span', { id: 'deployment-status' }, badge(d.status))),
       h('dl', { class: 'facts' },
@@ -301,8 +302,8 @@ function showDeployment(id) {
         h('td', {}, c.unit), h('td', {}, c.host), h('td', {}, h('code', {}, c.image || '—')),
         h('td', {}, shortDigest(c.fromDigest)), h('td', {}, shortDigest(c.toDigest)), h('td', {}, badge(c.status))))));
     if (FINAL.has(d.status) && !following) {
-      log.textContent = d.log.join('\n');
       current.timers.forEach(clearInterval);
+      log.textContent = await logText(path, current.abort.signal);
     } else if (!following) {
       following = true;
       follow(path, log, current.abort.signal)
@@ -314,6 +315,18 @@ function showDeployment(id) {
     }
   };
   every(current, 3000, refresh);
+}
+
+/** The ended deployment's log as text: its first page, with a note when it goes on past it. */
+async function logText(path, signal) {
+  const res = await fetch(`${path}/log`, {
+    headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}`, Accept: 'text/plain' },
+    signal,
+  });
+  if (!res.ok) throw new ApiError(res.status, `the log answered ${res.status}`);
+  const text = (await res.text()).replace(/\n$/, '');
+  const next = res.headers.get('Keelson-Log-Next');
+  return next ? `${text}\n[the log goes on: ${path}/log?from=${next}]` : text;
 }
 
 /** Reads the server-sent log stream with fetch (EventSource cannot send the token as a header). */

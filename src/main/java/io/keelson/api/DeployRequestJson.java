@@ -78,6 +78,11 @@ public record DeployRequestJson(
             Text.limit("pipeline.commit", pipeline.commit(), 255);
             Text.limit("pipeline.ref", pipeline.ref(), 255);
             Text.limit("pipeline.url", pipeline.url(), 2048);
+            if (pipeline.url() != null && !pipeline.url().matches("(?i)https?://[^\\s<>|]+")) {
+                // Shown as a link on the dashboard and in notifications: only a web address, nothing to inject.
+                throw ApiException.badRequest(
+                        "pipeline.url: must be an http:// or https:// address without spaces, <, > or |");
+            }
         }
         List<ImageRef> refs = images == null
                 ? List.of()

@@ -22,6 +22,11 @@ public class ErrorMappers {
 
     @ServerExceptionMapper
     public Response api(ApiException e) {
+        if (e.retryAfterSeconds() > 0) {
+            return Response.fromResponse(answer(e.status(), e.code(), e.getMessage()))
+                    .header("Retry-After", e.retryAfterSeconds())
+                    .build();
+        }
         return answer(e.status(), e.code(), e.getMessage());
     }
 

@@ -23,6 +23,14 @@ public interface ClusterConfig {
     Duration renewEvery();
 
     /**
+     * How long before its lease runs out (by the last renewal the database confirmed) a replica
+     * stops changing hosts for a lane: more than the longest single host step (a container's stop
+     * timeout), so no step it began lands after another replica may have taken the lane.
+     */
+    @WithDefault("5s")
+    Duration leaseMargin();
+
+    /**
      * How often a replica looks for work it was not told about: a lost notification, a lane whose
      * holder died. Notifications make this a safety net, not the way work is normally found.
      */

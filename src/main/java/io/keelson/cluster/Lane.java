@@ -22,6 +22,9 @@ public class Lane extends PanacheEntityBase {
     @Column(name = "lease_until")
     public Instant leaseUntil;
 
+    /** Bumped at every take-over by another replica (or after a release): a holder's proof it is still the one. */
+    public long fence;
+
     @Column(name = "last_id")
     public String lastId;
 

@@ -87,7 +87,7 @@ public class Deployer {
         LOG.infof("deployment %s of %s started (%s by %s)", id, d.target, d.trigger, d.requestedBy);
         Outcome outcome;
         try {
-            outcome = runbook(d.target, DeployOrder.fromJson(d.request), journal);
+            outcome = runbook(d.target, DeployOrder.fromJson(d.request), new LeaseGuarded(journal, leases, d.target));
         } catch (IllegalStateException e) {
             outcome = Outcome.failed("the stored order of this deployment cannot be read: " + e.getMessage());
         }
@@ -116,7 +116,7 @@ public class Deployer {
             LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
             return journal(id, target);
         });
-        Outcome outcome = runbook(target, order, progress);
+        Outcome outcome = runbook(target, order, new LeaseGuarded(progress, leases, target));
         DeploymentJournal journal = progress.journal();
         if (journal == null) {
             List<String> notes = new ArrayList<>();
@@ -220,33 +220,64 @@ public class Deployer {
         }
     }
 
+    /**
+     * Marks a queued deployment running, only if it is still queued and this replica still holds
+     * its lane with the fence it runs under (recorded with it); null otherwise.
+     */
     private Deployment start(String id) {
         return QuarkusTransaction.requiringNew().call(() -> {
             Deployment d = Deployment.<Deployment>findByIdOptional(id).orElse(null);
             if (d == null || d.status != Status.QUEUED) {
                 return null;
             }
-            d.status = Status.RUNNING;
-            d.startedAt = clock.instant();
-            d.runBy = replica.id();
+            long fence = leases.fence(d.target);
+            int started = Deployment.update(
+                    "status = ?1, startedAt = ?2, runBy = ?3, fence = ?4 where id = ?5 and status = ?6"
+                            + " and exists (select 1 from Lane l where l.target = ?7 and l.holder = ?3 and l.fence = ?4)",
+                    Status.RUNNING,
+                    clock.instant(),
+                    replica.id(),
+                    fence,
+                    id,
+                    Status.QUEUED,
+                    d.target);
+            if (started != 1) {
+                return null;
+            }
+            Deployment.getEntityManager().refresh(d);
             return d;
         });
     }
 
     /**
-     * Records the end. The hosts are already in their final state, so a database that refuses the
-     * write is asked again for a while; if it never answers, the next start marks the deployment
-     * INTERRUPTED, with the log lines and changes that did get in.
+     * Records the end, only while this replica still holds the lane with the deployment's fence: a
+     * replica that lost its lease meanwhile must not write over what the taker recorded. The hosts
+     * are already in their final state, so a database that refuses the write is asked again for a
+     * while; if it never answers, the next start marks the deployment INTERRUPTED, with the log lines
+     * and changes that did get in.
      */
     private void finish(String id, Status status, String error) {
         for (int attempt = 1; ; attempt++) {
             try {
-                QuarkusTransaction.requiringNew().run(() -> {
-                    Deployment d = Deployment.<Deployment>findById(id);
-                    d.status = status;
-                    d.finishedAt = clock.instant();
-                    d.error = error == null ? null : truncate(error);
-                });
+                int written = QuarkusTransaction.requiringNew()
+                        .call(() -> Deployment.getEntityManager()
+                                .createQuery(
+                                        "update Deployment d set d.status = ?1, d.finishedAt = ?2, d.error = ?3"
+                                                + " where d.id = ?4 and d.status = ?5 and d.runBy = ?6 and exists (select 1"
+                                                + " from Lane l where l.target = d.target and l.holder = ?6 and l.fence = d.fence)")
+                                .setParameter(1, status)
+                                .setParameter(2, clock.instant())
+                                .setParameter(3, error == null ? null : truncate(error))
+                                .setParameter(4, id)
+                                .setParameter(5, Status.RUNNING)
+                                .setParameter(6, replica.id())
+                                .executeUpdate());
+                if (written != 1) {
+                    LOG.errorf(
+                            "deployment %s ended %s on this replica, but it no longer holds the lane (its lease ran"
+                                    + " out and another replica took it); the status that replica recorded stays",
+                            id, status);
+                }
                 return;
             } catch (RuntimeException e) {
                 if (attempt == FINISH_ATTEMPTS) {

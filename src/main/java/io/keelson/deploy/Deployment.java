@@ -70,6 +70,9 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "run_by")
     public String runBy;
 
+    /** The fence of the lane lease it runs under: its status is written only while the lane still has it. */
+    public Long fence;
+
     public static Optional<Deployment> byId(String id) {
         return findByIdOptional(id);
     }

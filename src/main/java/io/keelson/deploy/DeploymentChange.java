@@ -1,5 +1,6 @@
 package io.keelson.deploy;
 
+import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -11,8 +12,10 @@ import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** One unit's change within a deployment: host, unit, image, and the digests before and after. */
 @Entity
@@ -45,6 +48,11 @@ public class DeploymentChange extends PanacheEntityBase {
 
     public static List<DeploymentChange> of(String deploymentId) {
         return list("deploymentId = ?1 order by id", deploymentId);
+    }
+
+    /** The changes of several deployments in one query, in the order they were recorded. */
+    public static List<DeploymentChange> ofAll(List<String> deploymentIds) {
+        return deploymentIds.isEmpty() ? List.of() : list("deploymentId in ?1 order by id", deploymentIds);
     }
 
     /** Changes of a target's recent deployments that failed or were rolled back (not those a crash cut off). */
@@ -82,20 +90,20 @@ public class DeploymentChange extends PanacheEntityBase {
                 .firstResultOptional();
     }
 
-    /** The repositories (image references without tag or digest) this target's units have been deployed from. */
-    public static java.util.Set<String> repositoriesOf(String target) {
-        java.util.Set<String> repositories = new java.util.HashSet<>();
-        DeploymentChange.<DeploymentChange>find(
-                        "deploymentId in (select d.id from Deployment d where d.target = ?1)", target)
-                .stream()
-                .forEach(c -> {
-                    for (String image : new String[] {c.image, c.fromImage}) {
-                        if (image != null) {
-                            io.keelson.registry.ImageRef.tryParse(image)
-                                    .ifPresent(r -> repositories.add(r.repository()));
-                        }
-                    }
-                });
+    /** How far back {@link #repositoriesOf} looks: the newest this many changes of the target. */
+    static final int REPOSITORIES_SEARCHED = 1000;
+
+    /** The repositories (image references without tag or digest) this target's units have been deployed from, lately. */
+    public static Set<String> repositoriesOf(String target) {
+        Set<String> repositories = new HashSet<>();
+        // The newest changes only: a request's cost must not grow with the target's whole history.
+        newestOf(target, REPOSITORIES_SEARCHED).forEach(c -> {
+            for (String image : new String[] {c.image, c.fromImage}) {
+                if (image != null) {
+                    ImageRef.tryParse(image).ifPresent(r -> repositories.add(r.repository()));
+                }
+            }
+        });
         return repositories;
     }
 }

@@ -55,7 +55,8 @@ final class DeploymentJournal implements Progress {
         this.redactor = redactor;
     }
 
-    String deploymentId() {
+    @Override
+    public String deploymentId() {
         return deploymentId;
     }
 

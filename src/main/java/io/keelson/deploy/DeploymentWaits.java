@@ -1,9 +1,12 @@
 package io.keelson.deploy;
 
+import io.keelson.cluster.OwnThread;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +24,7 @@ public class DeploymentWaits {
 
     private final ConcurrentHashMap<String, CompletableFuture<Void>> endings = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<Void>> logWaits = new ConcurrentHashMap<>();
+    private final OwnThread rechecks = new OwnThread("wait-recheck");
 
     public DeploymentWaits(Signals signals) {
         signals.listen(this::onSignal);
@@ -69,7 +73,17 @@ public class DeploymentWaits {
      * The safety net under the signals: a waiter whose deployment ended while notifications were
      * lost is answered by this, at the latest one sweep period late.
      */
-    @Scheduled(every = "${keelson.cluster.sweep-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${keelson.cluster.sweep-every}")
+    @NonBlocking
+    void scheduledRecheck() {
+        rechecks.runUnlessBusy(this::recheckWaiters);
+    }
+
+    @PreDestroy
+    void stop() {
+        rechecks.close();
+    }
+
     void recheckWaiters() {
         if (endings.isEmpty()) {
             return;

@@ -107,6 +107,7 @@ public class Deployments {
             Leases leases, String target, DeployOrder order, Provenance provenance, Clock clock, String runBy) {
         Deployment d = row(leases.lock(target).nextId(), target, order, provenance, clock);
         d.runBy = runBy;
+        d.fence = leases.fence(target);
         d.status = Status.RUNNING;
         d.startedAt = d.createdAt;
         d.persist();
@@ -140,11 +141,13 @@ public class Deployments {
         } else if (toDeployment != null) {
             QuarkusTransaction.requiringNew().call(() -> rollbacks.requireDeployment(target.name(), toDeployment));
         }
-        if (strategies.of(target.spec()).followsRegistry() && !target.paused()) {
-            // Paused before the rollback runs, so no watch cycle can undo it in between.
+        Submitted submitted = submit(target.name(), DeployOrder.rollbackTo(toDeployment), provenance);
+        if (submitted.created() && strategies.of(target.spec()).followsRegistry() && !target.paused()) {
+            // Paused once the rollback is queued (a refused one pauses nothing, a replayed one does not
+            // pause again), and long before it runs, so no later watch check can undo it.
             catalog.setPaused(target.name(), true);
         }
-        return submit(target.name(), DeployOrder.rollbackTo(toDeployment), provenance);
+        return submitted;
     }
 
     /** The repositories this target's units have run, by the recorded changes: a deployment may name these again. */
@@ -152,16 +155,29 @@ public class Deployments {
         return QuarkusTransaction.requiringNew().call(() -> DeploymentChange.repositoriesOf(target));
     }
 
+    /** The deployment with its changes and (the bounded head of) its log. */
     public Optional<DeploymentView> find(String id) {
+        return find(id, true);
+    }
+
+    /** The deployment with its changes, and its log's head or {@code null} for none. */
+    public Optional<DeploymentView> find(String id, boolean withLog) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> Deployment.byId(id).map(DeploymentView::of))
+                .call(() -> Deployment.byId(id).map(withLog ? DeploymentView::of : DeploymentView::withoutLog))
                 .map(v -> v.redacted(redactor));
     }
 
+    /** The deployment's row alone: no changes, no log. */
+    public Optional<DeploymentView> summary(String id) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.byId(id).map(DeploymentView::summaryOf))
+                .map(v -> v.redacted(redactor));
+    }
+
+    /** The newest first, without logs ({@code log} is null: read it from the deployment or page it). */
     public List<DeploymentView> history(String target, int limit) {
         return QuarkusTransaction.requiringNew()
-                .call(() -> Deployment.history(target, limit).stream()
-                        .map(DeploymentView::of)
+                .call(() -> DeploymentView.listOf(Deployment.history(target, limit)).stream()
                         .map(v -> v.redacted(redactor))
                         .toList());
     }
@@ -179,14 +195,24 @@ public class Deployments {
                 .call(() -> RecordedUnit.of(DeploymentChange.newestOf(target, RecordedUnit.CHANGES_SEARCHED)));
     }
 
+    /** A page of the log (see {@link LogLine#page}), secrets masked; empty when there is no such deployment. */
+    public Optional<LogPage> logPage(String id, int from, int limit, int maxBytes) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.byId(id).map(d -> LogLine.page(id, from, limit, maxBytes)))
+                .map(page -> page.map(redactor::scrub));
+    }
+
     /** Log lines after the first {@code skip}, and whether the deployment has ended (read first, so no line is missed). */
     public record LogChunk(List<String> lines, boolean ended) {}
 
-    public LogChunk logAfter(String id, int skip) {
+    public LogChunk logAfter(String id, int skip, int maxBytes) {
         return QuarkusTransaction.requiringNew().call(() -> {
             boolean ended = Deployment.byId(id).map(d -> d.status.isFinal()).orElse(true);
             return new LogChunk(
-                    LogLine.linesAfter(id, skip).stream().map(redactor::scrub).toList(), ended);
+                    LogLine.page(id, skip, Integer.MAX_VALUE, maxBytes).lines().stream()
+                            .map(redactor::scrub)
+                            .toList(),
+                    ended);
         });
     }
 

@@ -3,11 +3,13 @@ package io.keelson.deploy;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.cluster.Leases;
+import io.keelson.cluster.OwnThread;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +30,8 @@ import org.jboss.logging.Logger;
  * finding it on a sweep, takes the lane's lease, works the lane dry one item at a time, then gives
  * the lease up. Different targets run in parallel; one target never runs two things at once, on
  * any number of replicas. Taking a lane whose holder died first closes what that holder left
- * running and repairs the target's units, as a start does.
+ * running and repairs the target's units, as a start does. Leases are renewed apart from all this,
+ * by {@link io.keelson.cluster.LeaseRenewal}, and every host step checks its lease first.
  */
 @ApplicationScoped
 public class LaneDispatcher {
@@ -50,6 +53,7 @@ public class LaneDispatcher {
         thread.setDaemon(true);
         return thread;
     });
+    private final OwnThread sweeper = new OwnThread("lane-sweep");
     private volatile boolean started;
 
     public LaneDispatcher(
@@ -87,16 +91,19 @@ public class LaneDispatcher {
     private void onSignal(Signal signal) {
         switch (signal.kind()) {
             case WORK -> wake(signal.subject());
-            case RESYNC -> workers.execute(this::sweep);
+            case RESYNC -> sweeper.runUnlessBusy(this::sweep); // any database login can send it: one sweep at a time
             default -> {}
         }
     }
 
-    /** Looks for work no signal announced: lanes whose holder died, notifications lost on the way. */
-    @Scheduled(
-            every = "${keelson.cluster.sweep-every}",
-            delayed = "${keelson.cluster.sweep-every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** The periodic sweep, handed to a thread of its own (see {@link OwnThread}). */
+    @Scheduled(every = "${keelson.cluster.sweep-every}", delayed = "${keelson.cluster.sweep-every}")
+    @NonBlocking
+    void scheduledSweep() {
+        sweeper.runUnlessBusy(this::sweep);
+    }
+
+    /** Looks for work no signal announced: lanes whose holder died, notifications lost on the way, repairs due again. */
     void sweep() {
         if (!started) {
             return;
@@ -108,24 +115,12 @@ public class LaneDispatcher {
                 CheckRequest.<CheckRequest>listAll().forEach(c -> candidates.add(c.target));
             });
             candidates.addAll(leases.expired());
+            Set<String> repairsDue = repairs.due();
+            toRepair.addAll(repairsDue);
+            candidates.addAll(repairsDue);
             candidates.forEach(this::wake);
         } catch (RuntimeException e) {
             LOG.warnf("looking for queued work failed (%s); trying again at the next sweep", e.getMessage());
-        }
-    }
-
-    /** Keeps the leases of the lanes this replica works; one statement for all of them. */
-    @Scheduled(every = "${keelson.cluster.renew-every}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    void renew() {
-        if (working.isEmpty()) {
-            return;
-        }
-        try {
-            leases.renewAll();
-        } catch (RuntimeException e) {
-            LOG.warnf(
-                    "renewing lane leases failed (%s); another replica takes a lane over if this lasts",
-                    e.getMessage());
         }
     }
 
@@ -194,6 +189,7 @@ public class LaneDispatcher {
     @PreDestroy
     void stop() {
         started = false;
+        sweeper.close();
         workers.shutdownNow();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);

@@ -9,12 +9,16 @@ import jakarta.persistence.Id;
 import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /** One line of a deployment's log, kept so the log survives restarts. */
 @Entity
 @Table(name = "deployment_log")
 public class LogLine extends PanacheEntityBase {
+
+    /** How many lines a page reads from the database at once. */
+    private static final int READ_BATCH = 500;
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "log_seq")
@@ -38,16 +42,43 @@ public class LogLine extends PanacheEntityBase {
         row.persist();
     }
 
-    public static List<String> linesOf(String deploymentId) {
-        return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId).stream()
-                .map(l -> l.line)
-                .toList();
+    /**
+     * The log as an answer may carry it: from its first line, at most {@code maxBytes} of text (at
+     * least one line), so no answer and no reader's memory grows with a runaway log.
+     */
+    public static LogPage head(String deploymentId, int maxBytes) {
+        return page(deploymentId, 0, Integer.MAX_VALUE, maxBytes);
     }
 
-    /** Lines after the first {@code skip}, for following a log as it grows. */
-    public static List<String> linesAfter(String deploymentId, int skip) {
-        return LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId).range(skip, skip + 999).stream()
-                .map(l -> l.line)
-                .toList();
+    /**
+     * Lines {@code from} (0 = the first) onwards, at most {@code limit} lines and about {@code
+     * maxBytes} of text (always at least one line when there is one), read a batch at a time.
+     */
+    public static LogPage page(String deploymentId, int from, int limit, int maxBytes) {
+        long total = count("deploymentId", deploymentId);
+        List<String> lines = new ArrayList<>();
+        long bytes = 0;
+        int next = from;
+        while (next < total && lines.size() < limit && bytes < maxBytes) {
+            int want = Math.min(READ_BATCH, limit - lines.size());
+            List<String> batch =
+                    LogLine.<LogLine>find("deploymentId = ?1 order by id", deploymentId)
+                            .range(next, next + want - 1)
+                            .stream()
+                            .map(l -> l.line)
+                            .toList();
+            if (batch.isEmpty()) {
+                break;
+            }
+            for (String line : batch) {
+                if (!lines.isEmpty() && bytes + line.length() + 1 > maxBytes) {
+                    return new LogPage(lines, from, total);
+                }
+                lines.add(line);
+                bytes += line.length() + 1;
+            }
+            next += batch.size();
+        }
+        return new LogPage(lines, from, total);
     }
 }

@@ -51,6 +51,11 @@ final class OnFirstChange implements Progress {
         }
     }
 
+    @Override
+    public synchronized String deploymentId() {
+        return journal == null ? null : journal.deploymentId();
+    }
+
     /** The journal, if the check changed something. */
     synchronized DeploymentJournal journal() {
         return journal;

@@ -3,15 +3,19 @@ package io.keelson.deploy;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.RepairReport;
 import io.keelson.strategy.Strategies;
 import io.keelson.strategy.Strategy;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.HashSet;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /** Brings the units of a target back to running after a replacement was cut off, and says so. */
@@ -23,6 +27,7 @@ public class Repair {
     private final TargetCatalog catalog;
     private final Strategies strategies;
     private final Clock clock;
+    private final Map<String, Retry> retries = new ConcurrentHashMap<>();
 
     public Repair(TargetCatalog catalog, Strategies strategies, Clock clock) {
         this.catalog = catalog;
@@ -32,32 +37,67 @@ public class Repair {
 
     /**
      * Lets the target's strategy finish what cut-off replacements left (old containers still set
-     * aside), and notes each repair in Keelson's log and in the target's newest deployment, which is
-     * the interrupted one after a crash. Runs on the target's lane, before each deployment and at start.
+     * aside), deciding each unit from the record of the deployment that made its new container, and
+     * notes each repair in Keelson's log and in the target's newest deployment. Runs on the target's
+     * lane, at start, before each deployment, and again soon after a repair that did not finish.
+     *
+     * @return whether it finished (false: something could not be repaired, or not looked at, now)
      */
-    public void repair(String target) {
+    public boolean repair(String target) {
+        boolean complete = attempt(target);
+        if (complete) {
+            retries.remove(target);
+        } else {
+            retries.merge(target, Retry.first(clock.instant()), (earlier, first) -> earlier.next(clock.instant()));
+        }
+        return complete;
+    }
+
+    /** Targets whose last repair did not finish and whose next try is due. */
+    public Set<String> due() {
+        Instant now = clock.instant();
+        return retries.entrySet().stream()
+                .filter(e -> !e.getValue().at().isAfter(now))
+                .map(Map.Entry::getKey)
+                .collect(Collectors.toSet());
+    }
+
+    /** When a repair that did not finish is tried again: soon, then less and less often. */
+    record Retry(Instant at, Duration backoff) {
+        static final Duration FIRST = Duration.ofSeconds(5);
+        static final Duration MOST = Duration.ofMinutes(5);
+
+        static Retry first(Instant now) {
+            return new Retry(now.plus(FIRST), FIRST);
+        }
+
+        Retry next(Instant now) {
+            Duration longer = backoff.multipliedBy(2).compareTo(MOST) > 0 ? MOST : backoff.multipliedBy(2);
+            return new Retry(now.plus(longer), longer);
+        }
+    }
+
+    private boolean attempt(String target) {
         Optional<CatalogTarget> found = catalog.find(target);
         if (found.isEmpty()) {
-            return;
+            return true;
         }
         Strategy strategy = strategies.of(found.get().spec());
-        Optional<Deployment> newest = QuarkusTransaction.requiringNew()
-                .call(() -> Deployment.history(target, 1).stream().findFirst());
-        Set<String> passed = new HashSet<>();
-        newest.ifPresent(d -> QuarkusTransaction.requiringNew()
-                .run(() -> DeploymentChange.of(d.id).stream()
-                        .filter(c -> c.status == ChangeStatus.SUCCEEDED)
-                        .forEach(c -> passed.add(c.unit))));
-        List<String> repaired;
+        RepairReport report;
         try {
-            repaired = strategy.repair(found.get().spec(), passed);
+            report = strategy.repair(found.get().spec(), Repair::recordedAsPassed);
         } catch (RuntimeException e) {
             LOG.warnf(
-                    "%s: could not look for containers left set aside (tried again before the next deployment): %s",
+                    "%s: could not look for containers left set aside (tried again shortly): %s",
                     target, e.getMessage());
-            return;
+            return false;
         }
-        for (String line : repaired) {
+        if (report.lines().isEmpty()) {
+            return report.complete();
+        }
+        Optional<Deployment> newest = QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.history(target, 1).stream().findFirst());
+        for (String line : report.lines()) {
             LOG.warnf("%s: repair: %s", target, line);
             newest.ifPresent(d -> {
                 try {
@@ -68,5 +108,13 @@ public class Repair {
                 }
             });
         }
+        return report.complete();
+    }
+
+    private static boolean recordedAsPassed(String deploymentId, String host, String unit) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> DeploymentChange.of(deploymentId, host, unit)
+                        .map(c -> c.status == ChangeStatus.SUCCEEDED)
+                        .orElse(false));
     }
 }

@@ -8,11 +8,14 @@ import io.keelson.catalog.CatalogChanged;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.WatchSpec;
+import io.keelson.cluster.OwnThread;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.common.annotation.NonBlocking;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
@@ -48,6 +51,7 @@ public class WatchSlots {
     private final Deployments deployments;
     private final Signals signals;
     private final Clock clock;
+    private final OwnThread ticker = new OwnThread("watch-schedules");
     private int ticks;
 
     public WatchSlots(TargetCatalog catalog, Deployments deployments, Signals signals, Clock clock) {
@@ -65,7 +69,18 @@ public class WatchSlots {
         sync();
     }
 
-    @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    /** Every second, handed to a thread of its own (see {@link OwnThread}). */
+    @Scheduled(every = "1s")
+    @NonBlocking
+    void scheduledTick() {
+        ticker.runUnlessBusy(this::tick);
+    }
+
+    @PreDestroy
+    void stop() {
+        ticker.close();
+    }
+
     void tick() {
         try {
             if (++ticks % SYNC_EVERY_TICKS == 0) {

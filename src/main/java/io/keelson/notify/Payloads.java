@@ -60,13 +60,13 @@ public final class Payloads {
                 .append(" (")
                 .append(d.trigger().name().toLowerCase());
         if (d.requestedBy() != null) {
-            text.append(", by ").append(d.requestedBy());
+            text.append(", by ").append(plain(d.requestedBy()));
         }
         if (d.pipeline() != null && d.pipeline().project() != null) {
             text.append(", pipeline ")
-                    .append(d.pipeline().project())
+                    .append(plain(d.pipeline().project()))
                     .append(" #")
-                    .append(d.pipeline().id());
+                    .append(plain(d.pipeline().id()));
         }
         text.append(")");
         text.append(d.changes().stream()
@@ -90,5 +90,19 @@ public final class Payloads {
 
     private static String shortDigest(String digest) {
         return digest == null ? "none" : digest.length() > 19 ? digest.substring(0, 19) + "…" : digest;
+    }
+
+    /**
+     * A caller's text as Slack shows it literally: {@code &}, {@code <} and {@code >} escaped as
+     * Slack asks, and its markup characters taken out, so a pipeline name cannot add links or mentions.
+     */
+    static String plain(String text) {
+        if (text == null) {
+            return null;
+        }
+        return text.replace("&", "&amp;")
+                .replace("<", "&lt;")
+                .replace(">", "&gt;")
+                .replaceAll("[*_~`]", "");
     }
 }

@@ -38,7 +38,6 @@ public class RegistryClient {
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json");
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(15);
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RegistryClient.class);
@@ -61,10 +60,12 @@ public class RegistryClient {
     private final Map<String, Instant> backoff = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Clock clock;
+    private final Duration timeout;
 
-    public RegistryClient(MeterRegistry meters, Clock clock) {
+    public RegistryClient(MeterRegistry meters, Clock clock, RegistryConfig config) {
         this.meters = meters;
         this.clock = clock;
+        this.timeout = config.timeout();
     }
 
     /** The digest the registry holds for {@code ref}'s tag; never pulls. */
@@ -138,7 +139,7 @@ public class RegistryClient {
 
     private HttpResponse<Void> head(URI uri, String authorization) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
-                .timeout(TIMEOUT)
+                .timeout(timeout)
                 .method("HEAD", HttpRequest.BodyPublishers.noBody()) // HEAD() is Java 18+
                 .header("Accept", ACCEPT);
         if (authorization != null) {
@@ -185,7 +186,7 @@ public class RegistryClient {
                     "registry " + host + " sent a token realm over plain HTTP (" + realm + "); refused");
         }
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(tokenUri).timeout(TIMEOUT).GET();
+                HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
         String realmHost = tokenUri.getAuthority();
         if (realmHost.equals(host) || realmHosts.contains(realmHost) || RegistryHost.knownRealm(host, realmHost)) {
             creds.ifPresent(c -> request.header("Authorization", c.basicHeader()));

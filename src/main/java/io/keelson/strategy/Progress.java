@@ -35,6 +35,16 @@ public interface Progress {
             public void redact(String secret) {
                 parent.redact(secret);
             }
+
+            @Override
+            public void guard() {
+                parent.guard();
+            }
+
+            @Override
+            public String deploymentId() {
+                return parent.deploymentId();
+            }
         };
     }
 
@@ -54,4 +64,16 @@ public interface Progress {
 
     /** A value that must never appear in the log: every line is scrubbed of it from now on. */
     void redact(String secret);
+
+    /**
+     * Called before each step that changes a host (stop, rename, remove, create, start, compose up):
+     * throws {@link LaneLost} once this replica cannot prove it still holds the target's lane, so a
+     * replica that was cut off or paused never acts on units another one has taken over.
+     */
+    default void guard() {}
+
+    /** The deployment this work is recorded under, once there is one (a quiet check has none); else null. */
+    default String deploymentId() {
+        return null;
+    }
 }

@@ -5,7 +5,6 @@ import io.keelson.registry.ImageRef;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A way of deploying a target, named by the catalog's {@code strategy} field. The deploy package
@@ -61,10 +60,10 @@ public interface Strategy {
 
     /**
      * Brings back to running every unit a cut-off replacement left half-done, and says what it did;
-     * {@code passed} names the units whose new container passed its gate in the newest deployment.
-     * Runs at start and before each deployment, on the target's lane.
+     * a new container stays only when {@code gates} says the deployment that made it recorded it
+     * as passed. Runs at start, before each deployment, and again soon after one that did not finish.
      */
-    default List<String> repair(TargetSpec target, Set<String> passed) {
-        return List.of();
+    default RepairReport repair(TargetSpec target, RecordedGates gates) {
+        return RepairReport.NOTHING;
     }
 }

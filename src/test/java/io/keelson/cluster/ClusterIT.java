@@ -146,6 +146,86 @@ class ClusterIT {
         System.out.printf("cluster: failover after kill -9 took %d ms%n", failover.toMillis());
     }
 
+    /**
+     * Fencing: the replica running an ssh-docker deployment is paused (SIGSTOP) for twice its lease
+     * right after the new container started its gate. The other replica takes the lane, marks the
+     * deployment INTERRUPTED and puts the old container back. When the paused one resumes it must
+     * change nothing: one container for the unit, running what the record says (the old digest),
+     * and the taker's INTERRUPTED stays.
+     */
+    @Test
+    void aRunnerPausedPastItsLeaseChangesNothingAfterAnotherReplicaTookOver() throws Exception {
+        replicas = new PgReplicas(Map.of(
+                "KEELSON_CLUSTER_LEASE_TTL", "6s",
+                "KEELSON_CLUSTER_RENEW_EVERY", "2s",
+                "KEELSON_CLUSTER_LEASE_MARGIN", "2s",
+                "KEELSON_CLUSTER_SWEEP_EVERY", "1s"));
+        replicas.start();
+        replicas.start();
+        String repo = TestImages.uniqueRepo("fence");
+        String first = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        container = "fence-" + UUID.randomUUID().toString().substring(0, 8);
+        Shell.run("docker", "run", "-d", "--name", container, repo + "@" + first)
+                .require();
+        String target = "it-fence-" + UUID.randomUUID().toString().substring(0, 6);
+        replicas.api(0)
+                .body("""
+                        {"name": "%s", "strategy": "ssh-docker",
+                         "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                         "containers": [{"name": "%s", "image": "%s:latest"}],
+                         "rollout": {"healthTimeout": "60s", "stableFor": "8s", "onFailure": "rollback"}}
+                        """.formatted(
+                                target,
+                                TestEnv.SSH_HOST,
+                                TestEnv.SSH_PORT,
+                                TestEnv.clientKey(),
+                                TestEnv.knownHosts(),
+                                container,
+                                repo))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        String id = submit(0, target, "fenced");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> replicas.runnerOf(id) >= 0
+                        && Files.readString(replicas.log(replicas.runnerOf(id)))
+                                .contains("waiting for the health gate"));
+        int runner = replicas.runnerOf(id);
+        int taker = 1 - runner;
+
+        replicas.signal(runner, "STOP");
+        try {
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> status(id).equals("INTERRUPTED")
+                            && Files.readString(replicas.log(taker)).contains("back under its name, running"));
+            Thread.sleep(12_000); // twice the lease, in all
+        } finally {
+            replicas.signal(runner, "CONT");
+        }
+        // The resumed runner finds its lease gone at its next step and stops; give it time to try.
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> Files.readString(replicas.log(runner)).contains("no longer holds the lane"));
+        Thread.sleep(3000);
+
+        assertThat(status(id)).as("the taker's status stays").isEqualTo("INTERRUPTED");
+        List<String> named = Shell.run(
+                        "docker", "ps", "-a", "--format", "{{.Names}} {{.State}}", "--filter", "name=" + container)
+                .require()
+                .lines()
+                .filter(l -> !l.isBlank())
+                .toList();
+        assertThat(named).as("one container for the unit, running").containsExactly(container + " running");
+        assertThat(Shell.run("docker", "inspect", "--format", "{{.Config.Image}}", container)
+                        .require()
+                        .strip())
+                .as("the unit runs what the record says: the old digest")
+                .isEqualTo(repo + "@" + first);
+    }
+
     @Test
     void aWatchScheduleRunsOncePerIntervalAcrossReplicasAndSurvivesAKill() throws Exception {
         replicas = new PgReplicas(Map.of());

@@ -124,6 +124,114 @@ class KillNineIT {
                 .until(() -> log(id).stream().anyMatch(l -> l.startsWith("repair: " + name)));
     }
 
+    /**
+     * The repair trusts the record, not the newest deployment: killed after the first of two watched
+     * containers passed its gate (recorded SUCCEEDED) while the second gates, with a check queued
+     * behind. After the restart the first keeps its new container (the one its deployment recorded
+     * as passed), the second is put back on its old one.
+     */
+    @Test
+    void killedAfterOneUnitPassedTheRepairKeepsWhatTheRecordSaysPassed() throws Exception {
+        scope = "kr" + UUID.randomUUID().toString().substring(0, 8);
+        String target = "it-kr-" + scope;
+        keelson.api()
+                .body("""
+                {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
+                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
+                 "rollout": {"healthTimeout": "10s", "stableFor": "1s", "onFailure": "rollback"}}
+                """.formatted(target, scope))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        String passing = scope + "-a";
+        String gating = scope + "-b";
+        String repoA = TestImages.uniqueRepo("kill-rec-a");
+        String repoB = TestImages.uniqueRepo("kill-rec-b");
+        TestImages.push(TestImages.Kind.APP, repoA + ":latest");
+        TestImages.push(TestImages.Kind.APP, repoB + ":latest");
+        // The engine lists the newest container first, and a check replaces them in that order.
+        String gatingOld = watched(gating, repoB);
+        watched(passing, repoA);
+        TestImages.push(TestImages.Kind.APP, repoA + ":latest");
+        TestImages.push(TestImages.Kind.CRASH, repoB + ":latest");
+
+        String id = keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> log(id).stream().anyMatch(l -> l.startsWith(gating + ": new container")));
+        assertThat(log(id))
+                .as("the first unit passed before the second one's gate")
+                .contains(passing + ": healthy");
+        String passedId = inspect(passing, "{{.Id}}");
+        keelson.api()
+                .body("{}")
+                .post("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(202);
+        keelson.kill();
+
+        keelson.start();
+
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> (gatingOld + " true").equals(inspect(gating, "{{.Id}} {{.State.Running}}")));
+        assertThat(inspect(passing, "{{.Id}} {{.State.Running}}"))
+                .as("the unit recorded as passed keeps its new container")
+                .isEqualTo(passedId + " true");
+        JsonPath d = deployment(id);
+        assertThat(d.getString("status")).isEqualTo("INTERRUPTED");
+        assertThat(d.getList("changes.status")).containsExactly("SUCCEEDED", "FAILED");
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + scope + "-a-keelson-old-")
+                        .output()
+                        .strip())
+                .as("the passed unit's old container was removed")
+                .isEmpty();
+        // The queued check runs after the repair; whatever it does, the passed unit stays on its digest.
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> keelson
+                        .api()
+                        .get("/api/v1/targets/" + target + "/deployments?limit=5")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("status")
+                        .stream()
+                        .noneMatch(s -> s.equals("QUEUED") || s.equals("RUNNING")));
+        assertThat(inspect(passing, "{{.Id}} {{.State.Running}}")).isEqualTo(passedId + " true");
+    }
+
+    private String watched(String name, String repo) {
+        return Shell.run(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        name,
+                        "--label",
+                        "keelson.scope=" + scope,
+                        "--label",
+                        "keelson.enable=true",
+                        "--restart",
+                        "unless-stopped",
+                        repo + ":latest",
+                        STAY_UP[0],
+                        STAY_UP[1],
+                        STAY_UP[2])
+                .require()
+                .strip();
+    }
+
+    private static String inspect(String container, String format) {
+        return Shell.run("docker", "inspect", "--format", format, container)
+                .output()
+                .strip();
+    }
+
     @Test
     void killedDuringAnSshComposeUpTheServiceRunsAfterRestartAndUndoGoesBackToTheDigestBefore() throws Exception {
         String repo = TestImages.uniqueRepo("kill-ssh");

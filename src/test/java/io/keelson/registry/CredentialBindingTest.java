@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,7 +25,8 @@ class CredentialBindingTest {
 
     private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
-    private final RegistryClient client = new RegistryClient(new SimpleMeterRegistry(), Clock.systemUTC());
+    private final RegistryClient client =
+            new RegistryClient(new SimpleMeterRegistry(), Clock.systemUTC(), () -> Duration.ofSeconds(15));
 
     @AfterEach
     void stop() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,12 +24,42 @@ public final class KeelsonProcess implements AutoCloseable {
     private final Map<String, String> extraEnv;
     private Process process;
     private int starts;
+    private boolean throughLauncher;
 
     public KeelsonProcess(int port, Map<String, String> extraEnv) throws IOException {
         this.port = port;
         this.extraEnv = extraEnv;
         this.home = Files.createTempDirectory("keelson-process");
         Files.createDirectories(home.resolve("deploy-targets"));
+    }
+
+    /**
+     * Starts it from here on as operators do, through {@code bin/keelson}: its 128 MiB heap and
+     * exit-on-out-of-memory, so a test sees what the shipped settings survive (no class-data cache).
+     */
+    public KeelsonProcess throughLauncher() {
+        throughLauncher = true;
+        return this;
+    }
+
+    /** The JVM's pid (the launcher execs it). */
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The H2 file's JDBC URL, for a test that fills the database while Keelson is stopped. */
+    public String jdbcUrl() {
+        return "jdbc:h2:file:" + home.resolve("data/keelson");
+    }
+
+    /** SIGTERM, and waits for the process to end. */
+    public void stop() throws InterruptedException {
+        process.destroy();
+        process.waitFor();
     }
 
     public KeelsonProcess start() throws Exception {
@@ -39,20 +70,26 @@ public final class KeelsonProcess implements AutoCloseable {
         }
         starts++;
         ProcessBuilder pb = new ProcessBuilder(
-                        "java", "-jar", jar.toAbsolutePath().toString())
+                        throughLauncher
+                                ? List.of(
+                                        Path.of("bin/keelson").toAbsolutePath().toString())
+                                : List.of("java", "-jar", jar.toAbsolutePath().toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         Map<String, String> env = new HashMap<>(Map.of(
                 "QUARKUS_HTTP_PORT",
                 String.valueOf(port),
                 "QUARKUS_DATASOURCE_JDBC_URL",
-                "jdbc:h2:file:" + home.resolve("data/keelson"),
+                jdbcUrl(),
                 "KEELSON_TARGETS_DIR",
                 home.resolve("deploy-targets").toString(),
                 "KEELSON_AUTH_TOKENS_ADMIN_SECRET",
                 TOKEN,
                 "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
                 "admin"));
+        if (throughLauncher) {
+            env.put("KEELSON_CDS", "off");
+        }
         env.putAll(extraEnv);
         pb.environment().putAll(env);
         process = pb.start();

@@ -165,6 +165,12 @@ public final class PgReplicas implements AutoCloseable {
         processes.get(index).waitFor();
     }
 
+    /** Sends a signal to a replica's JVM: {@code STOP} pauses it as a frozen VM would, {@code CONT} resumes it. */
+    public void signal(int index, String signal) {
+        Shell.run("kill", "-" + signal, String.valueOf(processes.get(index).pid()))
+                .require();
+    }
+
     /** The replica whose log says it started this deployment, or -1. */
     public int runnerOf(String deploymentId) throws Exception {
         for (int i = 0; i < processes.size(); i++) {

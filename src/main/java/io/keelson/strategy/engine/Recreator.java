@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.strategy.ContainerState;
 import io.keelson.strategy.HealthGate;
+import io.keelson.strategy.Progress;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 /**
  * Replaces one container by a new one with the same configuration, so that the container is never
@@ -21,14 +21,18 @@ final class Recreator {
     /** Between a unit's name and the old container's short id in its aside name. */
     static final String ASIDE_MARK = "-keelson-old-";
 
+    /** The label naming the deployment that created a container Keelson recreated. */
+    static final String DEPLOYMENT_LABEL = "keelson.deployment";
+
     private final DockerEngine engine;
     private final Clock clock;
-    private final Consumer<String> log;
+    private final Progress progress;
 
-    Recreator(DockerEngine engine, Clock clock, Consumer<String> log) {
+    /** {@code progress} is told each step, and asked ({@link Progress#guard}) before each that changes the engine. */
+    Recreator(DockerEngine engine, Clock clock, Progress progress) {
         this.engine = engine;
         this.clock = clock;
-        this.log = log;
+        this.progress = progress;
     }
 
     /** A replacement in progress; exactly one of commit or restore ends it. */
@@ -55,9 +59,10 @@ final class Recreator {
 
         /** Removes the old container: the new one has proved itself. */
         void commit() {
+            progress.guard();
             ended = true;
             engine.remove(oldId);
-            log.accept(name + ": old container " + oldId.substring(0, 12) + " removed");
+            progress.log(name + ": old container " + oldId.substring(0, 12) + " removed");
         }
 
         /**
@@ -66,6 +71,7 @@ final class Recreator {
          * better than none running at all, and the repair gives it its name back.
          */
         void restore() {
+            progress.guard();
             ended = true;
             RuntimeException failure = null;
             if (newId != null) {
@@ -81,7 +87,7 @@ final class Recreator {
                                 + failure.getMessage(),
                         failure);
             }
-            log.accept(name + ": old container " + oldId.substring(0, 12) + " restored and running");
+            progress.log(name + ": old container " + oldId.substring(0, 12) + " restored and running");
         }
     }
 
@@ -112,10 +118,13 @@ final class Recreator {
         CreateBody create = CreateBody.from(inspect, oldImage);
         create.body().put("Image", image);
         keepComposeUpToDate(name, create.body());
+        labelWithDeployment(create.body());
+        progress.guard();
         setAside(swap, stopTimeoutSeconds);
         // From here on the old container is stopped and renamed: whatever happens, the caller gets
         // the swap back, to commit or restore.
         try {
+            progress.guard();
             swap.newId = engine.create(name, create.body());
             for (Map.Entry<String, JsonNode> network : create.laterNetworks().entrySet()) {
                 engine.connect(network.getKey(), swap.newId, network.getValue());
@@ -124,7 +133,7 @@ final class Recreator {
         } catch (RuntimeException e) {
             return new Result(swap, Optional.of("could not start the new container: " + e.getMessage()));
         }
-        log.accept(name + ": new container " + swap.newId.substring(0, 12) + " started, waiting for the health gate");
+        progress.log(name + ": new container " + swap.newId.substring(0, 12) + " started, waiting for the health gate");
         HealthGate gate = new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock);
         String id = swap.newId;
         try {
@@ -150,6 +159,19 @@ final class Recreator {
         }
     }
 
+    /**
+     * Names the deployment that made the new container on it, so a repair after a crash decides from
+     * that deployment's record (did this container pass its gate?) and from nothing else.
+     */
+    private void labelWithDeployment(ObjectNode body) {
+        String deployment = progress.deploymentId();
+        if (deployment == null) {
+            return;
+        }
+        ObjectNode labels = body.get("Labels") instanceof ObjectNode l ? l : body.putObject("Labels");
+        labels.put(DEPLOYMENT_LABEL, deployment);
+    }
+
     /** Gives a compose-managed container the config hash compose computes for its new image. */
     private void keepComposeUpToDate(String name, ObjectNode body) {
         if (!(body.get("Labels") instanceof ObjectNode labels)) {
@@ -160,7 +182,7 @@ final class Recreator {
         ComposeHash.Result hash = ComposeHash.of(map, engine.host());
         hash.hash().ifPresent(h -> labels.put(ComposeHash.CONFIG_HASH, h));
         if (hash.problem() != null) {
-            log.accept(name + ": keeps its old compose config hash, so docker-compose up will recreate it once more: "
+            progress.log(name + ": keeps its old compose config hash, so docker-compose up will recreate it once more: "
                     + hash.problem());
         }
     }

@@ -234,6 +234,7 @@ final class HostDeploy implements HostRollout.HostRun {
     }
 
     private void restore(AppliedService a) {
+        progress.guard();
         if (a.before() == null) {
             log(a.service() + ": was not running before, removing it");
             pins.unpin(a.service());
@@ -253,6 +254,7 @@ final class HostDeploy implements HostRollout.HostRun {
 
     /** Pins the service, recreates it in one compose step and waits for the health gate. */
     private ServiceContainers.Gated recreate(String service, ImageRef pinned, boolean forceRecreate) {
+        progress.guard();
         pins.pin(service, pinned.toString());
         require(commands.pinAndUp(pins.render(), service, forceRecreate), "docker-compose up " + service);
         ServiceContainers.Gated result = containers().awaitGate(service, target.effectiveRollout(), clock);

@@ -165,6 +165,7 @@ final class HostSwap implements HostRollout.HostRun {
             Done d = done.get(i);
             try {
                 if (d.created()) {
+                    progress.guard();
                     FreshContainer.remove(engine(), d.containerId());
                     log(d.unit() + ": was not there before; removed");
                 } else {
@@ -223,6 +224,7 @@ final class HostSwap implements HostRollout.HostRun {
         progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.STARTED));
         CatalogCreate create =
                 CatalogCreate.of(spec.create(), recorded.pinned(toDigest).toString(), envFiles(spec.create()));
+        progress.guard();
         FreshContainer.Result result = FreshContainer.start(
                 engine, clock, unit, create.body(), create.laterNetworks(), target.effectiveRollout());
         if (result.failure().isPresent()) {

@@ -10,17 +10,17 @@ import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.RecordedGates;
+import io.keelson.strategy.RepairReport;
 import io.keelson.strategy.UnitImages;
 import io.keelson.strategy.engine.SetAsideRepair;
 import io.keelson.strategy.ssh.OverSsh;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -111,19 +111,24 @@ public class SshDockerStrategy implements OverSsh {
      * put back under its name, or removed when its replacement had passed.
      */
     @Override
-    public List<String> repair(TargetSpec target, Set<String> passed) {
-        List<String> done = new ArrayList<>();
+    public RepairReport repair(TargetSpec target, RecordedGates gates) {
+        RepairReport done = RepairReport.NOTHING;
         for (String host : target.ssh().hosts()) {
             try (HostSwap swap =
                     new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false)) {
-                new SetAsideRepair(swap.engine())
-                        .repair((unit, labels) -> target.container(unit).isPresent(), passed)
-                        .forEach(line -> done.add("[" + host + "] " + line));
+                RepairReport here = new SetAsideRepair(swap.engine(), host)
+                        .repair((unit, labels) -> target.container(unit).isPresent(), gates);
+                done = done.and(new RepairReport(
+                        here.lines().stream()
+                                .map(line -> "[" + host + "] " + line)
+                                .toList(),
+                        here.complete()));
             } catch (RuntimeException e) {
-                // Not a repair: nothing was done. Said in Keelson's log; tried again before the next deployment.
+                // Not a repair: nothing was done. Said in Keelson's log; tried again soon.
                 LOG.warnf(
                         "%s [%s]: could not look for containers left set aside: %s",
                         target.name(), host, e.getMessage());
+                done = done.and(new RepairReport(List.of(), false));
             }
         }
         return done;

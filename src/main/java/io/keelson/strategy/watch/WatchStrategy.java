@@ -11,6 +11,8 @@ import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.RecordedGates;
+import io.keelson.strategy.RepairReport;
 import io.keelson.strategy.Strategy;
 import io.keelson.strategy.UnitChange;
 import io.keelson.strategy.engine.DockerEngine;
@@ -27,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Watchtower done right: asks the registry for the digest behind each watched tag (one request per
@@ -185,10 +186,11 @@ public class WatchStrategy implements Strategy {
      * {@link SetAsideRepair}); {@code passed} names the units whose new container passed its gate.
      */
     @Override
-    public List<String> repair(TargetSpec target, Set<String> passed) {
+    public RepairReport repair(TargetSpec target, RecordedGates gates) {
         WatchSpec watch = target.effectiveWatch();
-        return new SetAsideRepair(engines.of(target))
-                .repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), passed);
+        DockerEngine engine = engines.of(target);
+        return new SetAsideRepair(engine, engine.host())
+                .repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), gates);
     }
 
     /** Puts each named container back on the digest a rollback pins, keeping its tag as its image. */
