@@ -83,9 +83,12 @@ final class DeploymentJournal implements Progress {
         redactor.register(secret);
     }
 
-    /** Scrubs a text (the deployment's error) of every secret Keelson knows. */
+    /**
+     * Scrubs a text (a log line, the deployment's error) of every secret Keelson knows, after taking
+     * out the escape sequences and control characters a host may have sent ({@link PrintableText}).
+     */
     String scrub(String text) {
-        return redactor.scrub(text);
+        return redactor.scrub(PrintableText.of(text));
     }
 
     /**

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,6 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Asks a registry which digest a tag names, with a {@code HEAD} on the manifest: no pull, and no
@@ -38,9 +41,14 @@ public class RegistryClient {
             "application/vnd.oci.image.manifest.v1+json",
             "application/vnd.oci.image.index.v1+json");
 
+    /** The longest a registry may make Keelson wait: Docker Hub's own rate-limit window. */
+    static final Duration MAX_BACKOFF = Duration.ofHours(6);
+    /** Real token answers are a few KiB (a JWT or two); more is a realm misbehaving. */
+    static final int MAX_TOKEN_BODY = 64 * 1024;
+
     private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(RegistryClient.class);
+    private static final Logger LOG = Logger.getLogger(RegistryClient.class);
 
     /** What a registry said about a tag. */
     public sealed interface Answer permits Digest, Failed {}
@@ -112,6 +120,10 @@ public class RegistryClient {
             return new Failed("interrupted while asking " + host);
         } catch (IllegalStateException e) {
             return new Failed(e.getMessage());
+        } catch (RuntimeException e) {
+            // Whatever a registry answers fails this image's check only, never the whole watch check.
+            return new Failed(
+                    "registry " + host + " gave an answer Keelson cannot use for " + path + ":" + reference + ": " + e);
         }
     }
 
@@ -177,9 +189,11 @@ public class RegistryClient {
         if (realm == null) {
             return Optional.empty();
         }
-        URI tokenUri = URI.create(realm + (realm.contains("?") ? "&" : "?")
-                + (params.containsKey("service") ? "service=" + encode(params.get("service")) + "&" : "")
-                + "scope=" + encode(params.getOrDefault("scope", scope)));
+        URI tokenUri = realmUri(
+                host,
+                realm + (realm.contains("?") ? "&" : "?")
+                        + (params.containsKey("service") ? "service=" + encode(params.get("service")) + "&" : "")
+                        + "scope=" + encode(params.getOrDefault("scope", scope)));
         if (!tokenUri.getScheme().equals("https")
                 && !RegistryHost.scheme(tokenUri.getAuthority()).equals("http")) {
             throw new IllegalStateException(
@@ -196,11 +210,19 @@ public class RegistryClient {
                     "registry %s names token realm %s on another host; credentials not sent there (list it in registryAuth.realmHosts to trust it)",
                     host, realmHost);
         }
-        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            return Optional.empty();
+        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        JsonNode body;
+        try (InputStream stream = response.body()) {
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            byte[] bytes = stream.readNBytes(MAX_TOKEN_BODY + 1);
+            if (bytes.length > MAX_TOKEN_BODY) {
+                throw new IllegalStateException("token realm " + realmHost + " of registry " + host
+                        + " answered more than " + MAX_TOKEN_BODY / 1024 + " KiB; refused");
+            }
+            body = JSON.readTree(bytes);
         }
-        JsonNode body = JSON.readTree(response.body());
         String token = body.hasNonNull("token")
                 ? body.get("token").asText()
                 : body.path("access_token").asText(null);
@@ -215,27 +237,51 @@ public class RegistryClient {
 
     private void noteRateLimit(String host, String remaining) {
         // Docker Hub: "76;w=21600". At zero, stop asking for the window rather than be refused.
-        Matcher m = Pattern.compile("^(\\d+)(?:;w=(\\d+))?").matcher(remaining.trim());
+        Matcher m = Pattern.compile("^(\\d{1,18})(?:;w=(\\d{1,18}))?").matcher(remaining.trim());
         if (m.find() && Long.parseLong(m.group(1)) <= 0) {
-            long window = m.group(2) == null ? 60 : Long.parseLong(m.group(2));
-            backoff.put(host, clock.instant().plusSeconds(window));
+            Duration window = Duration.ofSeconds(m.group(2) == null ? 60 : Long.parseLong(m.group(2)));
+            backoff.put(host, clock.instant().plus(bounded(window)));
         }
     }
 
+    /** Retry-After in seconds or as an HTTP date, within 1 s and {@link #MAX_BACKOFF}; 60 s when unreadable. */
     private Duration retryAfter(HttpResponse<Void> response) {
         String value = response.headers().firstValue("Retry-After").orElse("60").trim();
         try {
-            return Duration.ofSeconds(Math.max(1, Long.parseLong(value)));
-        } catch (NumberFormatException e) {
-            try {
-                return Duration.between(
-                        clock.instant(),
-                        ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
-                                .toInstant());
-            } catch (RuntimeException unparsable) {
-                return Duration.ofSeconds(60);
-            }
+            return bounded(
+                    value.matches("[0-9]{1,18}")
+                            ? Duration.ofSeconds(Long.parseLong(value))
+                            : Duration.between(
+                                    clock.instant(),
+                                    ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME)
+                                            .toInstant()));
+        } catch (RuntimeException unparsable) {
+            return Duration.ofSeconds(60);
         }
+    }
+
+    private static Duration bounded(Duration wait) {
+        if (wait.compareTo(MAX_BACKOFF) > 0) {
+            return MAX_BACKOFF;
+        }
+        return wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait;
+    }
+
+    /** The realm a challenge names, which must be an absolute http(s) URL. */
+    private static URI realmUri(String host, String realm) {
+        try {
+            URI uri = new URI(realm);
+            if (uri.getScheme() != null
+                    && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))
+                    && uri.getRawAuthority() != null) {
+                return uri;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalStateException(
+                "registry " + host + " named a token realm that is not an absolute http(s) URL ("
+                        + realm.substring(0, Math.min(realm.length(), 200)) + "); refused");
     }
 
     private static String encode(String value) {

@@ -1,14 +1,20 @@
 package io.keelson.strategy.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Keeps compose's own bookkeeping true after Keelson replaces a compose-managed container.
@@ -27,10 +33,25 @@ final class ComposeHash {
     static final String CONFIG_FILES = "com.docker.compose.project.config_files";
     static final String VERSION = "com.docker.compose.version";
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** {@code config --hash} prints one short line per service; more is not compose. */
+    private static final int MAX_OUTPUT = 64 * 1024;
+    /**
+     * What docker-compose is given of Keelson's environment: enough to run and reach the engine. Not
+     * the rest, which holds Keelson's own secrets (the database password) and would be interpolated
+     * into compose files as {@code ${VAR}}; the project's {@code .env} is read by compose itself.
+     */
+    private static final List<String> PASSED_ENV = List.of(
+            "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY");
+
     private ComposeHash() {}
 
     /** The hash compose computes for the container's service now, or why it cannot be had. */
     static Result of(Map<String, String> labels, String dockerHost) {
+        return of(labels, dockerHost, "docker-compose", TIMEOUT);
+    }
+
+    static Result of(Map<String, String> labels, String dockerHost, String executable, Duration timeout) {
         String project = labels.get(PROJECT);
         String service = labels.get(SERVICE);
         if (project == null || service == null || !labels.containsKey(CONFIG_HASH)) {
@@ -44,22 +65,13 @@ final class ComposeHash {
         if (dir == null || files == null || !Files.isDirectory(Path.of(dir))) {
             return new Result(Optional.empty(), "its compose project folder " + dir + " is not visible to Keelson");
         }
-        List<String> argv = new ArrayList<>(List.of("docker-compose", "-p", project));
+        List<String> argv = new ArrayList<>(List.of(executable, "-p", project));
         for (String file : files.split(",")) {
             argv.addAll(List.of("-f", file));
         }
         argv.addAll(List.of("config", "--hash=" + service));
         try {
-            ProcessBuilder pb =
-                    new ProcessBuilder(argv).directory(Path.of(dir).toFile()).redirectErrorStream(true);
-            pb.environment().put("DOCKER_HOST", dockerHost);
-            Process p = pb.start();
-            p.getOutputStream().close();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                return new Result(Optional.empty(), "docker-compose config --hash failed: " + out.strip());
-            }
+            String out = run(argv, Path.of(dir), dockerHost, timeout);
             return out.lines()
                     .map(String::strip)
                     .filter(l -> l.startsWith(service + " "))
@@ -70,9 +82,55 @@ final class ComposeHash {
                     .orElse(new Result(Optional.empty(), "docker-compose printed no hash for " + service));
         } catch (IOException e) {
             return new Result(Optional.empty(), "docker-compose cannot be run here (" + e.getMessage() + ")");
+        } catch (IllegalStateException e) {
+            return new Result(Optional.empty(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Result(Optional.empty(), "interrupted");
+        }
+    }
+
+    /**
+     * Runs compose with a minimal environment; its output is read on another thread, up to {@link
+     * #MAX_OUTPUT} (the rest is skipped), so the timeout holds whatever compose prints or keeps open.
+     */
+    private static String run(List<String> argv, Path dir, String dockerHost, Duration timeout)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        env.keySet().retainAll(PASSED_ENV);
+        env.put("DOCKER_HOST", dockerHost);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        FutureTask<byte[]> output = new FutureTask<>(() -> readBounded(p.getInputStream()));
+        Thread reader = new Thread(output, "compose-hash-output");
+        reader.setDaemon(true);
+        reader.start();
+        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IllegalStateException(
+                    "docker-compose config --hash did not end within " + timeout.toSeconds() + "s; stopped");
+        }
+        String out;
+        try {
+            out = new String(output.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8);
+        } catch (ExecutionException | TimeoutException e) {
+            out = ""; // a child of compose still holds the output open
+        }
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException("docker-compose config --hash failed: " + out.strip());
+        }
+        return out;
+    }
+
+    private static byte[] readBounded(InputStream stream) {
+        try (stream) {
+            byte[] head = stream.readNBytes(MAX_OUTPUT);
+            stream.transferTo(OutputStream.nullOutputStream());
+            return head;
+        } catch (IOException e) {
+            return new byte[0];
         }
     }
 

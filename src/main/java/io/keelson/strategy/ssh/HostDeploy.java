@@ -143,14 +143,14 @@ final class HostDeploy implements HostRollout.HostRun {
      * rollback never races it.
      */
     private void readyForRollback() {
-        Optional<Long> unfinished = ssh == null ? Optional.empty() : ssh.unfinishedCommand();
+        Optional<RemoteProcess> unfinished = ssh == null ? Optional.empty() : ssh.unfinishedCommand();
         // A fresh connection: the failure may have been the old one dying, which sshj notices only later.
         if (ssh != null) {
             ssh.close();
         }
         connect();
         logIn();
-        unfinished.ifPresent(pid -> EarlierCommands.await(ssh, pid, this::log));
+        unfinished.ifPresent(process -> EarlierCommands.await(ssh, process, this::log));
         EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
     }
 

@@ -2,6 +2,7 @@ package io.keelson.strategy.ssh;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A command to run on a host, as data: the directory to run it in, its argv, and what to feed its
@@ -16,23 +17,29 @@ public record RemoteCommand(
         String workDir, List<String> argv, String stdin, boolean quiet, Duration timeout, boolean detached) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
-    /** The line a detached command starts with on stderr, followed by its pid. */
+    /** The line a detached command starts with on stderr, followed by its {@link RemoteProcess#text()}. */
     public static final String PID_MARK = "keelson-pid ";
     /**
-     * The file a detached command leaves its pid in, in its working directory, while it runs: a
-     * Keelson started again after a crash finds there a command the earlier one left running.
+     * The file a detached command leaves its {@link RemoteProcess} identity in, in its working
+     * directory, while it runs: a Keelson started again after a crash finds there a command the
+     * earlier one left running.
      */
     public static final String RUNNING_MARKER = ".keelson-running";
     /**
      * Runs "$@" in the background with its output in a file, follows that file while it runs and
      * ends with its exit status. The background command's stdin is the session's (fd 3), since an
-     * asynchronous list would otherwise read /dev/null.
+     * asynchronous list would otherwise read /dev/null. It runs in its own session (setsid, which
+     * does not fork here: a background job of a shell without job control never leads a process
+     * group), so stopping it reaches its children too.
      */
     static final String DETACH_SCRIPT = "o=$(mktemp \"${TMPDIR:-/tmp}/keelson.XXXXXX\") || exit 125; exec 3<&0; "
-            + "\"$@\" <&3 >\"$o\" 2>&1 & p=$!; exec 3<&-; echo \"" + PID_MARK + "$p\" >&2; "
-            + "echo \"$p\" >" + RUNNING_MARKER + " 2>/dev/null; "
+            + RemoteProcess.IDENTITY_FUNCTION
+            + "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <&3 >\"$o\" 2>&1 & "
+            + "else \"$@\" <&3 >\"$o\" 2>&1 & fi; p=$!; exec 3<&-; "
+            + "m=$(ident \"$p\") || m=$p; echo \"" + PID_MARK + "$m\" >&2; "
+            + "echo \"$m\" >" + RUNNING_MARKER + " 2>/dev/null; "
             + "tail -s 0.1 -n +1 -f --pid=\"$p\" \"$o\"; wait \"$p\"; r=$?; rm -f \"$o\"; "
-            + "[ \"$(cat " + RUNNING_MARKER + " 2>/dev/null)\" = \"$p\" ] && rm -f " + RUNNING_MARKER + "; exit \"$r\"";
+            + "[ \"$(cat " + RUNNING_MARKER + " 2>/dev/null)\" = \"$m\" ] && rm -f " + RUNNING_MARKER + "; exit \"$r\"";
 
     public static RemoteCommand of(List<String> argv) {
         return new RemoteCommand(null, argv, null, false, DEFAULT_TIMEOUT, false);
@@ -61,31 +68,10 @@ public record RemoteCommand(
     /** The exact text sent to the remote shell; it never contains {@link #stdin()}. */
     public String shellText() {
         List<String> run = detached
-                ? java.util.stream.Stream.concat(List.of("sh", "-c", DETACH_SCRIPT, "sh").stream(), argv.stream())
+                ? Stream.concat(List.of("sh", "-c", DETACH_SCRIPT, "sh").stream(), argv.stream())
                         .toList()
                 : argv;
         String command = ShellQuote.join(run);
         return workDir == null ? command : "cd " + ShellQuote.quote(workDir) + " && " + command;
-    }
-
-    /** Prints the pid of {@link #RUNNING_MARKER} in {@code dir} when that process still runs; prints nothing otherwise. */
-    public static RemoteCommand runningIn(String dir) {
-        return of(List.of(
-                        "sh",
-                        "-c",
-                        "p=$(cat " + RUNNING_MARKER
-                                + " 2>/dev/null) && kill -0 \"$p\" 2>/dev/null && echo \"$p\"; exit 0"))
-                .in(dir)
-                .asQuiet();
-    }
-
-    /** Waits up to {@code seconds} for a detached command's process to end, then stops it (TERM, and KILL 3 s later). */
-    public static RemoteCommand stop(long pid, int seconds) {
-        String script = "i=0; while kill -0 \"$1\" 2>/dev/null && [ \"$i\" -lt \"$2\" ]; do sleep 1; i=$((i+1)); done; "
-                + "kill -TERM \"$1\" 2>/dev/null; j=0; while kill -0 \"$1\" 2>/dev/null && [ \"$j\" -lt 30 ]; do sleep 0.1; j=$((j+1)); done; "
-                + "kill -KILL \"$1\" 2>/dev/null; exit 0";
-        return of(List.of("sh", "-c", script, "sh", Long.toString(pid), Integer.toString(seconds)))
-                .asQuiet()
-                .withTimeout(Duration.ofSeconds(seconds + 30L));
     }
 }

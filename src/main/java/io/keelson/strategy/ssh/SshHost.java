@@ -1,16 +1,12 @@
 package io.keelson.strategy.ssh;
 
 import io.keelson.catalog.SshSpec;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -43,7 +39,7 @@ public final class SshHost implements AutoCloseable {
     private final SSHClient client;
     private final String label;
     private final Semaphore sessions = new Semaphore(MAX_SESSIONS);
-    private volatile Long runningPid;
+    private volatile RemoteProcess running;
 
     private SshHost(SSHClient client, String label) {
         this.client = client;
@@ -104,27 +100,8 @@ public final class SshHost implements AutoCloseable {
         acquireSession();
         try (Session session = client.startSession()) {
             Session.Command cmd = session.exec(command.shellText());
-            StringBuilder stdout = new StringBuilder();
-            List<String> stderr = Collections.synchronizedList(new ArrayList<>());
-            Thread out = pump(cmd.getInputStream(), line -> {
-                synchronized (stdout) {
-                    stdout.append(line).append('\n');
-                }
-                if (command.detached()) {
-                    stderr.add(line); // a detached command's output, both streams, comes through here
-                }
-                if (!command.quiet()) {
-                    lines.accept(line);
-                }
-            });
-            Thread err = pump(cmd.getErrorStream(), line -> {
-                if (command.detached() && line.startsWith(RemoteCommand.PID_MARK)) {
-                    runningPid = parsePid(line);
-                    return;
-                }
-                stderr.add(line);
-                lines.accept(line);
-            });
+            CommandOutput output = new CommandOutput(command, lines, process -> running = process);
+            output.start(cmd.getInputStream(), cmd.getErrorStream());
             writeStdin(cmd.getOutputStream(), command.stdin());
             if (!ended(cmd, command.timeout())) {
                 stopDetached(lines); // first, so its output ends and the channel can close
@@ -132,14 +109,11 @@ public final class SshHost implements AutoCloseable {
                 throw new SshFailure("command timed out after "
                         + command.timeout().toSeconds() + "s on " + label + ": " + command.shellText());
             }
-            out.join(5000);
-            err.join(5000);
+            output.join();
             if (command.detached() && cmd.getExitStatus() != null) {
-                runningPid = null;
+                running = null;
             }
-            synchronized (stdout) {
-                return new Result(cmd.getExitStatus(), stdout.toString(), List.copyOf(stderr));
-            }
+            return output.result(cmd.getExitStatus(), label);
         } catch (IOException e) {
             throw new SshFailure("command failed on " + label + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -151,11 +125,11 @@ public final class SshHost implements AutoCloseable {
     }
 
     /**
-     * The pid of a detached command this connection started and did not see end (the connection
-     * dropped, or it timed out): it may still be running on the host.
+     * A detached command this connection started and did not see end (the connection dropped, or it
+     * timed out): it may still be running on the host.
      */
-    public Optional<Long> unfinishedCommand() {
-        return Optional.ofNullable(runningPid);
+    public Optional<RemoteProcess> unfinishedCommand() {
+        return Optional.ofNullable(running);
     }
 
     /** Waits for the command's end; false when the timeout came first (sshj signals that by throwing). */
@@ -171,17 +145,17 @@ public final class SshHost implements AutoCloseable {
     }
 
     private void stopDetached(Consumer<String> lines) {
-        Long pid = runningPid;
-        if (pid == null) {
+        RemoteProcess process = running;
+        if (process == null) {
             return;
         }
-        lines.accept("stopping the timed-out command (pid " + pid + ") on " + label);
+        lines.accept("stopping the timed-out command (pid " + process.pid() + ") on " + label);
         try (Session session = client.startSession()) {
-            Session.Command kill = session.exec(RemoteCommand.stop(pid, 0).shellText());
+            Session.Command kill = session.exec(process.stop(0).shellText());
             kill.join(40, TimeUnit.SECONDS);
-            runningPid = null;
+            running = null;
         } catch (IOException e) {
-            lines.accept("could not stop pid " + pid + " on " + label + ": " + e.getMessage());
+            lines.accept("could not stop pid " + process.pid() + " on " + label + ": " + e.getMessage());
         }
     }
 
@@ -247,15 +221,6 @@ public final class SshHost implements AutoCloseable {
         }
     }
 
-    private static Long parsePid(String line) {
-        try {
-            return Long.parseLong(
-                    line.substring(RemoteCommand.PID_MARK.length()).trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
     @Override
     public void close() {
         close(client);
@@ -268,24 +233,6 @@ public final class SshHost implements AutoCloseable {
                 stdin.flush();
             }
         }
-    }
-
-    private static Thread pump(InputStream stream, Consumer<String> sink) {
-        Thread t = new Thread(
-                () -> {
-                    try (BufferedReader reader =
-                            new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
-                        for (String line; (line = reader.readLine()) != null; ) {
-                            sink.accept(line);
-                        }
-                    } catch (IOException ignored) {
-                        // The channel closed under us; the exit status tells what happened.
-                    }
-                },
-                "ssh-output");
-        t.setDaemon(true);
-        t.start();
-        return t;
     }
 
     static void close(SSHClient client) {
