@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.catalog.Redactor;
 import java.time.Clock;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** What a host sends is stored and logged without control characters or terminal escapes. */
@@ -64,6 +65,11 @@ class PrintableTextTest {
             @Override
             public int logTailLines() {
                 return 10;
+            }
+
+            @Override
+            public Duration logRetention() {
+                return Duration.ZERO;
             }
         };
     }
