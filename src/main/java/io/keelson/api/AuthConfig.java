@@ -27,5 +27,14 @@ public interface AuthConfig {
 
         /** Globs of the target names this token may act on; all targets when absent. */
         Optional<List<String>> targets();
+
+        /**
+         * Prefixes of the environment variables the targets this token defines may name, in place of
+         * {@code keelson.secrets.env-prefixes}; setting it restricts even a token without target globs.
+         */
+        Optional<List<String>> secretEnv();
+
+        /** Folders for the files those targets may name, in place of {@code keelson.secrets.dirs}; restricts too. */
+        Optional<List<String>> secretDirs();
     }
 }

@@ -1,14 +1,15 @@
 package io.keelson.api;
 
 import io.keelson.catalog.Glob;
+import io.keelson.catalog.SecretAllowList;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Who is calling: the token's name (recorded as {@code requestedBy}), its role, and the targets
- * it may act on.
+ * Who is calling: the token's name (recorded as {@code requestedBy}), its role, the targets it may
+ * act on, and the secret sources the targets it defines may name.
  */
-public record Caller(String name, Role role, List<Pattern> targets) {
+public record Caller(String name, Role role, List<Pattern> targets, SecretAllowList secrets) {
 
     public boolean mayAct(String target) {
         return targets.isEmpty()

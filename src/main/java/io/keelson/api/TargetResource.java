@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.CatalogTarget;
-import io.keelson.catalog.Redactor;
 import io.keelson.catalog.ReloadReport;
 import io.keelson.catalog.SpecBinder;
 import io.keelson.catalog.TargetCatalog;
@@ -23,6 +22,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -79,8 +79,9 @@ public class TargetResource {
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = TargetSpec.class)))
     public Response create(String body) throws JsonProcessingException {
-        TargetSpec spec = bind(body);
+        TargetSpec spec = SecretMasks.unmask(bind(body), Optional.empty());
         caller.requireTarget(String.valueOf(spec.name()));
+        caller.requireAllowedSecrets(spec);
         CatalogTarget created = catalog.create(spec);
         return Response.created(URI.create("/api/v1/targets/" + created.name()))
                 .entity(describe(created))
@@ -90,15 +91,19 @@ public class TargetResource {
     @PUT
     @Path("{name}")
     @Requires(Role.ADMIN)
-    @Operation(summary = "Replace an API-defined target; a file-defined one answers 409")
+    @Operation(
+            summary = "Replace an API-defined target; a file-defined one answers 409",
+            description = "A create.env value sent as ******** (as GET shows it) keeps the value stored for it.")
     @RequestBody(
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = TargetSpec.class)))
     public ObjectNode update(@PathParam("name") String name, String body) throws JsonProcessingException {
-        Targets.require(catalog, name);
-        return describe(catalog.update(name, bind(body)));
+        TargetSpec spec = SecretMasks.unmask(
+                bind(body), Optional.of(Targets.require(catalog, name).spec()));
+        caller.requireAllowedSecrets(spec);
+        return describe(catalog.update(name, spec));
     }
 
     @DELETE
@@ -140,15 +145,10 @@ public class TargetResource {
         return ((SpecBinder.Spec) bound).spec();
     }
 
-    /** The target's spec as JSON (it names secrets, never holds them) plus where it is defined and its state. */
+    /** The target's spec as JSON (it names secrets and masks those it holds) plus where it is defined and its state. */
     private ObjectNode describe(CatalogTarget target) throws JsonProcessingException {
         ObjectNode node = (ObjectNode) json.readTree(SpecBinder.toJson(target.spec()));
-        // An inline notify URL is a secret too (a Slack webhook is): the API names it, never shows it.
-        node.path("notify").forEach(channel -> {
-            if (channel.has("url")) {
-                ((ObjectNode) channel).put("url", Redactor.MASK);
-            }
-        });
+        SecretMasks.mask(node);
         node.put("source", target.source().name());
         node.put("file", target.file());
         node.put("paused", target.paused());

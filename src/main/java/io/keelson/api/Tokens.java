@@ -1,6 +1,7 @@
 package io.keelson.api;
 
 import io.keelson.catalog.Redactor;
+import io.keelson.catalog.SecretAllowList;
 import io.keelson.cluster.ClusterLock;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,13 +34,15 @@ public class Tokens {
     private record Known(byte[] sha256, Caller caller) {}
 
     private final AuthConfig config;
+    private final SecretsConfig secretSources;
     private final Clock clock;
     private final Redactor redactor;
     private volatile List<Known> known = List.of();
 
-    public Tokens(AuthConfig config, Clock clock, Redactor redactor) {
+    public Tokens(AuthConfig config, SecretsConfig secrets, Clock clock, Redactor redactor) {
         this.redactor = redactor;
         this.config = config;
+        this.secretSources = secrets;
         this.clock = clock;
     }
 
@@ -58,7 +61,7 @@ public class Tokens {
             for (ApiToken stored : ApiToken.all()) {
                 loaded.add(new Known(
                         HexFormat.of().parseHex(stored.sha256),
-                        new Caller(stored.name, Role.highestOf(stored.role), List.of())));
+                        new Caller(stored.name, Role.highestOf(stored.role), List.of(), SecretAllowList.ANY)));
             }
         }
         known = List.copyOf(loaded);
@@ -77,7 +80,7 @@ public class Tokens {
         return Optional.ofNullable(match);
     }
 
-    private static Known configured(String name, AuthConfig.TokenConfig token) {
+    private Known configured(String name, AuthConfig.TokenConfig token) {
         byte[] hash;
         if (token.sha256().isPresent()) {
             String hex = token.sha256().get().trim().toLowerCase(Locale.ROOT);
@@ -101,7 +104,17 @@ public class Tokens {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("keelson.auth.tokens." + name + ".roles: " + e.getMessage());
         }
-        return new Known(hash, new Caller(name, role, globs));
+        return new Known(hash, new Caller(name, role, globs, allowList(token, !globs.isEmpty())));
+    }
+
+    /** A token scoped to some targets, or with lists of its own, may name only the allowed secret sources. */
+    private SecretAllowList allowList(AuthConfig.TokenConfig token, boolean scoped) {
+        if (!scoped && token.secretEnv().isEmpty() && token.secretDirs().isEmpty()) {
+            return SecretAllowList.ANY;
+        }
+        return SecretAllowList.within(
+                token.secretEnv().orElse(secretSources.envPrefixes()),
+                token.secretDirs().orElse(secretSources.dirs()));
     }
 
     private void generateAdmin() {

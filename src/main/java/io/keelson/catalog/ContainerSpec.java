@@ -24,5 +24,11 @@ public record ContainerSpec(String name, String image, CreateSpec create) {
             List<String> volumes,
             String restart,
             List<String> networks,
-            Map<String, String> labels) {}
+            Map<String, String> labels) {
+
+        /** The same settings with other environment variables. */
+        public CreateSpec withEnv(Map<String, String> other) {
+            return new CreateSpec(ports, other, envFiles, volumes, restart, networks, labels);
+        }
+    }
 }

@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The one place that knows every secret Keelson handles — each target's registry passwords and
- * notification URLs, the API tokens, the global webhook — and masks them in any text before it is
+ * The one place that knows every secret Keelson handles — each target's registry passwords,
+ * notification URLs and container environment values, the API tokens, the global webhook, the
+ * values of env files and Docker config.json credentials as they are read — and masks them in any text before it is
  * stored, logged, sent or answered. Secrets are learned when a target is loaded and when a
  * deployment resolves one, so a value is masked even if it turns up where nobody expected it.
  */
@@ -35,7 +36,10 @@ public class Redactor {
         }
     }
 
-    /** Learns every secret a target names (by environment variable or file) or holds inline (a notify URL). */
+    /**
+     * Learns every secret a target names (by environment variable or file) or holds inline (a notify
+     * URL, the {@code create.env} values of its containers).
+     */
     public void learn(TargetSpec spec) {
         if (spec.registry() != null) {
             register(spec.registry().password().readOrNull());
@@ -51,6 +55,13 @@ public class Redactor {
             for (NotifySpec n : spec.notifications()) {
                 register(n.url());
                 register(n.address().readOrNull());
+            }
+        }
+        if (spec.containers() != null) {
+            for (ContainerSpec c : spec.containers()) {
+                if (c != null && c.create() != null && c.create().env() != null) {
+                    c.create().env().values().forEach(this::register);
+                }
             }
         }
     }

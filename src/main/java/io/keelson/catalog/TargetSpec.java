@@ -56,6 +56,25 @@ public record TargetSpec(
                 null);
     }
 
+    /** The same target with other containers. */
+    public TargetSpec withContainers(List<ContainerSpec> others) {
+        return new TargetSpec(
+                name,
+                strategy,
+                description,
+                ssh,
+                compose,
+                registry,
+                docker,
+                watch,
+                registryAuth,
+                rollout,
+                notifications,
+                startsPaused,
+                allowedImages,
+                others);
+    }
+
     /** The container a unit name stands for in an ssh-docker target. */
     public Optional<ContainerSpec> container(String unit) {
         return containers == null

@@ -1,5 +1,6 @@
 package io.keelson.registry;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -8,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Where the credentials for a registry come from: one user and password for one named registry, or
@@ -48,39 +51,75 @@ public sealed interface CredentialSource {
         }
     }
 
-    /** A Docker {@code config.json}: {@code auths.<host>.auth} (base64 of user:password) or username/password. */
-    record DockerConfig(Path file, Set<String> realmHosts) implements CredentialSource {
-        public DockerConfig(Path file) {
-            this(file, Set.of());
-        }
+    /**
+     * A Docker {@code config.json}: {@code auths.<host>.auth} (base64 of user:password) or
+     * username/password. Every credential in the file goes to {@code secrets} as it is read (the
+     * Redactor), so none of them can turn up in a log, an error or a notification.
+     */
+    record DockerConfig(Path file, Set<String> realmHosts, Consumer<String> secrets) implements CredentialSource {
 
         private static final ObjectMapper JSON = new ObjectMapper();
+        private static final List<String> SECRET_FIELDS = List.of("auth", "password", "identitytoken", "registrytoken");
 
         @Override
         public Optional<Credentials> forRegistry(String registryHost) {
             if (!Files.isReadable(file)) {
                 return Optional.empty();
             }
-            try {
-                JsonNode auths = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8))
-                        .path("auths");
-                for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
-                    Map.Entry<String, JsonNode> entry = it.next();
-                    if (hostOf(entry.getKey()).equals(registryHost)) {
-                        return decode(entry.getValue());
-                    }
+            JsonNode auths = read().path("auths");
+            auths.forEach(this::learn);
+            for (Iterator<Map.Entry<String, JsonNode>> it = auths.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                if (hostOf(entry.getKey()).equals(registryHost)) {
+                    return decode(entry.getValue());
                 }
-                return Optional.empty();
-            } catch (IOException | IllegalArgumentException e) {
-                throw new IllegalStateException(
-                        "registry credentials file " + file + " cannot be read: " + e.getMessage(), e);
+            }
+            return Optional.empty();
+        }
+
+        /** The file as JSON; an error says where it went wrong, never what the file holds there. */
+        private JsonNode read() {
+            try {
+                return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (JsonProcessingException e) {
+                String where = e.getLocation() == null
+                        ? ""
+                        : " at line " + e.getLocation().getLineNr() + ", column "
+                                + e.getLocation().getColumnNr();
+                throw new IllegalStateException("registry credentials file " + file + " is not valid JSON" + where);
+            } catch (IOException e) {
+                throw new IllegalStateException("registry credentials file " + file + " cannot be read: "
+                        + e.getClass().getSimpleName());
             }
         }
 
-        private static Optional<Credentials> decode(JsonNode entry) {
+        private void learn(JsonNode entry) {
+            for (String field : SECRET_FIELDS) {
+                if (entry.hasNonNull(field)) {
+                    secrets.accept(entry.get(field).asText());
+                }
+            }
+            decodeQuietly(entry).ifPresent(c -> secrets.accept(c.password()));
+        }
+
+        private Optional<Credentials> decodeQuietly(JsonNode entry) {
+            try {
+                return decode(entry);
+            } catch (IllegalStateException e) {
+                return Optional.empty();
+            }
+        }
+
+        private Optional<Credentials> decode(JsonNode entry) {
             if (entry.hasNonNull("auth")) {
-                String pair =
-                        new String(Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
+                String pair;
+                try {
+                    pair = new String(
+                            Base64.getDecoder().decode(entry.get("auth").asText()), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException(
+                            "registry credentials file " + file + ": an auth entry is not valid base64");
+                }
                 int colon = pair.indexOf(':');
                 return colon < 0
                         ? Optional.empty()

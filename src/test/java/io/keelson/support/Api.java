@@ -15,6 +15,8 @@ public final class Api {
     public static final String CI = "test-ci-token-0123456789";
     public static final String READER = "test-reader-token-0123456789";
     public static final String OPS = "test-ops-token-0123456789";
+    /** An admin of the it-* targets only: its targets may name only the allowed secret sources. */
+    public static final String TEAM_ADMIN = "test-team-admin-token-0123456789";
 
     private Api() {}
 

@@ -37,7 +37,8 @@ public final class TestSecrets {
 
     /** The configured tokens, the SSH client key's body, and every secret a test noted. */
     public static List<String> all() throws IOException {
-        List<String> secrets = new ArrayList<>(List.of(Api.ADMIN, Api.CI, Api.READER, Api.OPS, KeelsonProcess.TOKEN));
+        List<String> secrets =
+                new ArrayList<>(List.of(Api.ADMIN, Api.CI, Api.READER, Api.OPS, Api.TEAM_ADMIN, KeelsonProcess.TOKEN));
         if (Files.exists(FILE)) {
             Files.readAllLines(FILE).stream().filter(s -> !s.isBlank()).forEach(secrets::add);
         }

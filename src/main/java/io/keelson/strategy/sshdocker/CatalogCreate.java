@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The Engine API create request for a container that does not exist yet, built from its catalog
@@ -108,8 +109,12 @@ record CatalogCreate(ObjectNode body, List<String> laterNetworks) {
         }
     }
 
-    /** {@code KEY=VALUE} lines of an env file as {@code docker run --env-file} reads them: blank lines and {@code #} comments skipped. */
-    static Map<String, String> parseEnvFile(String text) {
+    /**
+     * {@code KEY=VALUE} lines of an env file as {@code docker run --env-file} reads them: blank lines
+     * and {@code #} comments skipped. Each value goes to {@code secrets} on its own, since a log line
+     * that leaks one holds that value, never the whole file.
+     */
+    static Map<String, String> parseEnvFile(String text, Consumer<String> secrets) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             String l = line.strip();
@@ -118,7 +123,9 @@ record CatalogCreate(ObjectNode body, List<String> laterNetworks) {
             }
             int eq = l.indexOf('=');
             if (eq > 0) {
-                env.put(l.substring(0, eq), l.substring(eq + 1));
+                String value = l.substring(eq + 1);
+                secrets.accept(value);
+                env.put(l.substring(0, eq), value);
             }
         }
         return env;

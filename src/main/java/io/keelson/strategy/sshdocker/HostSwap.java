@@ -252,8 +252,7 @@ final class HostSwap implements HostRollout.HostRun {
                 throw new IllegalStateException(
                         "env file " + file + " cannot be read on " + host + ": " + read.lastError());
             }
-            progress.redact(read.stdout());
-            env.putAll(CatalogCreate.parseEnvFile(read.stdout()));
+            env.putAll(CatalogCreate.parseEnvFile(read.stdout(), progress::redact));
         }
         return env;
     }

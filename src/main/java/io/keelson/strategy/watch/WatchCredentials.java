@@ -1,5 +1,6 @@
 package io.keelson.strategy.watch;
 
+import io.keelson.catalog.Redactor;
 import io.keelson.catalog.RegistryAuthSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.CredentialSource;
@@ -12,12 +13,15 @@ final class WatchCredentials {
 
     private WatchCredentials() {}
 
-    /** The target's registry credentials, else the Docker config.json of the user Keelson runs as. */
-    static CredentialSource of(TargetSpec target) {
+    /**
+     * The target's registry credentials, else the Docker config.json of the user Keelson runs as;
+     * credentials read from a config.json go to {@code redactor} as they are read.
+     */
+    static CredentialSource of(TargetSpec target, Redactor redactor) {
         RegistryAuthSpec auth = target.registryAuth();
         if (auth == null) {
             return new CredentialSource.DockerConfig(
-                    Path.of(System.getProperty("user.home"), ".docker", "config.json"));
+                    Path.of(System.getProperty("user.home"), ".docker", "config.json"), Set.of(), redactor::register);
         }
         Set<String> realms = auth.realmHosts() == null ? Set.of() : Set.copyOf(auth.realmHosts());
         if (auth.username() != null) {
@@ -27,7 +31,7 @@ final class WatchCredentials {
                     realms);
         }
         if (auth.configFile() != null) {
-            return new CredentialSource.DockerConfig(Path.of(auth.configFile()), realms);
+            return new CredentialSource.DockerConfig(Path.of(auth.configFile()), realms, redactor::register);
         }
         return new CredentialSource.None();
     }

@@ -1,6 +1,7 @@
 package io.keelson.strategy.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
 import io.keelson.registry.CredentialSource;
@@ -29,12 +30,14 @@ final class WatchPlanner {
     private final DockerEngines engines;
     private final RegistryClient registry;
     private final MeterRegistry meters;
+    private final Redactor redactor;
     private final Map<String, AtomicInteger> watched = new ConcurrentHashMap<>();
 
-    WatchPlanner(DockerEngines engines, RegistryClient registry, MeterRegistry meters) {
+    WatchPlanner(DockerEngines engines, RegistryClient registry, MeterRegistry meters, Redactor redactor) {
         this.engines = engines;
         this.registry = registry;
         this.meters = meters;
+        this.redactor = redactor;
     }
 
     /** The runbook of a check: select, group by reference, one registry request each, compare. */
@@ -67,7 +70,7 @@ final class WatchPlanner {
             watchedGauge(target.name())
                     .set(byImage.values().stream().mapToInt(List::size).sum());
         }
-        CredentialSource credentials = WatchCredentials.of(target);
+        CredentialSource credentials = WatchCredentials.of(target, redactor);
         List<WatchPlan.Update> updates = new ArrayList<>();
         for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
             ImageRef ref = ImageRef.parse(group.getKey());

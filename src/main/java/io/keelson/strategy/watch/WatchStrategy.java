@@ -1,6 +1,7 @@
 package io.keelson.strategy.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
 import io.keelson.registry.CredentialSource;
@@ -42,11 +43,14 @@ public class WatchStrategy implements Strategy {
     private final DockerEngines engines;
     private final Clock clock;
     private final WatchPlanner planner;
+    private final Redactor redactor;
 
-    public WatchStrategy(DockerEngines engines, RegistryClient registry, Clock clock, MeterRegistry meters) {
+    public WatchStrategy(
+            DockerEngines engines, RegistryClient registry, Clock clock, MeterRegistry meters, Redactor redactor) {
         this.engines = engines;
         this.clock = clock;
-        this.planner = new WatchPlanner(engines, registry, meters);
+        this.redactor = redactor;
+        this.planner = new WatchPlanner(engines, registry, meters, redactor);
     }
 
     @Override
@@ -131,7 +135,7 @@ public class WatchStrategy implements Strategy {
             }
             return Outcome.succeeded();
         }
-        CredentialSource credentials = WatchCredentials.of(target);
+        CredentialSource credentials = WatchCredentials.of(target, redactor);
         Map<String, String> pulled = new LinkedHashMap<>();
         for (WatchPlan.Update u : plan.updates()) {
             if (!pulled.containsKey(u.image().toString())) {
@@ -202,7 +206,7 @@ public class WatchStrategy implements Strategy {
         }
         List<WatchPlan.Update> updates = new ArrayList<>();
         Map<String, String> pulled = new LinkedHashMap<>();
-        CredentialSource credentials = WatchCredentials.of(target);
+        CredentialSource credentials = WatchCredentials.of(target, redactor);
         for (Map.Entry<String, DeployOrder.Pin> pin : pins.entrySet()) {
             Optional<ObjectNode> inspect = engine.inspectContainer(pin.getKey());
             if (inspect.isEmpty()) {

@@ -152,7 +152,7 @@ class SshDockerDeploymentTest {
         String volume = name + "-data";
         volumes.add(volume);
         String create = """
-                , "create": {"ports": ["127.0.0.1::8000"], "env": {"MODE": "first"}, "volumes": ["%s:/data"],
+                , "create": {"ports": ["127.0.0.1::8000"], "env": {"MODE": "seeded-mode"}, "volumes": ["%s:/data"],
                              "restart": "on-failure:3", "labels": {"team": "seed"}}""".formatted(volume);
         String target = createTarget(rootWithKey(), create);
 
@@ -161,7 +161,7 @@ class SshDockerDeploymentTest {
         assertThat(d.getString("changes[0].fromDigest")).isNull();
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(digest);
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + digest);
-        assertThat(inspect("{{json .Config.Env}}")).contains("MODE=first");
+        assertThat(inspect("{{json .Config.Env}}")).contains("MODE=seeded-mode");
         assertThat(inspect("{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}}"))
                 .isEqualTo("on-failure:3");
         assertThat(inspect("{{range .Mounts}}{{.Name}}{{end}}")).isEqualTo(volume);

@@ -103,7 +103,7 @@ class SshDockerRulesTest {
                 .isEqualTo("{\"Name\":\"on-failure\",\"MaximumRetryCount\":3}");
         assertThat(body.body().path("HostConfig").path("NetworkMode").asText()).isEqualTo("front");
         assertThat(body.laterNetworks()).containsExactly("back");
-        assertThat(CatalogCreate.parseEnvFile("# comment\n\nX=1\nY=a=b\n"))
+        assertThat(CatalogCreate.parseEnvFile("# comment\n\nX=1\nY=a=b\n", secret -> {}))
                 .containsExactly(Map.entry("X", "1"), Map.entry("Y", "a=b"));
     }
 }
