@@ -18,6 +18,7 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -117,8 +118,8 @@ public class TargetResource {
     @POST
     @Path("reload")
     @Requires(Role.ADMIN)
-    public ReloadReport reload() {
-        return catalog.reload();
+    public ReloadReport reload(@QueryParam("allowEmpty") boolean allowEmpty) {
+        return catalog.reload(allowEmpty);
     }
 
     @POST

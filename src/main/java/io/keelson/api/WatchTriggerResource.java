@@ -18,6 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * What makes the watcher look now instead of at its next interval: Watchtower's own
@@ -26,6 +27,8 @@ import java.util.Set;
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 public class WatchTriggerResource {
+
+    private static final Logger LOG = Logger.getLogger(WatchTriggerResource.class);
 
     private final TargetCatalog catalog;
     private final Deployments deployments;
@@ -82,7 +85,8 @@ public class WatchTriggerResource {
             ImageRef.tryParse(text).ifPresent(pushed::add);
         }
         if (pushed.isEmpty()) {
-            return Response.accepted(Map.of("pushed", List.of(), "checking", List.of(), "coalesced", List.of()))
+            return Response.accepted(Map.of(
+                            "pushed", List.of(), "checking", List.of(), "coalesced", List.of(), "failed", List.of()))
                     .build();
         }
         Map<String, Object> answer = new java.util.LinkedHashMap<>(
@@ -94,22 +98,30 @@ public class WatchTriggerResource {
     /**
      * Asks each watch target the caller may act on for a check. {@code checking} names every target
      * that will check; {@code coalesced} those where a check was already waiting and this request
-     * joined it (its images are checked too) rather than queue another.
+     * joined it (its images are checked too) rather than queue another; {@code failed} those whose
+     * check could not be queued (logged), which do not keep the others from theirs.
      */
     private Map<String, Object> check(List<ImageRef> only, Trigger trigger) {
         List<String> checking = new ArrayList<>();
         List<String> coalesced = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
         for (CatalogTarget target : catalog.list()) {
             if (target.spec().isWatch() && !target.paused() && caller.get().mayAct(target.name())) {
-                if (deployments.requestCycle(
-                                target.name(), trigger, only, caller.get().name())
-                        == Deployments.CycleRequest.COALESCED) {
-                    coalesced.add(target.name());
+                try {
+                    if (deployments.requestCycle(
+                                    target.name(), trigger, only, caller.get().name())
+                            == Deployments.CycleRequest.COALESCED) {
+                        coalesced.add(target.name());
+                    }
+                    checking.add(target.name());
+                } catch (RuntimeException e) {
+                    LOG.warnf(
+                            e, "watch trigger: could not queue a check of %s; the other targets go on", target.name());
+                    failed.add(target.name());
                 }
-                checking.add(target.name());
             }
         }
-        return Map.of("checking", checking, "coalesced", coalesced);
+        return Map.of("checking", checking, "coalesced", coalesced, "failed", failed);
     }
 
     private static String hostOf(String url) {

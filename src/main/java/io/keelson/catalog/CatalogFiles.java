@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** Reads the catalog folder into valid specs and the problems of the files that are not. */
@@ -16,8 +17,18 @@ public final class CatalogFiles {
     /** A valid spec and the file it came from. */
     public record Entry(String file, TargetSpec spec) {}
 
+    /**
+     * What the folder itself was: listed, listed but holding no catalog file, or not there to be
+     * listed (missing, not a folder, unreadable). Only a listed folder says which targets are gone.
+     */
+    public enum Folder {
+        LISTED,
+        EMPTY,
+        UNREADABLE
+    }
+
     /** What one read of the folder found. */
-    public record Read(List<Entry> entries, List<CatalogProblem> problems) {}
+    public record Read(Folder folder, List<Entry> entries, List<CatalogProblem> problems) {}
 
     private CatalogFiles() {}
 
@@ -25,11 +36,19 @@ public final class CatalogFiles {
         List<Entry> entries = new ArrayList<>();
         List<CatalogProblem> problems = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
-            problems.add(new CatalogProblem(dir.toString(), "", "catalog folder does not exist (keelson.targets.dir)"));
-            return new Read(entries, problems);
+            problems.add(new CatalogProblem(
+                    dir.toString(), "", "catalog folder does not exist or is not a folder (keelson.targets.dir)"));
+            return new Read(Folder.UNREADABLE, entries, problems);
+        }
+        List<Path> files;
+        try {
+            files = yamlFiles(dir);
+        } catch (IOException e) {
+            problems.add(new CatalogProblem(dir.toString(), "", "catalog folder cannot be listed: " + e.getMessage()));
+            return new Read(Folder.UNREADABLE, entries, problems);
         }
         Map<String, String> fileOfName = new HashMap<>();
-        for (Path file : yamlFiles(dir, problems)) {
+        for (Path file : files) {
             String source = file.toString();
             String text;
             try {
@@ -55,20 +74,36 @@ public final class CatalogFiles {
                         new CatalogProblem(source, "name", "'" + spec.name() + "' is already defined in " + other));
                 continue;
             }
+            Optional<CatalogProblem> overlap = overlapWithEarlier(spec, entries);
+            if (overlap.isPresent()) {
+                fileOfName.remove(spec.name());
+                problems.add(overlap.get().in(source));
+                continue;
+            }
             entries.add(new Entry(source, spec));
         }
-        return new Read(entries, problems);
+        return new Read(files.isEmpty() ? Folder.EMPTY : Folder.LISTED, entries, problems);
     }
 
-    private static List<Path> yamlFiles(Path dir, List<CatalogProblem> problems) {
+    /** An earlier file's target that this one overlaps: the earlier file wins, as it does for a name. */
+    private static Optional<CatalogProblem> overlapWithEarlier(TargetSpec spec, List<Entry> earlier) {
+        for (Entry entry : earlier) {
+            Optional<CatalogProblem> problem = TargetOverlap.with(spec, List.of(entry.spec()));
+            if (problem.isPresent()) {
+                CatalogProblem p = problem.get();
+                return Optional.of(
+                        new CatalogProblem(null, p.field(), p.reason() + " (defined in " + entry.file() + ")"));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<Path> yamlFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.filter(Files::isRegularFile)
                     .filter(f -> f.getFileName().toString().matches("[^.].*\\.ya?ml"))
                     .sorted()
                     .toList();
-        } catch (IOException e) {
-            problems.add(new CatalogProblem(dir.toString(), "", "cannot be listed: " + e.getMessage()));
-            return List.of();
         }
     }
 }

@@ -11,7 +11,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A stored target: its spec as JSON, where it came from, and whether it is paused. */
+/**
+ * A stored target: its spec as JSON, where it came from, and whether it is paused. A paused target
+ * that is removed stays as a {@link Source#REMOVED} row, which no finder but {@link #removed} sees,
+ * so that it comes back paused.
+ */
 @Entity
 @Table(name = "target")
 public class Target extends PanacheEntityBase {
@@ -19,7 +23,13 @@ public class Target extends PanacheEntityBase {
     /** Where a target is defined; a file-defined target can only be changed by editing its file. */
     public enum Source {
         FILE,
-        API
+        API,
+        /**
+         * Defined nowhere any more, but paused when it was removed: a target of that name that comes
+         * back (its file restored, or created again) starts paused, so a watch target paused by a
+         * rollback does not re-deploy what the operator undid.
+         */
+        REMOVED
     }
 
     @Id
@@ -43,15 +53,20 @@ public class Target extends PanacheEntityBase {
     public Instant updatedAt;
 
     public static Optional<Target> byName(String name) {
-        return findByIdOptional(name);
+        return Target.<Target>findByIdOptional(name).filter(row -> row.source != Source.REMOVED);
     }
 
     public static List<Target> allByName() {
-        return list("order by name");
+        return list("source <> ?1 order by name", Source.REMOVED);
     }
 
     public static List<Target> fromFiles() {
         return list("source", Source.FILE);
+    }
+
+    /** What is left of a paused target that was removed, if {@code name} is one. */
+    public static Optional<Target> removed(String name) {
+        return Target.<Target>findByIdOptional(name).filter(row -> row.source == Source.REMOVED);
     }
 
     public TargetSpec toSpec() {

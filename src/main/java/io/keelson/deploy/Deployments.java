@@ -80,7 +80,8 @@ public class Deployments {
     /** {@link #requestCycle} inside the caller's transaction (a watch slot queues its check in the one that claims it). */
     CycleRequest queueCheck(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
         Lane lane = leases.lock(target);
-        List<String> asked = images.stream().map(ImageRef::toString).toList();
+        List<String> asked =
+                boundedImages(images.stream().map(ImageRef::toString).distinct().toList());
         CheckRequest waiting = CheckRequest.findById(target);
         if (waiting == null) {
             CheckRequest check = new CheckRequest();
@@ -97,10 +98,23 @@ public class Deployments {
             Set<String> union = new LinkedHashSet<>(before);
             union.addAll(asked);
             // Empty means every watched image: a request for everything makes the joined check one for everything.
-            waiting.images = Work.imagesToJson(asked.isEmpty() ? List.of() : List.copyOf(union));
+            waiting.images = Work.imagesToJson(asked.isEmpty() ? List.of() : boundedImages(List.copyOf(union)));
         }
         return CycleRequest.COALESCED;
     }
+
+    /** More images than this make a check of every watched image: what so many add up to, in a bounded row. */
+    private static final int MAX_CHECK_IMAGES = 50;
+
+    /** The images of a check, or none (every watched image) past {@link #MAX_CHECK_IMAGES} or the column's size. */
+    private static List<String> boundedImages(List<String> images) {
+        boolean fits =
+                images.size() <= MAX_CHECK_IMAGES && Work.imagesToJson(images).length() <= CHECK_IMAGES_COLUMN / 2;
+        return fits ? images : List.of();
+    }
+
+    /** The size of {@code check_request.images} (V4__replicas.sql); a bounded list never comes near it. */
+    private static final int CHECK_IMAGES_COLUMN = 20000;
 
     /** A deployment a check found necessary, recorded as running; must run inside a transaction. */
     static String recordRunning(

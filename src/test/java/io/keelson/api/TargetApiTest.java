@@ -25,10 +25,10 @@ class TargetApiTest {
         return """
                 {"name": "%s", "strategy": "ssh-compose",
                  "ssh": {"hosts": ["127.0.0.1"], "port": 2222, "user": "%s", "privateKeyFile": "/k", "knownHostsFile": "/kh"},
-                 "compose": {"projectDir": "/srv/app", "services": ["bot"]},
+                 "compose": {"projectDir": "/srv/%s", "services": ["bot"]},
                  "registry": {"server": "registry.gitlab.com", "username": "ci", "passwordEnv": "SOME_TOKEN"},
                  "rollout": {"healthTimeout": "20s"}}
-                """.formatted(name, user);
+                """.formatted(name, user, name);
     }
 
     @Test
@@ -96,6 +96,91 @@ class TargetApiTest {
                 .then()
                 .statusCode(409)
                 .body("error", equalTo("conflict"));
+    }
+
+    @Test
+    void aTargetOnAnotherTargetsComposeProjectIs400NamingBoth() {
+        String first = Api.uniqueTarget();
+        as(ADMIN).body(spec(first, "deploy")).post("/api/v1/targets").then().statusCode(201);
+        String second = Api.uniqueTarget();
+        String sameProject = spec(second, "deploy").replace("/srv/" + second, "/srv/" + first + "/");
+
+        as(ADMIN)
+                .body(sameProject)
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(400)
+                .body("error", equalTo("invalid_target"))
+                .body(
+                        "message",
+                        containsString("compose.projectDir: target '" + second + "' overlaps target '" + first + "'"));
+        // The same folder through another port is another host's.
+        as(ADMIN)
+                .body(sameProject.replace("2222", "2223"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        as(ADMIN)
+                .body(sameProject)
+                .put("/api/v1/targets/" + second)
+                .then()
+                .statusCode(400)
+                .body("message", containsString("overlaps target '" + first + "'"));
+        as(ADMIN).delete("/api/v1/targets/" + second).then().statusCode(204);
+        as(ADMIN).delete("/api/v1/targets/" + first).then().statusCode(204);
+    }
+
+    @Test
+    void aWatchTargetWithoutScopeOverlapsTheOtherWatchTargetsOfItsEngine() {
+        String scoped = Api.uniqueTarget();
+        String watch = """
+                {"name": "%s", "strategy": "watch", "watch": {"interval": "1h", "labelEnable": true%s}}""";
+        as(ADMIN)
+                .body(watch.formatted(scoped, ", \"scope\": \"overlap-" + scoped + "\""))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        String unscoped = Api.uniqueTarget();
+
+        as(ADMIN)
+                .body(watch.formatted(unscoped, ""))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(400)
+                .body("message", containsString("watch.scope: target '" + unscoped + "' overlaps target '"))
+                .body("message", containsString("scope '' watches every container of the engine"));
+        as(ADMIN)
+                .body(watch.formatted(unscoped, ", \"scope\": \"overlap-" + scoped + "\""))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(400)
+                .body("message", containsString("overlaps target '" + scoped + "': both watch scope"));
+        as(ADMIN).delete("/api/v1/targets/" + scoped).then().statusCode(204);
+    }
+
+    @Test
+    void aPausedTargetDeletedAndCreatedAgainIsStillPaused() {
+        String name = Api.uniqueTarget();
+        as(ADMIN).body(spec(name, "deploy")).post("/api/v1/targets").then().statusCode(201);
+        as(OPS).post("/api/v1/targets/" + name + "/pause").then().statusCode(200);
+        as(ADMIN).delete("/api/v1/targets/" + name).then().statusCode(204);
+        as(READER).get("/api/v1/targets/" + name).then().statusCode(404);
+        as(READER).get("/api/v1/targets").then().body("name", not(hasItem(name)));
+
+        as(ADMIN)
+                .body(spec(name, "deploy"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201)
+                .body("paused", equalTo(true));
+        as(OPS).post("/api/v1/targets/" + name + "/resume").then().statusCode(200);
+        as(ADMIN).delete("/api/v1/targets/" + name).then().statusCode(204);
+        as(ADMIN)
+                .body(spec(name, "deploy"))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201)
+                .body("paused", equalTo(false));
     }
 
     @Test

@@ -102,6 +102,41 @@ class CatalogFilesTest {
     }
 
     @Test
+    void aFolderThatIsMissingOrNotAFolderIsUnreadableAndAnEmptyOneIsEmpty() throws IOException {
+        Path file = Files.writeString(dir.resolve("a-file"), "");
+        Files.createDirectory(dir.resolve("empty"));
+        Files.writeString(dir.resolve("empty/README.md"), "no target here");
+
+        assertThat(CatalogFiles.read(dir.resolve("missing"), CatalogRules.validator())
+                        .folder())
+                .isEqualTo(CatalogFiles.Folder.UNREADABLE);
+        assertThat(CatalogFiles.read(file, CatalogRules.validator()).folder())
+                .isEqualTo(CatalogFiles.Folder.UNREADABLE);
+        assertThat(CatalogFiles.read(dir.resolve("empty"), CatalogRules.validator()))
+                .satisfies(read -> assertThat(read.folder()).isEqualTo(CatalogFiles.Folder.EMPTY))
+                .satisfies(read -> assertThat(read.problems()).isEmpty());
+        Files.writeString(dir.resolve("broken.yaml"), "name: [");
+        assertThat(CatalogFiles.read(dir, CatalogRules.validator()).folder()).isEqualTo(CatalogFiles.Folder.LISTED);
+    }
+
+    @Test
+    void aLaterFileWhoseTargetOverlapsAnEarlierOneIsRejectedNamingBoth() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("first"));
+        Files.writeString(dir.resolve("b.yaml"), GOOD.formatted("second"));
+        Files.writeString(dir.resolve("c.yaml"), GOOD.formatted("third").replace("/srv/app", "/srv/other"));
+
+        CatalogFiles.Read read = CatalogFiles.read(dir, CatalogRules.validator());
+
+        assertThat(read.entries()).extracting(e -> e.spec().name()).containsExactly("first", "third");
+        assertThat(read.problems())
+                .extracting(CatalogProblem::toString)
+                .containsExactly(dir.resolve("b.yaml")
+                        + ": compose.projectDir: target 'second' overlaps target 'first': both deploy the compose"
+                        + " project in /srv/app on 10.0.0.5:22; one project folder belongs to one target (defined in "
+                        + dir.resolve("a.yaml") + ")");
+    }
+
+    @Test
     void durationsReadAsTheCatalogWritesThem() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), GOOD.formatted("durations"));
 

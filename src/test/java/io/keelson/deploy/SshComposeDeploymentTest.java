@@ -156,7 +156,8 @@ class SshComposeDeploymentTest {
     @Test
     void anImageFromAnotherRepositoryIsRolledBackToTheRepositoryThatRanBefore() {
         String ciRepo = repo + "-ci";
-        // Another repository only where the target allows it (allowedImages).
+        // Another repository only where the target allows it (allowedImages): this target takes the project.
+        Api.deleteTarget(target);
         target = Api.createSshTarget(
                 project,
                 List.of(TestEnv.SSH_HOST),
@@ -228,6 +229,7 @@ class SshComposeDeploymentTest {
 
     @Test
     void withOnFailureStopAFailedDeploymentEndsFailedAndChangesNothingMore() {
+        Api.deleteTarget(target); // one compose project belongs to one target
         String stopTarget = Api.createSshTarget(
                 project,
                 List.of("bot"),

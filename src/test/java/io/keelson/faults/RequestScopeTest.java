@@ -112,6 +112,7 @@ class RequestScopeTest {
     void allowedImagesLetsATargetRunAnotherRepository() {
         String ci = repo + "-ci";
         String built = TestImages.push(TestImages.Kind.APP, ci + ":7");
+        Api.deleteTarget(target); // one compose project belongs to one target
         String allowing = Api.createSshTarget(
                 project,
                 List.of(TestEnv.SSH_HOST),

@@ -72,6 +72,11 @@ public final class Api {
         return name;
     }
 
+    /** Deletes an API-defined target, e.g. so that another may take its compose project (one project, one target). */
+    public static void deleteTarget(String name) {
+        as(ADMIN).delete("/api/v1/targets/" + name).then().statusCode(204);
+    }
+
     /**
      * The JSON of an ssh-compose target for {@code project}'s service bot on the test sshd, for the
      * tests that create it in a Keelson of their own (a separate process, a replica).

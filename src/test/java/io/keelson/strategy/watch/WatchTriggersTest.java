@@ -5,11 +5,13 @@ import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.keelson.deploy.CheckRequest;
 import io.keelson.support.ComposeProject;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.keelson.support.WatchFixture;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.nio.file.Files;
@@ -71,6 +73,55 @@ class WatchTriggersTest {
         assertThat(d.getString("trigger")).isEqualTo("WEBHOOK");
         assertThat(d.getString("changes[0].toDigest")).isEqualTo(v2);
         assertThat(fx.digest(name, repo)).isEqualTo(v2);
+    }
+
+    @Test
+    void aThousandImageWebhookWhileACheckWaitsIsAcceptedAndTheCheckCoversEveryImage() {
+        // Keep the target's lane busy: an update whose new container never passes its gate.
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        fx.run(
+                fx.name("slow"),
+                List.of("--label", "keelson.enable=true", "--restart", "unless-stopped"),
+                repo + ":latest",
+                STAY_UP);
+        TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
+        String busy = as(CI).body("{}")
+                .post("/api/v1/targets/" + fx.target + "/deployments")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> as(CI).get("/api/v1/deployments/" + busy).jsonPath().getList("log", String.class).stream()
+                        .anyMatch(l -> l.contains("waiting for the health gate")));
+        as(CI).post("/v1/update?image=" + repo + ":latest").then().statusCode(200);
+        StringBuilder events = new StringBuilder();
+        for (int i = 0; i < 1000; i++) {
+            events.append(i == 0 ? "" : ",").append("""
+                    {"action": "push", "target": {"repository": "it/flood-%04d", "tag": "v%04d"},
+                     "request": {"host": "%s"}}""".formatted(i, i, TestEnv.REGISTRY));
+        }
+        String envelope = "{\"events\": [" + events + "]}";
+        assertThat(envelope.length()).isGreaterThan(100_000);
+
+        JsonPath answer = as(CI).contentType("application/vnd.docker.distribution.events.v1+json")
+                .body(envelope)
+                .post("/api/v1/hooks/registry")
+                .then()
+                .statusCode(202)
+                .extract()
+                .jsonPath();
+
+        assertThat(answer.getList("coalesced", String.class)).contains(fx.target);
+        assertThat(answer.getList("failed", String.class)).isEmpty();
+        String waiting =
+                QuarkusTransaction.requiringNew().call(() -> CheckRequest.<CheckRequest>findById(fx.target).images);
+        assertThat(waiting)
+                .as("past the bound, the joined check is one of every image")
+                .isEqualTo("[]");
+        await().atMost(Duration.ofSeconds(60))
+                .until(() -> List.of("FAILED", "ROLLED_BACK")
+                        .contains(as(CI).get("/api/v1/deployments/" + busy).path("status")));
     }
 
     @Test
