@@ -250,7 +250,7 @@ class ClusterIT {
         String target = "it-clw-" + scope;
         replicas.api(0)
                 .body("""
-                        {"name": "%s", "strategy": "watch", "watch": {"interval": "2s", "labelEnable": true, "scope": "%s"}}
+                        {"name": "%s", "strategy": "watch", "watch": {"interval": "1s", "labelEnable": true, "scope": "%s"}}
                         """.formatted(target, scope))
                 .post("/api/v1/targets")
                 .then()
@@ -258,13 +258,13 @@ class ClusterIT {
         Path registryLog = TestEnv.DIR.resolve("registry.log");
         String manifest = "/v2/" + repo.substring(repo.indexOf('/') + 1) + "/manifests/latest";
 
-        Thread.sleep(4000); // the first check comes one interval (and jitter) after the target appears
+        Thread.sleep(2000); // the first check comes one interval (and jitter) after the target appears
         long before = count(registryLog, manifest);
-        Thread.sleep(20_000);
-        long inTwentySeconds = count(registryLog, manifest) - before;
+        Thread.sleep(10_000);
+        long inTenSeconds = count(registryLog, manifest) - before;
 
-        assertThat(inTwentySeconds)
-                .as("checks in 20 s at a 2 s interval, two replicas")
+        assertThat(inTenSeconds)
+                .as("checks in 10 s at a 1 s interval, two replicas")
                 .isBetween(8L, 12L);
 
         replicas.kill(0);
@@ -272,9 +272,9 @@ class ClusterIT {
         await().atMost(Duration.ofSeconds(5))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> count(registryLog, manifest) > atKill);
-        Thread.sleep(10_000);
+        Thread.sleep(5_000);
         long afterKill = count(registryLog, manifest) - atKill;
-        assertThat(afterKill).as("checks in ~10 s on the surviving replica").isBetween(4L, 7L);
+        assertThat(afterKill).as("checks in ~5 s on the surviving replica").isBetween(4L, 7L);
     }
 
     @Test

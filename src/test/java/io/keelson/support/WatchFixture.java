@@ -41,7 +41,7 @@ public final class WatchFixture {
         String body = """
                 {"name": "%s", "strategy": "watch", "docker": {"host": "%s"},
                  "watch": {%s"labelEnable": true, "scope": "%s", "stopTimeout": "5s"%s},
-                 "rollout": {"healthTimeout": "15s", "stableFor": "1s", "onFailure": "rollback"}%s}
+                 "rollout": {"healthTimeout": "8s", "stableFor": "1s", "onFailure": "rollback"}%s}
                 """.formatted(
                         target,
                         engine,
