@@ -12,10 +12,13 @@ new_token() { printf 'bench-%s' "$(head -c 16 /dev/urandom | od -An -tx1 | tr -d
 start_keelson() { # start_keelson: env PORT WORK TOKEN; appends to $WORK/keelson.log
   [ -f target/quarkus-app/quarkus-run.jar ] || ./mvnw -B -q -DskipTests package
   mkdir -p "$WORK/catalog" "$WORK/data"
+  # LAUNCHER=bin: as shipped, through bin/keelson (128 MiB heap, exit on out-of-memory; no class-data cache)
+  local run=(java -jar target/quarkus-app/quarkus-run.jar)
+  [ "${LAUNCHER:-}" = bin ] && run=(env KEELSON_CDS=off bin/keelson)
   QUARKUS_HTTP_PORT=$PORT KEELSON_TARGETS_DIR="$WORK/catalog" \
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:h2:file:$WORK/data/keelson" \
   KEELSON_AUTH_TOKENS_BENCH_SECRET="$TOKEN" KEELSON_AUTH_TOKENS_BENCH_ROLES=admin \
-    java -jar target/quarkus-app/quarkus-run.jar >>"$WORK/keelson.log" 2>&1 &
+    "${run[@]}" >>"$WORK/keelson.log" 2>&1 &
   KEELSON_PID=$!
   for _ in $(seq 300); do curl -fs "localhost:$PORT/q/health/live" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "Keelson did not start; see $WORK/keelson.log" >&2; exit 1

@@ -4,6 +4,11 @@
 # readiness and GET /api/v1/targets are probed all along. Prints requests accepted, lost (accepted
 # but not finished, or never recorded; goal 0), answers with a 5xx (goal 0), p50/p99 answer time of
 # GET /api/v1/targets during the load, and Keelson's peak threads and RSS.
+# Then what a caller with a read token can do by reading (Keelson runs as shipped, through
+# bin/keelson: 128 MiB heap, exit on out-of-memory): 250 live followers held on a deployment in a
+# 30 s gate (how many were admitted, how many refused with 429, GET /api/v1/targets p50/p99 and the
+# time a deploy request takes meanwhile), then 20 s of parallel ?limit=500 history, deployment and
+# log reads (answers by status, and whether Keelson is still the same process).
 #
 # Usage: bench/load.sh [REQUESTS] [TARGETS]   (default 200 20). Needs root and scripts/test-env.sh.
 set -euo pipefail
@@ -15,6 +20,9 @@ source bench/lib.sh
 WORK=$(mktemp -d /var/tmp/keelson-load.XXXXXX)
 PORT=18082
 TOKEN=$(new_token)
+READER=$(new_token)
+export KEELSON_AUTH_TOKENS_READER_SECRET=$READER KEELSON_AUTH_TOKENS_READER_ROLES=read
+export LAUNCHER=bin
 REPO=127.0.0.1:5000/bench/load-$$
 
 cleanup() {
@@ -84,3 +92,58 @@ echo "GET /api/v1/targets during load:  p50 $(cut -d' ' -f2 "$WORK/list" | awk '
 echo "all deployments ended after:      $(( $(date +%s) - t0 )) s"
 echo "Keelson peak threads:             $(cut -d' ' -f1 "$WORK/samples" | sort -n | tail -n 1)"
 echo "Keelson peak RSS:                 $(( $(cut -d' ' -f2 "$WORK/samples" | sort -n | tail -n 1) / 1024 )) MiB"
+
+# ---- what a read token can do by reading -----------------------------------------------------
+mkdir -p "$WORK/slow"
+printf 'version: "3.8"\nservices:\n  bot:\n    image: %s:latest\n    restart: unless-stopped\n    stop_grace_period: 1s\n' "$REPO" >"$WORK/slow/docker-compose.yml"
+api POST /api/v1/targets "{\"name\": \"load-slow\", \"strategy\": \"ssh-compose\",
+  \"ssh\": {\"hosts\": [\"127.0.0.1\"], \"port\": 2222, \"user\": \"root\",
+            \"privateKeyFile\": \"$ENVDIR/ssh/client_ed25519\", \"knownHostsFile\": \"$ENVDIR/ssh/known_hosts\"},
+  \"compose\": {\"projectDir\": \"$WORK/slow\", \"projectName\": \"bl$$slow\", \"services\": [\"bot\"]},
+  \"rollout\": {\"healthTimeout\": \"90s\", \"stableFor\": \"30s\"}}" >/dev/null
+slow=$(api POST /api/v1/targets/load-slow/deployments '{"force": true}' | json 'd["id"]')
+wait_log "$slow" "waiting" 60 || true
+: >"$WORK/list2"
+followers=()
+for _ in $(seq 250); do
+  curl -s -N -H "Authorization: Bearer $READER" -H 'Accept: text/event-stream' --max-time 120 \
+    "localhost:$PORT/api/v1/deployments/$slow/log" -o /dev/null -w '%{http_code}\n' >>"$WORK/follow2" &
+  followers+=($!)
+done
+sleep 2
+for _ in $(seq 40); do
+  curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Authorization: Bearer $READER" "localhost:$PORT/api/v1/targets" >>"$WORK/list2"
+  sleep 0.1
+done
+deploy_time=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -X POST -H "Authorization: Bearer $TOKEN" \
+  -H "Content-Type: application/json" "localhost:$PORT/api/v1/targets/load-1/deployments" -d '{}')
+final=$(wait_final "$slow" 120)
+wait "${followers[@]}"
+echo "-- a read token reading --"
+echo "250 live followers on one token:  $(sort "$WORK/follow2" | uniq -c | tr '\n' ' ')(200 = followed to the end, 429 = refused past the bound)"
+echo "GET /api/v1/targets meanwhile:    p50 $(cut -d' ' -f2 "$WORK/list2" | awk '{printf "%.0f\n", $1*1000}' | percentile 50) ms, p99 $(cut -d' ' -f2 "$WORK/list2" | awk '{printf "%.0f\n", $1*1000}' | percentile 99) ms; statuses $(cut -d' ' -f1 "$WORK/list2" | sort | uniq -c | tr '\n' ' ')"
+echo "a deploy request meanwhile:       $deploy_time s; the followed deployment ended $final"
+pid_before=$KEELSON_PID
+end=$(( $(date +%s) + 20 ))
+ids_list=$(tr ' ' '\n' <<<"$ids" | head -n 100)
+flood() { # flood PATH-KIND: reads until $end, one status code a line
+  while [ "$(date +%s)" -lt "$end" ]; do
+    id=$(shuf -n 1 <<<"$ids_list")
+    case $1 in
+      history) path="/api/v1/targets/load-1/deployments?limit=500" ;;
+      one) path="/api/v1/deployments/$id" ;;
+      log) path="/api/v1/deployments/$id/log" ;;
+    esac
+    curl -s -o /dev/null -w '%{http_code}\n' --max-time 30 -H "Authorization: Bearer $READER" "localhost:$PORT$path"
+  done
+}
+floods=()
+for kind in history one log history one log; do flood "$kind" >>"$WORK/flood" & floods+=($!); done
+live_fail=0
+while [ "$(date +%s)" -lt "$end" ]; do
+  curl -fs -o /dev/null --max-time 5 "localhost:$PORT/q/health/live" || live_fail=$((live_fail + 1))
+  sleep 0.25
+done
+wait "${floods[@]}"
+echo "20 s of parallel reads (6 loops): $(sort "$WORK/flood" | uniq -c | tr '\n' ' ')"
+echo "liveness failures during them:    $live_fail (goal 0); same process: $(kill -0 "$pid_before" 2>/dev/null && echo yes || echo NO)"

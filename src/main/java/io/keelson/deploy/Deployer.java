@@ -15,13 +15,9 @@ import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.Strategies;
 import io.keelson.strategy.Strategy;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,13 +30,11 @@ import org.jboss.logging.Logger;
 public class Deployer {
 
     private static final Logger LOG = Logger.getLogger(Deployer.class);
-    private static final int FINISH_ATTEMPTS = 8;
 
     private final TargetCatalog catalog;
     private final Strategies strategies;
-    private final MeterRegistry meters;
     private final Clock clock;
-    private final Event<DeploymentEnded> ended;
+    private final DeploymentEnd ends;
     private final DeployConfig limits;
     private final Redactor redactor;
     private final RollbackPlanner rollbacks;
@@ -53,9 +47,8 @@ public class Deployer {
     public Deployer(
             TargetCatalog catalog,
             Strategies strategies,
-            MeterRegistry meters,
             Clock clock,
-            Event<DeploymentEnded> ended,
+            DeploymentEnd ends,
             DeployConfig limits,
             Redactor redactor,
             RollbackPlanner rollbacks,
@@ -63,8 +56,9 @@ public class Deployer {
             Leases leases,
             Signals signals,
             Replica replica) {
-        this.leases = leases;
+        this.ends = ends;
         this.signals = signals;
+        this.leases = leases;
         this.replica = replica;
         this.rollbacks = rollbacks;
         this.repairs = repairs;
@@ -72,9 +66,7 @@ public class Deployer {
         this.redactor = redactor;
         this.catalog = catalog;
         this.strategies = strategies;
-        this.meters = meters;
         this.clock = clock;
-        this.ended = ended;
     }
 
     /** A queued deployment: mark it running, then the runbook. */
@@ -91,7 +83,7 @@ public class Deployer {
         } catch (IllegalStateException e) {
             outcome = Outcome.failed("the stored order of this deployment cannot be read: " + e.getMessage());
         }
-        end(d, journal, outcome);
+        ends.end(d, journal, outcome);
     }
 
     /**
@@ -141,7 +133,7 @@ public class Deployer {
         QuarkusTransaction.requiringNew()
                 .call(() -> Deployment.<Deployment>findByIdOptional(journal.deploymentId()))
                 .ifPresentOrElse(
-                        d -> end(d, journal, outcome),
+                        d -> ends.end(d, journal, outcome),
                         () -> LOG.errorf(
                                 "%s: a check changed something, but its deployment record cannot be read to close it",
                                 target));
@@ -194,32 +186,6 @@ public class Deployer {
         });
     }
 
-    private void end(Deployment d, DeploymentJournal journal, Outcome outcome) {
-        Status status = switch (outcome.result()) {
-            case SUCCEEDED -> Status.SUCCEEDED;
-            case FAILED -> Status.FAILED;
-            case ROLLED_BACK -> Status.ROLLED_BACK;
-        };
-        journal.close();
-        if (outcome.error() != null) {
-            journal.log("error: " + outcome.error());
-        }
-        journal.log("deployment " + status);
-        finish(d.id, status, outcome.error() == null ? null : journal.scrub(outcome.error()));
-        LOG.infof("deployment %s of %s ended %s", d.id, d.target, status);
-        record(d, status);
-        signals.publish(Signal.Kind.ENDED, d.id);
-        try {
-            QuarkusTransaction.requiringNew()
-                    .call(() -> Deployment.byId(d.id).map(DeploymentView::of))
-                    .ifPresent(view -> ended.fireAsync(new DeploymentEnded(view)));
-        } catch (RuntimeException e) {
-            LOG.warnf(
-                    "deployment %s ended %s; it could not be read back to notify anyone: %s",
-                    d.id, status, e.getMessage());
-        }
-    }
-
     /**
      * Marks a queued deployment running, only if it is still queued and this replica still holds
      * its lane with the fence it runs under (recorded with it); null otherwise.
@@ -247,70 +213,5 @@ public class Deployer {
             Deployment.getEntityManager().refresh(d);
             return d;
         });
-    }
-
-    /**
-     * Records the end, only while this replica still holds the lane with the deployment's fence: a
-     * replica that lost its lease meanwhile must not write over what the taker recorded. The hosts
-     * are already in their final state, so a database that refuses the write is asked again for a
-     * while; if it never answers, the next start marks the deployment INTERRUPTED, with the log lines
-     * and changes that did get in.
-     */
-    private void finish(String id, Status status, String error) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                int written = QuarkusTransaction.requiringNew()
-                        .call(() -> Deployment.getEntityManager()
-                                .createQuery(
-                                        "update Deployment d set d.status = ?1, d.finishedAt = ?2, d.error = ?3"
-                                                + " where d.id = ?4 and d.status = ?5 and d.runBy = ?6 and exists (select 1"
-                                                + " from Lane l where l.target = d.target and l.holder = ?6 and l.fence = d.fence)")
-                                .setParameter(1, status)
-                                .setParameter(2, clock.instant())
-                                .setParameter(3, error == null ? null : truncate(error))
-                                .setParameter(4, id)
-                                .setParameter(5, Status.RUNNING)
-                                .setParameter(6, replica.id())
-                                .executeUpdate());
-                if (written != 1) {
-                    LOG.errorf(
-                            "deployment %s ended %s on this replica, but it no longer holds the lane (its lease ran"
-                                    + " out and another replica took it); the status that replica recorded stays",
-                            id, status);
-                }
-                return;
-            } catch (RuntimeException e) {
-                if (attempt == FINISH_ATTEMPTS) {
-                    LOG.errorf(
-                            "deployment %s ended %s but the database refused to record it: %s",
-                            id, status, e.getMessage());
-                    return;
-                }
-                LOG.warnf("deployment %s ended %s; recording it failed (%s), trying again", id, status, e.getMessage());
-                pause(Duration.ofSeconds(attempt));
-            }
-        }
-    }
-
-    private static void pause(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private void record(Deployment d, Status status) {
-        meters.counter("keelson.deployments", "target", d.target, "trigger", d.trigger.name(), "status", status.name())
-                .increment();
-        Timer.builder("keelson.deployment.duration")
-                .tag("target", d.target)
-                .tag("status", status.name())
-                .register(meters)
-                .record(Duration.between(d.startedAt, clock.instant()));
-    }
-
-    private static String truncate(String error) {
-        return error.length() > 4000 ? error.substring(0, 3999) + "…" : error;
     }
 }
