@@ -7,6 +7,10 @@
 #                work included, divided by the deployments)
 #   failover   - kill -9 of the replica running a deployment, to that deployment INTERRUPTED by
 #                another replica (median of RUNS; bounded by keelson.cluster.lease-ttl, 15 s default)
+#   paused     - the replica running a deployment paused (kill -STOP) for twice the lease during
+#                its gate, then resumed (kill -CONT): how long until the other one took over, whether
+#                the taker's INTERRUPTED stayed, containers of the service afterwards (goal 1), and
+#                whether the resumed one stopped at its fence
 #
 # Usage: bench/cluster.sh [deployments-per-throughput-run] [failover-runs]   (defaults 36, 5).
 # Needs root and scripts/test-env.sh (run here).
@@ -113,3 +117,33 @@ for r in $(seq 1 "$RUNS"); do
   start_replica "$victim"
 done
 echo "failover median: $(median <"$WORK/failover") ms over $RUNS runs"
+
+# A paused runner: the other replica takes over; the paused one, resumed, must change nothing.
+: >"$WORK/takeover"
+kept=0; one_container=0; fenced=0
+for r in $(seq 1 "$RUNS"); do
+  while [ "$(unfinished)" != 0 ]; do sleep 0.5; done
+  id=$(on $((r % 2)) POST /api/v1/targets/slow/deployments '{"force": true}' | json 'd["id"]')
+  for _ in $(seq 300); do grep -q "deployment $id of" "$WORK"/replica-*.log && break; sleep 0.1; done
+  sleep 2
+  runner=$(grep -l "deployment $id of" "$WORK"/replica-*.log | head -n1 | sed 's/.*replica-\([0-9]*\)\.log/\1/')
+  t0=$(now_ns); kill -STOP "${PIDS[$runner]}"
+  for _ in $(seq 600); do
+    s=$("${PSQL[@]}" -c "SELECT status FROM deployment WHERE id = '$id'")
+    [ "$s" = INTERRUPTED ] && break; sleep 0.1
+  done
+  t1=$(now_ns)
+  echo $(( (t1 - t0) / 1000000 )) >>"$WORK/takeover"
+  sleep 30 # twice the lease, in all
+  kill -CONT "${PIDS[$runner]}"
+  for _ in $(seq 60); do grep -q "no longer holds the lane" "$WORK/replica-$runner.log" && break; sleep 0.5; done
+  sleep 3
+  s=$("${PSQL[@]}" -c "SELECT status FROM deployment WHERE id = '$id'")
+  n=$(docker ps -q --filter "label=com.docker.compose.project=pslow$$" | wc -l)
+  f=$(grep -c "no longer holds the lane" "$WORK/replica-$runner.log" || true)
+  echo "paused run $r: taken over after $(( (t1 - t0) / 1000000 )) ms; status afterwards $s; running containers $n; fence messages in the resumed replica's log $f"
+  [ "$s" = INTERRUPTED ] && kept=$((kept + 1))
+  [ "$n" = 1 ] && one_container=$((one_container + 1))
+  [ "$f" -gt 0 ] && fenced=$((fenced + 1))
+done
+echo "paused: take-over median $(median <"$WORK/takeover") ms; taker's status kept $kept/$RUNS; one container $one_container/$RUNS; resumed replica stopped at its fence $fenced/$RUNS"

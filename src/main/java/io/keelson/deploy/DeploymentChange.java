@@ -46,6 +46,10 @@ public class DeploymentChange extends PanacheEntityBase {
     @Enumerated(EnumType.STRING)
     public ChangeStatus status;
 
+    /** The container this change created, where it created one (watch, ssh-docker): what a repair asks about. */
+    @Column(name = "container_id")
+    public String containerId;
+
     public static List<DeploymentChange> of(String deploymentId) {
         return list("deploymentId = ?1 order by id", deploymentId);
     }
@@ -88,6 +92,17 @@ public class DeploymentChange extends PanacheEntityBase {
     public static Optional<DeploymentChange> of(String deploymentId, String host, String unit) {
         return find("deploymentId = ?1 and host = ?2 and unit = ?3", deploymentId, host, unit)
                 .firstResultOptional();
+    }
+
+    /** Whether the change that created this container on this host recorded it as having passed its gate. */
+    public static boolean passedWith(String containerId, String host, String unit) {
+        return count(
+                        "containerId = ?1 and host = ?2 and unit = ?3 and status = ?4",
+                        containerId,
+                        host,
+                        unit,
+                        ChangeStatus.SUCCEEDED)
+                > 0;
     }
 
     /** How far back {@link #repositoriesOf} looks: the newest this many changes of the target. */

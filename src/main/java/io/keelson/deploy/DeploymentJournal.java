@@ -55,8 +55,23 @@ final class DeploymentJournal implements Progress {
         this.redactor = redactor;
     }
 
+    /**
+     * Names the container on the unit's change row. Written at once; if the database refuses it, a
+     * repair finds no record that this container passed, and puts the old one back (the safe side).
+     */
     @Override
-    public String deploymentId() {
+    public synchronized void created(String host, String unit, String containerId) {
+        flushChanges();
+        try {
+            JournalWrites.nameContainer(deploymentId, host, unit, containerId);
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "deployment %s (%s): the new container of %s on %s could not be recorded (%s)",
+                    deploymentId, target, unit, host, e.getMessage());
+        }
+    }
+
+    String deploymentId() {
         return deploymentId;
     }
 

@@ -29,6 +29,13 @@ final class JournalWrites {
         });
     }
 
+    /** Names the container a change created, on that change's row (which is written first). */
+    static void nameContainer(String deploymentId, String host, String unit, String containerId) {
+        QuarkusTransaction.requiringNew()
+                .run(() ->
+                        DeploymentChange.of(deploymentId, host, unit).ifPresent(row -> row.containerId = containerId));
+    }
+
     static void persistChanges(String deploymentId, List<UnitChange> changes) {
         QuarkusTransaction.requiringNew().run(() -> {
             for (UnitChange change : changes) {

@@ -31,8 +31,8 @@ final class LeaseGuarded implements Progress {
     }
 
     @Override
-    public String deploymentId() {
-        return inner.deploymentId();
+    public void created(String host, String unit, String containerId) {
+        inner.created(host, unit, containerId);
     }
 
     @Override

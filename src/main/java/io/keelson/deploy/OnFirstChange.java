@@ -52,8 +52,8 @@ final class OnFirstChange implements Progress {
     }
 
     @Override
-    public synchronized String deploymentId() {
-        return journal == null ? null : journal.deploymentId();
+    public synchronized void created(String host, String unit, String containerId) {
+        opened().created(host, unit, containerId);
     }
 
     /** The journal, if the check changed something. */

@@ -2,7 +2,6 @@ package io.keelson.deploy;
 
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
-import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.RepairReport;
 import io.keelson.strategy.Strategies;
 import io.keelson.strategy.Strategy;
@@ -111,10 +110,7 @@ public class Repair {
         return report.complete();
     }
 
-    private static boolean recordedAsPassed(String deploymentId, String host, String unit) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> DeploymentChange.of(deploymentId, host, unit)
-                        .map(c -> c.status == ChangeStatus.SUCCEEDED)
-                        .orElse(false));
+    private static boolean recordedAsPassed(String containerId, String host, String unit) {
+        return QuarkusTransaction.requiringNew().call(() -> DeploymentChange.passedWith(containerId, host, unit));
     }
 }

@@ -42,8 +42,8 @@ public interface Progress {
             }
 
             @Override
-            public String deploymentId() {
-                return parent.deploymentId();
+            public void created(String host, String unit, String containerId) {
+                parent.created(host, unit, containerId);
             }
         };
     }
@@ -72,8 +72,9 @@ public interface Progress {
      */
     default void guard() {}
 
-    /** The deployment this work is recorded under, once there is one (a quiet check has none); else null. */
-    default String deploymentId() {
-        return null;
-    }
+    /**
+     * The container a unit's change has just created on {@code host}, recorded with that change, so
+     * that a repair after a crash can tell whether the record says this very container passed.
+     */
+    default void created(String host, String unit, String containerId) {}
 }

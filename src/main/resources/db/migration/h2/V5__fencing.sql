@@ -3,3 +3,7 @@
 -- so a replica that lost its lease (cut off, paused) cannot overwrite what the taker recorded.
 ALTER TABLE lane ADD COLUMN fence BIGINT DEFAULT 0 NOT NULL;
 ALTER TABLE deployment ADD COLUMN fence BIGINT;
+
+-- The container a change created (watch, ssh-docker): a repair after a crash keeps a new container
+-- only when the change that made it, this row, says it passed its gate.
+ALTER TABLE deployment_change ADD COLUMN container_id VARCHAR(64);

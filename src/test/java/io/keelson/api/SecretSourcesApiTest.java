@@ -38,22 +38,27 @@ class SecretSourcesApiTest {
                 {"name": "%s", "strategy": "ssh-compose",
                  "ssh": {"hosts": ["127.0.0.1"], "port": 2222, "user": "deploy", "privateKeyFile": "%s",
                          "knownHostsFile": "%s"},
-                 "compose": {"projectDir": "/srv/app", "services": ["bot"]},
+                 "compose": {"projectDir": "/srv/%s", "services": ["bot"]},
                  "registry": %s}
-                """.formatted(name, keyFile, ALLOWED.resolve("known_hosts"), registry);
+                """.formatted(name, keyFile, ALLOWED.resolve("known_hosts"), name, registry);
     }
 
     private static String registry(String passwordEnv) {
         return "{\"server\": \"attacker.example\", \"username\": \"u\", \"passwordEnv\": \"" + passwordEnv + "\"}";
     }
 
+    /** Each target's own container: two targets may not share one (they would overlap). */
+    private static String unit(String target) {
+        return target + "-app";
+    }
+
     private static String container(String name, String env) {
         return """
                 {"name": "%s", "strategy": "ssh-docker",
                  "ssh": {"hosts": ["127.0.0.1"], "port": 2222, "user": "root", "privateKeyFile": "/k", "knownHostsFile": "/kh"},
-                 "containers": [{"name": "app", "image": "registry.example.com/app:latest",
+                 "containers": [{"name": "%s", "image": "registry.example.com/app:latest",
                                  "create": {"env": %s}}]}
-                """.formatted(name, env);
+                """.formatted(name, unit(name), env);
     }
 
     @Test
@@ -94,7 +99,7 @@ class SecretSourcesApiTest {
         assertThat(catalog.find(name)
                         .orElseThrow()
                         .spec()
-                        .container("app")
+                        .container(unit(name))
                         .orElseThrow()
                         .create()
                         .env())

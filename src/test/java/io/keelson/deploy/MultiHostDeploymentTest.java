@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.EngineB;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,9 +29,12 @@ class MultiHostDeploymentTest {
     private ComposeProject project;
     private String target;
 
+    private AutoCloseable engineB;
+
     @BeforeEach
     void setUp() {
         TestEnv.require();
+        engineB = EngineB.use();
         repo = TestImages.uniqueRepo("multi");
         project = ComposeProject.create(Map.of("bot", repo + ":${KEELSON_TEST_HOST:-a}"));
         target = Api.createSshTarget(
@@ -42,8 +46,9 @@ class MultiHostDeploymentTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         project.down();
+        engineB.close();
     }
 
     @Test

@@ -67,24 +67,7 @@ class KillNineIT {
         String repo = TestImages.uniqueRepo("kill-watch");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String name = scope + "-app";
-        String oldId = Shell.run(
-                        "docker",
-                        "run",
-                        "-d",
-                        "--name",
-                        name,
-                        "--label",
-                        "keelson.scope=" + scope,
-                        "--label",
-                        "keelson.enable=true",
-                        "--restart",
-                        "unless-stopped",
-                        repo + ":latest",
-                        STAY_UP[0],
-                        STAY_UP[1],
-                        STAY_UP[2])
-                .require()
-                .strip();
+        String oldId = watched(name, repo);
         TestImages.push(TestImages.Kind.CRASH, repo + ":latest");
 
         String id = keelson.api()
@@ -205,6 +188,7 @@ class KillNineIT {
         assertThat(inspect(passing, "{{.Id}} {{.State.Running}}")).isEqualTo(passedId + " true");
     }
 
+    /** A container the scope's watch target selects, started by hand from {@code repo:latest}; its id. */
     private String watched(String name, String repo) {
         return Shell.run(
                         "docker",

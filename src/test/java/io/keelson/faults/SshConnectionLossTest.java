@@ -70,8 +70,18 @@ class SshConnectionLossTest {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> log(id).stream().anyMatch(l -> l.contains("up -d --no-deps bot")));
         sleep(2000);
-        Shell.Result cut = Shell.run("pkill", "-KILL", "-f", "^sshd: root");
-        assertThat(cut.exit()).as("an sshd session process was killed").isZero();
+        // Only this deployment's connection: the sshd session whose shell works in this project's
+        // folder (other test classes may hold sessions of their own at the same time).
+        Shell.Result cut = Shell.run(
+                "sh",
+                "-c",
+                "cut=1; for p in $(pgrep -f '^sshd: root'); do for c in $(pgrep -P \"$p\"); do"
+                        + " [ \"$(readlink /proc/$c/cwd)\" = \"$1\" ] && kill -KILL \"$p\" && cut=0; done; done; exit $cut",
+                "cut",
+                project.dir().toAbsolutePath().toString());
+        assertThat(cut.exit())
+                .as("this deployment's sshd session process was killed: %s", cut.output())
+                .isZero();
 
         await().atMost(Duration.ofMinutes(2))
                 .until(() -> List.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "INTERRUPTED")

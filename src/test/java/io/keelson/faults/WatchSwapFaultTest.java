@@ -5,6 +5,7 @@ import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.keelson.support.EngineB;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
@@ -27,11 +28,15 @@ class WatchSwapFaultTest {
     private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"};
 
     private WatchFixture fx;
+    private AutoCloseable engineB;
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws Exception {
         if (fx != null) {
             fx.cleanUp();
+        }
+        if (engineB != null) {
+            engineB.close();
         }
     }
 
@@ -67,6 +72,7 @@ class WatchSwapFaultTest {
     @Test
     void anEngineRestartedDuringTheHealthGateEndsWithTheOldContainerRunningUnderItsName() {
         TestEnv.require();
+        engineB = EngineB.exclusive(); // no test in another JVM deploys to it while it restarts
         fx = new WatchFixture(TestEnv.HOST_B_DOCKER).create();
         String repo = TestImages.uniqueRepo("restart");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");

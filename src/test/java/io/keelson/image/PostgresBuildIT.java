@@ -27,7 +27,10 @@ import org.junit.jupiter.api.Test;
  */
 class PostgresBuildIT {
 
-    private static final String URL = "jdbc:postgresql://127.0.0.1:5433/keelson";
+    /** A schema of its own: ClusterIT's replicas may use the public schema at the same time. */
+    private static final String SCHEMA = "build_it";
+
+    private static final String URL = "jdbc:postgresql://127.0.0.1:5433/keelson?currentSchema=" + SCHEMA;
     private static final int PORT = 18098;
     private static final String TOKEN = "pg-it-admin-token-0123456789";
     private Process keelson;
@@ -43,8 +46,8 @@ class PostgresBuildIT {
         }
         try (Connection c = DriverManager.getConnection(URL, "keelson", "keelson");
                 Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA public CASCADE");
-            st.execute("CREATE SCHEMA public");
+            st.execute("DROP SCHEMA IF EXISTS " + SCHEMA + " CASCADE");
+            st.execute("CREATE SCHEMA " + SCHEMA);
         }
         PgReplicas.build();
         catalog = Files.createTempDirectory("pg-catalog");
@@ -78,12 +81,16 @@ class PostgresBuildIT {
                 .statusCode(200)
                 .body("[0].id", org.hamcrest.Matchers.equalTo(id))
                 .body("[0].pipeline.project", org.hamcrest.Matchers.equalTo("lappis/tais"))
-                .body("[0].log", org.hamcrest.Matchers.hasItem("deployment SUCCEEDED"));
+                .body("[0].log", org.hamcrest.Matchers.nullValue());
+        api().get("/api/v1/deployments/" + id)
+                .then()
+                .statusCode(200)
+                .body("log", org.hamcrest.Matchers.hasItem("deployment SUCCEEDED"));
         try (Connection c = DriverManager.getConnection(URL, "keelson", "keelson");
                 Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT max(version) FROM flyway_schema_history")) {
             rs.next();
-            assertThat(rs.getString(1)).isEqualTo("4");
+            assertThat(rs.getString(1)).isEqualTo("5");
         }
     }
 

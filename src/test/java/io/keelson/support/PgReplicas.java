@@ -4,10 +4,15 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -51,19 +56,37 @@ public final class PgReplicas implements AutoCloseable {
         Files.createDirectories(home.resolve("deploy-targets"));
     }
 
+    /**
+     * Builds the PostgreSQL application once per suite run: test JVMs side by side take a file lock,
+     * and a build newer than this run's own package is used as it is.
+     */
     public static synchronized void build() {
         if (built) {
             return;
         }
-        Shell.Result build = Shell.run(
-                "./mvnw",
-                "-B",
-                "-q",
-                "-DskipTests",
-                "package",
-                "-Dquarkus.datasource.db-kind=postgresql",
-                "-Dquarkus.package.output-directory=pg-app");
-        assertThat(build.exit()).as(build.output()).isZero();
+        Path app = Path.of("target/quarkus-app/quarkus-run.jar");
+        Path pgApp = Path.of("target/pg-app/quarkus-run.jar");
+        try (FileChannel lock = FileChannel.open(
+                        Path.of("target/pg-app.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileLock held = lock.lock()) {
+            boolean fresh = Files.exists(pgApp)
+                    && Files.exists(app)
+                    && Files.getLastModifiedTime(pgApp).compareTo(Files.getLastModifiedTime(app)) > 0;
+            if (!fresh) {
+                Shell.Result build = Shell.run(
+                        "./mvnw",
+                        "-B",
+                        "-q",
+                        "-DskipTests",
+                        "-Dspotless.apply.skip",
+                        "package",
+                        "-Dquarkus.datasource.db-kind=postgresql",
+                        "-Dquarkus.package.output-directory=pg-app");
+                assertThat(build.exit()).as(build.output()).isZero();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         built = true;
     }
 

@@ -21,15 +21,17 @@ final class Recreator {
     /** Between a unit's name and the old container's short id in its aside name. */
     static final String ASIDE_MARK = "-keelson-old-";
 
-    /** The label naming the deployment that created a container Keelson recreated. */
-    static final String DEPLOYMENT_LABEL = "keelson.deployment";
-
     private final DockerEngine engine;
     private final Clock clock;
     private final Progress progress;
+    private final String host;
 
-    /** {@code progress} is told each step, and asked ({@link Progress#guard}) before each that changes the engine. */
-    Recreator(DockerEngine engine, Clock clock, Progress progress) {
+    /**
+     * {@code progress} is told each step, and asked ({@link Progress#guard}) before each that changes
+     * the engine; {@code host} is the engine as the unit's changes name it.
+     */
+    Recreator(DockerEngine engine, String host, Clock clock, Progress progress) {
+        this.host = host;
         this.engine = engine;
         this.clock = clock;
         this.progress = progress;
@@ -118,7 +120,6 @@ final class Recreator {
         CreateBody create = CreateBody.from(inspect, oldImage);
         create.body().put("Image", image);
         keepComposeUpToDate(name, create.body());
-        labelWithDeployment(create.body());
         progress.guard();
         setAside(swap, stopTimeoutSeconds);
         // From here on the old container is stopped and renamed: whatever happens, the caller gets
@@ -126,6 +127,7 @@ final class Recreator {
         try {
             progress.guard();
             swap.newId = engine.create(name, create.body());
+            progress.created(host, name, swap.newId);
             for (Map.Entry<String, JsonNode> network : create.laterNetworks().entrySet()) {
                 engine.connect(network.getKey(), swap.newId, network.getValue());
             }
@@ -157,19 +159,6 @@ final class Recreator {
             attempt(() -> engine.start(swap.oldId), null);
             throw e;
         }
-    }
-
-    /**
-     * Names the deployment that made the new container on it, so a repair after a crash decides from
-     * that deployment's record (did this container pass its gate?) and from nothing else.
-     */
-    private void labelWithDeployment(ObjectNode body) {
-        String deployment = progress.deploymentId();
-        if (deployment == null) {
-            return;
-        }
-        ObjectNode labels = body.get("Labels") instanceof ObjectNode l ? l : body.putObject("Labels");
-        labels.put(DEPLOYMENT_LABEL, deployment);
     }
 
     /** Gives a compose-managed container the config hash compose computes for its new image. */

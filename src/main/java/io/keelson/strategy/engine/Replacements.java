@@ -27,7 +27,7 @@ public final class Replacements {
         this.host = host;
         this.rollout = rollout;
         this.progress = progress;
-        this.recreator = new Recreator(engine, clock, progress);
+        this.recreator = new Recreator(engine, host, clock, progress);
     }
 
     /** The replacements that passed their gate and were committed by the last {@link #run}. */

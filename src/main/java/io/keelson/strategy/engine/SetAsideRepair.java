@@ -14,9 +14,8 @@ import java.util.regex.Pattern;
 /**
  * Finishes replacements that something cut off — Keelson killed, the engine restarted, a restore
  * that failed — by finding every old container still set aside under its {@code -keelson-old-}
- * name. Each unit ends running: the new container when the deployment that made it (its {@value
- * Recreator#DEPLOYMENT_LABEL} label) recorded it on this host as passed, otherwise the old one,
- * back under its own name. The new one is only stopped until the old one runs, and the old one is
+ * name. Each unit ends running: the new container when the change that created it (which names it
+ * by id) recorded it on this host as passed, otherwise the old one, back under its own name. The new one is only stopped until the old one runs, and the old one is
  * started before it is renamed, so a repair cut off half-way never leaves the unit with nothing to
  * run, and the next one finishes it.
  */
@@ -71,15 +70,11 @@ public final class SetAsideRepair {
         }
         ObjectNode now = current.get();
         String newId = now.path("Id").asText();
-        String madeBy = now.path("Config")
-                .path("Labels")
-                .path(Recreator.DEPLOYMENT_LABEL)
-                .asText(null);
         boolean running = now.path("State").path("Running").asBoolean();
-        if (madeBy != null && running && gates.passed(madeBy, host, unit)) {
+        if (running && gates.passed(newId, host, unit)) {
             engine.remove(oldId);
-            return unit + ": the new container passed its health gate in deployment " + madeBy
-                    + " (as recorded) and runs; removed the old one (" + shortOld + ") left set aside";
+            return unit + ": the new container " + newId.substring(0, 12) + " passed its health gate (as recorded)"
+                    + " and runs; removed the old one (" + shortOld + ") left set aside";
         }
         engine.stop(newId, STOP_SECONDS);
         try {
@@ -90,9 +85,8 @@ public final class SetAsideRepair {
         }
         engine.remove(newId);
         engine.rename(oldId, unit);
-        return unit + ": the new container " + newId.substring(0, 12) + " was not recorded as passing its health gate"
-                + (madeBy == null ? "" : " in deployment " + madeBy)
-                + "; removed it and put the old one (" + shortOld + ") back under its name, running";
+        return unit + ": the new container " + newId.substring(0, 12) + " was not recorded as passing its health gate;"
+                + " removed it and put the old one (" + shortOld + ") back under its name, running";
     }
 
     private void startQuietly(String id) {
