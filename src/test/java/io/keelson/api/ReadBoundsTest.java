@@ -63,7 +63,7 @@ class ReadBoundsTest {
                 project,
                 List.of("bot"),
                 TestEnv.knownHosts(),
-                "{\"healthTimeout\": \"60s\", \"stableFor\": \"15s\", \"onFailure\": \"rollback\"}");
+                "{\"healthTimeout\": \"60s\", \"stableFor\": \"10s\", \"onFailure\": \"rollback\"}");
         finished = Api.as(Api.CI)
                 .body("{\"force\": true}")
                 .post("/api/v1/targets/" + target + "/deployments?wait=true")
@@ -157,7 +157,7 @@ class ReadBoundsTest {
     }
 
     /**
-     * 250 followers held by one read token on a deployment in a 15 s gate: the API still answers at
+     * 250 followers held by one read token on a deployment in a 10 s gate: the API still answers at
      * once, a deploy is accepted, the followed deployment ends as it should (its lease held), and
      * every follower got its lines. Past the bounds a follower is refused with 429 and Retry-After.
      */

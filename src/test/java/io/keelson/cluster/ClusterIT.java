@@ -196,12 +196,14 @@ class ClusterIT {
         int taker = 1 - runner;
 
         replicas.signal(runner, "STOP");
+        long pausedAt = System.nanoTime();
         try {
             await().atMost(Duration.ofSeconds(30))
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> status(id).equals("INTERRUPTED")
                             && Files.readString(replicas.log(taker)).contains("back under its name, running"));
-            Thread.sleep(12_000); // twice the lease, in all
+            long paused = Duration.ofNanos(System.nanoTime() - pausedAt).toMillis();
+            Thread.sleep(Math.max(0, 12_000 - paused)); // paused for twice the lease (6 s) in all
         } finally {
             replicas.signal(runner, "CONT");
         }

@@ -149,11 +149,16 @@ final class Recreator {
         }
     }
 
-    /** Stops the old container and renames it aside; if either fails, it is started again under its name before the error goes up. */
+    /**
+     * Renames the old container aside, then stops it. In this order a step that fails leaves either
+     * the untouched container running under its name, or one under its aside name, which the
+     * repair knows to put back: never a container stopped under its own name that nothing would
+     * start again. A failed stop puts it back (name, then start) before the error goes up.
+     */
     private void setAside(Swap swap, int stopTimeoutSeconds) {
+        engine.rename(swap.oldId, swap.asideName);
         try {
             engine.stop(swap.oldId, stopTimeoutSeconds);
-            engine.rename(swap.oldId, swap.asideName);
         } catch (RuntimeException e) {
             attempt(() -> engine.rename(swap.oldId, swap.name), null);
             attempt(() -> engine.start(swap.oldId), null);

@@ -36,9 +36,22 @@ final class RemoteEngine implements AutoCloseable {
         SshHost ssh = SshHost.connect(host, spec, CONNECT_TIMEOUT);
         log.accept("connected as " + spec.user() + ", host key verified"
                 + (spec.usesSudo() ? "; docker runs through sudo -n" : ""));
-        EngineTunnel tunnel = EngineTunnel.open(ssh, spec.usesSudo());
-        RemoteEngine remote = new RemoteEngine(
-                ssh, tunnel, DockerEngine.connect(new DockerSpec(tunnel.dockerHost(), null), ENGINE_CONNECTIONS));
+        EngineTunnel tunnel;
+        DockerEngine engine;
+        try {
+            tunnel = EngineTunnel.open(ssh, spec.usesSudo());
+        } catch (RuntimeException e) {
+            ssh.close(); // nothing else holds it: a failed open leaks no connection
+            throw e;
+        }
+        try {
+            engine = DockerEngine.connect(new DockerSpec(tunnel.dockerHost(), null), ENGINE_CONNECTIONS);
+        } catch (RuntimeException e) {
+            tunnel.close();
+            ssh.close();
+            throw e;
+        }
+        RemoteEngine remote = new RemoteEngine(ssh, tunnel, engine);
         if (!remote.engine.ping()) {
             String problem = remote.dockerSays(spec);
             remote.close();
