@@ -102,7 +102,7 @@ api POST /api/v1/targets "{\"name\": \"load-slow\", \"strategy\": \"ssh-compose\
   \"compose\": {\"projectDir\": \"$WORK/slow\", \"projectName\": \"bl$$slow\", \"services\": [\"bot\"]},
   \"rollout\": {\"healthTimeout\": \"90s\", \"stableFor\": \"30s\"}}" >/dev/null
 slow=$(api POST /api/v1/targets/load-slow/deployments '{"force": true}' | json 'd["id"]')
-wait_log "$slow" "waiting" 60 || true
+wait_log "$slow" "up -d --no-deps" 60 || true  # the 30 s gate follows the up
 : >"$WORK/list2"
 followers=()
 for _ in $(seq 250); do
