@@ -207,11 +207,12 @@ class ClusterIT {
         } finally {
             replicas.signal(runner, "CONT");
         }
-        // The resumed runner finds its lease gone at its next step and stops; give it time to try.
-        await().atMost(Duration.ofSeconds(30))
+        // The resumed runner goes on from its gate until it ends the deployment its way; then look.
+        await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> Files.readString(replicas.log(runner)).contains("no longer holds the lane"));
-        Thread.sleep(3000);
+                .until(() -> Files.readString(replicas.log(runner))
+                        .contains("deployment " + id + " of " + target + " ended"));
+        Thread.sleep(2000);
 
         assertThat(status(id)).as("the taker's status stays").isEqualTo("INTERRUPTED");
         List<String> named = Shell.run(
@@ -226,6 +227,9 @@ class ClusterIT {
                         .strip())
                 .as("the unit runs what the record says: the old digest")
                 .isEqualTo(repo + "@" + first);
+        assertThat(Files.readString(replicas.log(runner)))
+                .as("the resumed runner says it stopped at its fence")
+                .contains("no longer holds the lane");
     }
 
     @Test
