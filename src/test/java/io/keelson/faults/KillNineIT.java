@@ -53,17 +53,7 @@ class KillNineIT {
 
     @Test
     void killedWhileANewWatchedContainerIsBeingGatedTheOldOneRunsAfterRestart() throws Exception {
-        scope = "kn" + UUID.randomUUID().toString().substring(0, 8);
-        String target = "it-kn-" + scope;
-        keelson.api()
-                .body("""
-                {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
-                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
-                 "rollout": {"healthTimeout": "60s", "stableFor": "1s", "onFailure": "rollback"}}
-                """.formatted(target, scope))
-                .post("/api/v1/targets")
-                .then()
-                .statusCode(201);
+        String target = watchTarget("kn", "60s");
         String repo = TestImages.uniqueRepo("kill-watch");
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         String name = scope + "-app";
@@ -115,17 +105,7 @@ class KillNineIT {
      */
     @Test
     void killedAfterOneUnitPassedTheRepairKeepsWhatTheRecordSaysPassed() throws Exception {
-        scope = "kr" + UUID.randomUUID().toString().substring(0, 8);
-        String target = "it-kr-" + scope;
-        keelson.api()
-                .body("""
-                {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
-                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
-                 "rollout": {"healthTimeout": "10s", "stableFor": "1s", "onFailure": "rollback"}}
-                """.formatted(target, scope))
-                .post("/api/v1/targets")
-                .then()
-                .statusCode(201);
+        String target = watchTarget("kr", "10s");
         String passing = scope + "-a";
         String gating = scope + "-b";
         String repoA = TestImages.uniqueRepo("kill-rec-a");
@@ -186,6 +166,22 @@ class KillNineIT {
                         .stream()
                         .noneMatch(s -> s.equals("QUEUED") || s.equals("RUNNING")));
         assertThat(inspect(passing, "{{.Id}} {{.State.Running}}")).isEqualTo(passedId + " true");
+    }
+
+    /** A watch target of a scope of its own (kept in {@link #scope} for the clean-up) on the local engine; its name. */
+    private String watchTarget(String prefix, String healthTimeout) {
+        scope = prefix + UUID.randomUUID().toString().substring(0, 8);
+        String target = "it-" + prefix + "-" + scope;
+        keelson.api()
+                .body("""
+                {"name": "%s", "strategy": "watch", "docker": {"host": "unix:///var/run/docker.sock"},
+                 "watch": {"interval": "1h", "labelEnable": true, "scope": "%s"},
+                 "rollout": {"healthTimeout": "%s", "stableFor": "1s", "onFailure": "rollback"}}
+                """.formatted(target, scope, healthTimeout))
+                .post("/api/v1/targets")
+                .then()
+                .statusCode(201);
+        return target;
     }
 
     /** A container the scope's watch target selects, started by hand from {@code repo:latest}; its id. */

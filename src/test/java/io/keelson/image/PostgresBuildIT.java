@@ -3,6 +3,7 @@ package io.keelson.image;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.support.KeelsonProcess;
 import io.keelson.support.PgReplicas;
 import io.keelson.support.TestEnv;
 import io.restassured.specification.RequestSpecification;
@@ -101,7 +102,7 @@ class PostgresBuildIT {
     }
 
     private void start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/pg-app/quarkus-run.jar")
+        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/pg-app/keelson.log"));
         pb.environment()

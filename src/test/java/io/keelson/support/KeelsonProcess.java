@@ -7,6 +7,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,7 +74,7 @@ public final class KeelsonProcess implements AutoCloseable {
                         throughLauncher
                                 ? List.of(
                                         Path.of("bin/keelson").toAbsolutePath().toString())
-                                : List.of("java", "-jar", jar.toAbsolutePath().toString()))
+                                : java(jar.toAbsolutePath().toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         Map<String, String> env = new HashMap<>(Map.of(
@@ -107,6 +108,14 @@ public final class KeelsonProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("Keelson did not come up: " + Files.readString(log()));
+    }
+
+    /** {@code java} with {@link TestEnv#QUICK_JVM}, then {@code -jar jar}. */
+    public static List<String> java(String jar) {
+        List<String> command = new ArrayList<>(List.of("java"));
+        command.addAll(TestEnv.QUICK_JVM);
+        command.addAll(List.of("-jar", jar));
+        return command;
     }
 
     /** SIGKILL: no shutdown hook, no cleanup, exactly a crash. */

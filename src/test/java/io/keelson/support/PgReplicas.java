@@ -121,7 +121,7 @@ public final class PgReplicas implements AutoCloseable {
     private int launch() throws Exception {
         int index = processes.size();
         int port = 18110 + index;
-        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/pg-app/quarkus-run.jar")
+        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(index).toFile()));
         Map<String, String> env = new HashMap<>(Map.of(

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The real environment of scripts/test-env.sh: Docker engine, registry on 127.0.0.1:5000 and sshd
@@ -25,6 +26,13 @@ public final class TestEnv {
     public static final String HOST_B = "127.0.0.2";
 
     public static final String HOST_B_DOCKER = "unix:///var/run/keelson-test-b/docker.sock";
+
+    /**
+     * Options for the Keelson JVMs the tests start (replicas, a killed process): the quick compiler
+     * and the serial collector, as bin/keelson runs it, because a test JVM lives a minute and the
+     * optimising compiler's work would only compete with the tests for the two cores.
+     */
+    public static final List<String> QUICK_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
 
     private static volatile boolean checked;
 
