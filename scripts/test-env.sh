@@ -13,6 +13,12 @@
 # $KEELSON_TEST_ENV_DIR (default /var/tmp/keelson-test-env); the tests read
 # the same folder.
 set -euo pipefail
+# The daemons started here outlive this script: they must not inherit a descriptor the caller
+# holds, such as a lock (flock) that would then never be released.
+for fd in /proc/$$/fd/*; do
+  fd=${fd##*/}
+  [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null || true
+done
 
 STATE=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 SSH_PORT=${KEELSON_TEST_SSH_PORT:-2222}

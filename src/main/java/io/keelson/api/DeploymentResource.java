@@ -1,5 +1,6 @@
 package io.keelson.api;
 
+import io.keelson.deploy.DeploymentLogs;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.LogPage;
@@ -27,6 +28,7 @@ public class DeploymentResource {
     static final String NEXT_LINE = "Keelson-Log-Next";
 
     private final Deployments deployments;
+    private final DeploymentLogs logs;
     private final LogFollowers followers;
     private final CurrentCaller caller;
     private final ReadConfig config;
@@ -34,11 +36,13 @@ public class DeploymentResource {
 
     public DeploymentResource(
             Deployments deployments,
+            DeploymentLogs logs,
             LogFollowers followers,
             LogReads logReads,
             CurrentCaller caller,
             ReadConfig config) {
         this.deployments = deployments;
+        this.logs = logs;
         this.followers = followers;
         this.logReads = logReads;
         this.caller = caller;
@@ -74,8 +78,8 @@ public class DeploymentResource {
         int first = number("from", from, 0, Integer.MAX_VALUE);
         int lines = limit == null ? config.maxLogLines() : number("limit", limit, 1, config.maxLogLines());
         visible(id);
-        LogPage page = logReads.read(() ->
-                deployments.logPage(id, first, lines, config.maxLogBytes()).orElseThrow(() -> notFound(id)));
+        LogPage page = logReads.read(
+                () -> logs.logPage(id, first, lines, config.maxLogBytes()).orElseThrow(() -> notFound(id)));
         Response.ResponseBuilder answer =
                 Response.ok(page.lines().isEmpty() ? "" : String.join("\n", page.lines()) + "\n");
         if (page.more()) {

@@ -45,6 +45,10 @@ public class ErrorMappers {
             case NOT_FOUND -> answer(404, "not_found", e.getMessage());
             case CONFLICT -> answer(409, "conflict", e.getMessage());
             case INVALID -> answer(400, "invalid_request", e.getMessage());
+            case UNAVAILABLE ->
+                Response.fromResponse(answer(503, "unavailable", e.getMessage()))
+                        .header("Retry-After", RETRY_AFTER_SECONDS)
+                        .build();
             case TOO_MANY ->
                 Response.fromResponse(answer(429, "too_many_requests", e.getMessage()))
                         .header("Retry-After", RETRY_AFTER_SECONDS)

@@ -1,7 +1,7 @@
 package io.keelson.api;
 
+import io.keelson.deploy.DeploymentLogs;
 import io.keelson.deploy.DeploymentWaits;
-import io.keelson.deploy.Deployments;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +29,7 @@ public class LogFollowers {
     /** Past the bound, when to try again: followers end with their deployments, so soon. */
     static final int RETRY_AFTER_SECONDS = 10;
 
-    private final Deployments deployments;
+    private final DeploymentLogs deployments;
     private final DeploymentWaits waits;
     private final ReadConfig config;
     private final AtomicInteger open = new AtomicInteger();
@@ -40,7 +40,7 @@ public class LogFollowers {
         return thread;
     });
 
-    public LogFollowers(Deployments deployments, DeploymentWaits waits, ReadConfig config) {
+    public LogFollowers(DeploymentLogs deployments, DeploymentWaits waits, ReadConfig config) {
         this.deployments = deployments;
         this.waits = waits;
         this.config = config;

@@ -25,6 +25,11 @@ public class Target extends PanacheEntityBase {
         FILE,
         API,
         /**
+         * Made by a template's {@code environments} block for one slug, and changed or removed only
+         * through the template's environments endpoints.
+         */
+        ENVIRONMENT,
+        /**
          * Defined nowhere any more, but paused when it was removed: a target of that name that comes
          * back (its file restored, or created again) starts paused, so a watch target paused by a
          * rollback does not re-deploy what the operator undid.
@@ -67,6 +72,13 @@ public class Target extends PanacheEntityBase {
     /** What is left of a paused target that was removed, if {@code name} is one. */
     public static Optional<Target> removed(String name) {
         return Target.<Target>findByIdOptional(name).filter(row -> row.source == Source.REMOVED);
+    }
+
+    /** Writes the definition; the caller persists a new row. */
+    void define(TargetSpec definition, Instant now) {
+        strategy = definition.strategy();
+        spec = SpecBinder.toJson(definition);
+        updatedAt = now;
     }
 
     public TargetSpec toSpec() {

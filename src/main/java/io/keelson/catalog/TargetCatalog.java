@@ -8,7 +8,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -216,6 +215,14 @@ public class TargetCatalog {
 
     private Target apiDefined(String name, String verb) {
         Target row = Target.byName(name).orElseThrow(() -> CatalogException.notFound(name));
+        if (row.source == Target.Source.ENVIRONMENT) {
+            int split = name.lastIndexOf(EnvironmentsSpec.SEPARATOR);
+            throw new CatalogException(
+                    CatalogException.Kind.CONFLICT,
+                    "target '" + name + "' is a review environment and can only be " + verb
+                            + " through its template: DELETE /api/v1/targets/" + name.substring(0, Math.max(0, split))
+                            + "/environments/" + name.substring(split + EnvironmentsSpec.SEPARATOR.length()));
+        }
         if (row.source == Target.Source.FILE) {
             throw new CatalogException(
                     CatalogException.Kind.CONFLICT,
@@ -242,7 +249,7 @@ public class TargetCatalog {
      * A row for a target defined now. A paused target removed earlier under the same name comes back
      * paused, whatever its definition says; otherwise {@code paused: true} starts it paused.
      */
-    private Target newRow(TargetSpec spec, Target.Source source) {
+    Target newRow(TargetSpec spec, Target.Source source) {
         Optional<Target> removed = Target.removed(spec.name());
         Target row = removed.orElseGet(Target::new);
         row.name = spec.name();
@@ -270,8 +277,6 @@ public class TargetCatalog {
 
     private void write(Target row, TargetSpec spec) {
         redactor.learn(spec);
-        row.strategy = spec.strategy();
-        row.spec = SpecBinder.toJson(spec);
-        row.updatedAt = Instant.now(clock);
+        row.define(spec, clock.instant());
     }
 }

@@ -25,7 +25,8 @@ public record TargetSpec(
         @JsonProperty("notify") List<NotifySpec> notifications,
         @JsonProperty("paused") Boolean startsPaused,
         List<String> allowedImages,
-        List<ContainerSpec> containers) {
+        List<ContainerSpec> containers,
+        EnvironmentsSpec environments) {
 
     /** A target without notifications of its own. */
     public TargetSpec(
@@ -53,6 +54,7 @@ public record TargetSpec(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -72,7 +74,31 @@ public record TargetSpec(
                 notifications,
                 startsPaused,
                 allowedImages,
-                others);
+                others,
+                environments);
+    }
+
+    /**
+     * The target an environment of this template is: named {@code name}, deploying the compose
+     * project {@code compose}, and not itself a template.
+     */
+    public TargetSpec asEnvironment(String environmentName, String description, ComposeSpec project) {
+        return new TargetSpec(
+                environmentName,
+                strategy,
+                description,
+                ssh,
+                project,
+                registry,
+                docker,
+                watch,
+                registryAuth,
+                rollout,
+                notifications,
+                null,
+                allowedImages,
+                containers,
+                null);
     }
 
     /** The container a unit name stands for in an ssh-docker target. */

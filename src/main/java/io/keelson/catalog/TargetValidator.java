@@ -66,6 +66,7 @@ public class TargetValidator {
         blocks.put("watch", spec.watch());
         blocks.put("registryAuth", spec.registryAuth());
         blocks.put("allowedImages", spec.allowedImages());
+        blocks.put("environments", spec.environments());
         return blocks;
     }
 

@@ -155,6 +155,9 @@ public class Deployer {
             redactor.learn(spec); // it may have been created through another replica
             Strategy strategy = strategies.of(spec);
             repairs.repair(targetName);
+            if (order.stop()) {
+                return strategy.stop(spec, progress);
+            }
             Set<String> refused = strategy.followsRegistry() ? refusedDigests(targetName) : Set.of();
             if (order.rollback()) {
                 String toDeployment = order.toDeployment();

@@ -8,7 +8,9 @@ public class DeploymentRefused extends RuntimeException {
         NOT_FOUND,
         CONFLICT,
         INVALID,
-        TOO_MANY
+        TOO_MANY,
+        /** Something it needs now (a host) cannot be reached: try again later. */
+        UNAVAILABLE
     }
 
     private final Kind kind;

@@ -164,6 +164,14 @@ public class Deployments {
         return submitted;
     }
 
+    /**
+     * Queues the end of a review environment: its project removed from every host. It is queued
+     * whether or not the target is paused (a pause holds deployments, not the environment's end).
+     */
+    public Submitted stop(String target, Provenance provenance) {
+        return submit(target, DeployOrder.stopProject(), provenance);
+    }
+
     /** The repositories this target's units have run, by the recorded changes: a deployment may name these again. */
     public Set<String> knownRepositories(String target) {
         return QuarkusTransaction.requiringNew().call(() -> DeploymentChange.repositoriesOf(target));
@@ -188,6 +196,13 @@ public class Deployments {
                 .map(v -> v.redacted(redactor));
     }
 
+    /** The deployment a request with this idempotency key started on the target, without changes and log. */
+    public Optional<DeploymentView> byKey(String target, String idempotencyKey) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.byIdempotencyKey(target, idempotencyKey).map(DeploymentView::summaryOf))
+                .map(v -> v.redacted(redactor));
+    }
+
     /** The newest first, without logs ({@code log} is null: read it from the deployment or page it). */
     public List<DeploymentView> history(String target, int limit) {
         return QuarkusTransaction.requiringNew()
@@ -207,27 +222,6 @@ public class Deployments {
     public List<RecordedUnit> recordedUnits(String target) {
         return QuarkusTransaction.requiringNew()
                 .call(() -> RecordedUnit.of(DeploymentChange.newestOf(target, RecordedUnit.CHANGES_SEARCHED)));
-    }
-
-    /** A page of the log (see {@link LogLine#page}), secrets masked; empty when there is no such deployment. */
-    public Optional<LogPage> logPage(String id, int from, int limit, int maxBytes) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> Deployment.byId(id).map(d -> LogLine.page(id, from, limit, maxBytes)))
-                .map(page -> page.map(redactor::scrub));
-    }
-
-    /** Log lines after the first {@code skip}, and whether the deployment has ended (read first, so no line is missed). */
-    public record LogChunk(List<String> lines, boolean ended) {}
-
-    public LogChunk logAfter(String id, int skip, int maxBytes) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            boolean ended = Deployment.byId(id).map(d -> d.status.isFinal()).orElse(true);
-            return new LogChunk(
-                    LogLine.page(id, skip, Integer.MAX_VALUE, maxBytes).lines().stream()
-                            .map(redactor::scrub)
-                            .toList(),
-                    ended);
-        });
     }
 
     /**

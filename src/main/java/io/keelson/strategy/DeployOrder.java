@@ -25,6 +25,8 @@ import java.util.Set;
  * @param pins the exact digest per host and unit to restore, once a rollback is planned
  * @param refused for a target that follows its registry: {@code unit@digest} pairs that failed before
  *     and are not tried again; found when the order runs, never stored
+ * @param folder for a review environment: the project folder to make on each host before deploying (null for none)
+ * @param stop remove the target's project from every host instead of deploying (a review environment's end)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeployOrder(
@@ -36,12 +38,24 @@ public record DeployOrder(
         boolean rollback,
         String toDeployment,
         Map<String, Map<String, Pin>> pins,
-        @JsonIgnore Set<String> refused) {
+        @JsonIgnore Set<String> refused,
+        ProjectFolder folder,
+        boolean stop) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A unit restored to one digest, with the image reference it was deployed from. */
     public record Pin(String image, String digest) {}
+
+    /**
+     * The project folder a review environment deploys in: a copy of its template's folder, made
+     * when it is missing, whose {@code .env} gets {@code variables} (its ports) at every deployment.
+     */
+    public record ProjectFolder(String copyOf, Map<String, String> variables) {
+        public ProjectFolder {
+            variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables));
+        }
+    }
 
     public DeployOrder {
         units = units == null ? List.of() : List.copyOf(units);
@@ -54,7 +68,7 @@ public record DeployOrder(
     /** A deployment asked through the API. */
     public static DeployOrder deploy(
             List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images) {
-        return new DeployOrder(units, force, image, release, images, false, null, Map.of(), Set.of());
+        return new DeployOrder(units, force, image, release, images, false, null, Map.of(), Set.of(), null, false);
     }
 
     /** A check of a target that follows its registry, limited to {@code images} when there are any. */
@@ -64,7 +78,20 @@ public record DeployOrder(
 
     /** A rollback to an earlier deployment's digests, or (null) undoing the newest change. */
     public static DeployOrder rollbackTo(String toDeployment) {
-        return new DeployOrder(List.of(), false, null, Map.of(), List.of(), true, toDeployment, Map.of(), Set.of());
+        return new DeployOrder(
+                List.of(), false, null, Map.of(), List.of(), true, toDeployment, Map.of(), Set.of(), null, false);
+    }
+
+    /** The order that ends a review environment: its project removed from every host. */
+    public static DeployOrder stopProject() {
+        return new DeployOrder(
+                List.of(), false, null, Map.of(), List.of(), false, null, Map.of(), Set.of(), null, true);
+    }
+
+    /** The same deployment, made in {@code projectFolder} (created first when missing). */
+    public DeployOrder inFolder(ProjectFolder projectFolder) {
+        return new DeployOrder(
+                units, force, image, release, images, rollback, toDeployment, pins, refused, projectFolder, stop);
     }
 
     /** This rollback with the pins planned when it runs; its units are the pinned ones. */
@@ -74,18 +101,21 @@ public record DeployOrder(
                 .distinct()
                 .sorted()
                 .toList();
-        return new DeployOrder(planUnits, false, null, Map.of(), List.of(), true, toDeployment, planned, refused);
+        return new DeployOrder(
+                planUnits, false, null, Map.of(), List.of(), true, toDeployment, planned, refused, folder, stop);
     }
 
     /** The same order, told which digests failed before. */
     public DeployOrder withRefused(Set<String> failedBefore) {
-        return new DeployOrder(units, force, image, release, images, rollback, toDeployment, pins, failedBefore);
+        return new DeployOrder(
+                units, force, image, release, images, rollback, toDeployment, pins, failedBefore, folder, stop);
     }
 
     /** The same order with its units named: the target's defaults when the request named none. */
     public DeployOrder withUnits(List<String> defaults) {
         return units.isEmpty()
-                ? new DeployOrder(defaults, force, image, release, images, rollback, toDeployment, pins, refused)
+                ? new DeployOrder(
+                        defaults, force, image, release, images, rollback, toDeployment, pins, refused, folder, stop)
                 : this;
     }
 

@@ -52,6 +52,14 @@ public interface Strategy {
         return false;
     }
 
+    /**
+     * Removes the target's project from every host (containers, volumes, networks, folder): the
+     * end of a review environment. It tries every host, and the outcome names what is left.
+     */
+    default Outcome stop(TargetSpec target, Progress progress) {
+        return Outcome.failed("a " + name() + " target has no project to stop; only ssh-compose environments stop");
+    }
+
     /** The hosts or engines the target depends on, as shown in its health ({@code host:port}, an engine URL). */
     List<String> endpoints(TargetSpec target);
 

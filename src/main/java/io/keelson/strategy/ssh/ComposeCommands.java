@@ -133,6 +133,16 @@ public final class ComposeCommands {
         return RemoteCommand.of(argv).in(compose.projectDir()).asDetached();
     }
 
+    /**
+     * Brings the whole project down: its containers (also of services no longer in the files), its
+     * networks and its volumes. Run for a review environment's end only.
+     */
+    public RemoteCommand down() {
+        List<String> argv = compose(false);
+        argv.addAll(List.of("down", "--volumes", "--remove-orphans", "--timeout", "10"));
+        return RemoteCommand.of(argv).in(compose.projectDir()).asDetached();
+    }
+
     public RemoteCommand readOverride() {
         return RemoteCommand.of(List.of("cat", overridePath())).asQuiet();
     }

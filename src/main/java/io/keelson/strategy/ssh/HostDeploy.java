@@ -71,6 +71,7 @@ final class HostDeploy implements HostRollout.HostRun {
         }
         log("deploying " + String.join(", ", order.units()) + (order.isRollback() ? " (rollback)" : ""));
         connect();
+        ProjectFolders.make(ssh, order.folder(), target.compose().projectDir(), this::log);
         EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
         logIn();
         // Independent reads, each its own SSH channel: compose's Python start-up dominates, so overlap them.

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** The catalog blocks of an ssh-compose target: {@code ssh}, {@code compose}, {@code registry}, {@code allowedImages}. */
+/**
+ * The catalog blocks of an ssh-compose target: {@code ssh}, {@code compose}, {@code registry},
+ * {@code allowedImages}, and {@code environments} for a template of review environments.
+ */
 @Singleton
 public class SshComposeRules implements StrategyRules {
 
@@ -23,7 +26,7 @@ public class SshComposeRules implements StrategyRules {
 
     @Override
     public Set<String> blocks() {
-        return Set.of("ssh", "compose", "registry", "allowedImages");
+        return Set.of("ssh", "compose", "registry", "allowedImages", "environments");
     }
 
     @Override
@@ -31,6 +34,9 @@ public class SshComposeRules implements StrategyRules {
         SshRules.check(spec.ssh(), strategy(), checks);
         checkCompose(spec.compose(), checks);
         checkRegistry(spec.registry(), checks);
+        if (spec.environments() != null) {
+            spec.environments().check(spec, checks);
+        }
     }
 
     private static void checkCompose(ComposeSpec compose, CatalogChecks checks) {

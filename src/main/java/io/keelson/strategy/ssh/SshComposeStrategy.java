@@ -5,10 +5,12 @@ import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
+import io.keelson.strategy.LaneLost;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -66,6 +68,26 @@ public class SshComposeStrategy implements OverSsh {
                 rollout,
                 progress,
                 "service");
+    }
+
+    /**
+     * Removes an environment's project from every host, one after the other; a host that fails does
+     * not keep the others from being cleaned, and the outcome names everything that is left.
+     */
+    @Override
+    public Outcome stop(TargetSpec target, Progress progress) {
+        List<String> left = new ArrayList<>();
+        for (String host : target.ssh().hosts()) {
+            try {
+                left.addAll(new ProjectRemoval(host, target, progress).run());
+            } catch (LaneLost e) {
+                throw e;
+            } catch (RuntimeException e) {
+                progress.log("[" + host + "] " + e.getMessage());
+                left.add(host + ": unknown: " + e.getMessage());
+            }
+        }
+        return left.isEmpty() ? Outcome.succeeded() : Outcome.failed("not removed: " + String.join("; ", left));
     }
 
     private static ExecutorService boundedPool(int threads, String name) {
