@@ -2,6 +2,12 @@
 -- its own (source ENVIRONMENT), so its history, rollback and pause are those of any target.
 ALTER TABLE target ALTER COLUMN source SET DATA TYPE VARCHAR(16);
 
+-- H2 writes a commit to its file up to 500 ms later by default: a Keelson killed (kill -9, OOM
+-- killer) in that window forgot deployments it had already answered for (measured: the STOP
+-- deployment a DELETE had answered 202 for was gone after the restart). Each commit is written at
+-- once from now on; the setting is kept in the database file.
+SET WRITE_DELAY 0;
+
 CREATE TABLE environment (
     target       VARCHAR(63)  NOT NULL PRIMARY KEY,   -- the environment's own target: template--slug
     template     VARCHAR(63)  NOT NULL,

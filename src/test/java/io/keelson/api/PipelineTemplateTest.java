@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.ReviewTemplates;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -110,21 +111,67 @@ class PipelineTemplateTest {
                 .isEqualTo(commit);
     }
 
+    @Test
+    void theReviewJobCreatesAnEnvironmentAndHandsItsUrlToGitLabAndTheStopJobRemovesIt() throws Exception {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        Path root = ReviewTemplates.uniqueRoot();
+        int port = ReviewTemplates.uniquePorts();
+        ComposeProject base = ComposeProject.create(Map.of("bot", repo + ":latest"));
+        String template =
+                ReviewTemplates.create(ReviewTemplates.uniqueName(), base, root, port + "-" + (port + 3), "1h", 5);
+        Path dir = Files.createTempDirectory("ci-job");
+        Map<String, String> review =
+                Map.of("KEELSON_TARGET", template, "CI_ENVIRONMENT_SLUG", "review-feature-x", "KEELSON_TTL", "3h");
+
+        Job job = runTemplate(".keelson-review", dir, review);
+
+        assertThat(job.exit()).as(String.join("\n", job.lines())).isZero();
+        assertThat(job.lines()).anyMatch(l -> l.contains("docker pull")).anyMatch(l -> l.contains("SUCCEEDED"));
+        assertThat(Files.readString(dir.resolve("keelson-environment.env")).strip())
+                .isEqualTo("KEELSON_ENVIRONMENT_URL=http://127.0.0.1:" + port + "/");
+        assertThat(as(CI).get("/api/v1/targets/" + template + "/environments")
+                        .then()
+                        .extract()
+                        .<String>path("[0].expiresAt"))
+                .isNotNull();
+        assertThat(root.resolve("review-feature-x")).isDirectory();
+
+        Job stop = runTemplate(".keelson-stop-review", dir, review);
+
+        assertThat(stop.exit()).as(String.join("\n", stop.lines())).isZero();
+        assertThat(stop.lines()).anyMatch(l -> l.contains("is gone"));
+        assertThat(root.resolve("review-feature-x")).doesNotExist();
+        assertThat(as(CI).get("/api/v1/targets/" + template + "/environments")
+                        .then()
+                        .extract()
+                        .<List<Object>>path("$"))
+                .isEmpty();
+        assertThat(runTemplate(".keelson-stop-review", dir, review).exit())
+                .as("stopping again is fine")
+                .isZero();
+        base.down();
+    }
+
     private Job runTemplate() throws Exception {
         return runTemplate(Map.of());
     }
 
     private Job runTemplate(Map<String, String> variables) throws Exception {
+        Map<String, String> withTarget = new java.util.HashMap<>(Map.of("KEELSON_TARGET", target));
+        withTarget.putAll(variables);
+        return runTemplate(".keelson-deploy", Files.createTempDirectory("ci-job"), withTarget);
+    }
+
+    /** Runs the script of the template's job {@code name} in {@code dir}, as GitLab's runner would. */
+    private Job runTemplate(String name, Path dir, Map<String, String> variables) throws Exception {
         JsonNode template = new YAMLMapper()
                 .readTree(Path.of("ci/keelson-deploy.gitlab-ci.yml").toFile());
-        String script = template.path(".keelson-deploy").path("script").get(0).asText();
-        Path dir = Files.createTempDirectory("ci-job");
+        String script = template.path(name).path("script").get(0).asText();
         ProcessBuilder pb =
                 new ProcessBuilder("sh", "-c", script).directory(dir.toFile()).redirectErrorStream(true);
         Map<String, String> env = pb.environment();
         env.put("KEELSON_URL", keelson.toString().replaceAll("/$", ""));
         env.put("KEELSON_TOKEN", Api.CI);
-        env.put("KEELSON_TARGET", target);
         env.put("KEELSON_TIMEOUT", "120");
         env.put("CI_JOB_ID", UUID.randomUUID().toString());
         env.put("CI_PIPELINE_ID", "4711");

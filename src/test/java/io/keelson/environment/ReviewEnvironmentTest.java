@@ -5,8 +5,8 @@ import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.ReviewTemplates;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
@@ -19,13 +19,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +61,7 @@ class ReviewEnvironmentTest {
                 .resolve("projects")
                 .resolve("review-" + UUID.randomUUID().toString().substring(0, 8));
         // A range of its own per test: forks run other classes beside this one.
-        firstPort = 21000 + ThreadLocalRandom.current().nextInt(0, 2000) * 4;
+        firstPort = ReviewTemplates.uniquePorts();
     }
 
     @AfterEach
@@ -81,7 +81,7 @@ class ReviewEnvironmentTest {
 
     @Test
     void twoEnvironmentsServeOnTheirOwnPortsAndARedeployKeepsThePortAndMovesTheTime() throws Exception {
-        String template = template(CI_NAME.get(), firstPort + "-" + (firstPort + 3), "1h", 5);
+        String template = template(ReviewTemplates.uniqueName(), firstPort + "-" + (firstPort + 3), "1h", 5);
         String v1 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
 
         JsonPath a = put(template, "feature-a", "{\"reason\": \"review\"}", 200);
@@ -127,10 +127,10 @@ class ReviewEnvironmentTest {
 
     @Test
     void deleteLeavesNothingOnTheHostAndTheEndStaysInTheHistory() {
-        String template = template(CI_NAME.get(), firstPort + "-" + (firstPort + 3), "1h", 5);
+        String template = template(ReviewTemplates.uniqueName(), firstPort + "-" + (firstPort + 3), "1h", 5);
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         JsonPath a = put(template, "gone", "{}", 200);
-        String project = "rv" + template.substring(3) + "-gone";
+        String project = ReviewTemplates.projectOf(template, "gone");
         assertThat(labelled("ps", "-a", project)).isNotEmpty();
         assertThat(labelled("volume", "ls", project)).isNotEmpty();
 
@@ -162,7 +162,7 @@ class ReviewEnvironmentTest {
 
     @Test
     void maxAndAnExhaustedRangeAnswer409AndAFreedPortIsUsedAgain() {
-        String template = template(CI_NAME.get(), firstPort + "-" + (firstPort + 1), "1h", 3);
+        String template = template(ReviewTemplates.uniqueName(), firstPort + "-" + (firstPort + 1), "1h", 3);
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         int first = put(template, "one", "{}", 200).getInt("environment.ports.bot");
         put(template, "two", "{}", 200);
@@ -177,14 +177,14 @@ class ReviewEnvironmentTest {
         assertThat(put(template, "three", "{}", 200).getInt("environment.ports.bot"))
                 .isEqualTo(first);
 
-        String small = template(CI_NAME.get(), (firstPort + 2) + "-" + (firstPort + 3), "1h", 1);
+        String small = template(ReviewTemplates.uniqueName(), (firstPort + 2) + "-" + (firstPort + 3), "1h", 1);
         put(small, "only", "{}", 200);
         assertThat(put(small, "more", "{}", 409).getString("message")).contains("its max");
     }
 
     @Test
     void aBadSlugOrAnotherTargetsTokenIsRefusedAndCreatesNothing() {
-        String template = template(CI_NAME.get(), firstPort + "-" + (firstPort + 3), "1h", 5);
+        String template = template(ReviewTemplates.uniqueName(), firstPort + "-" + (firstPort + 3), "1h", 5);
         for (String slug : List.of("Feature", "-x", "x-", "a_b", "%2e%2e", "a".repeat(41))) {
             as(CI).body("{}")
                     .put("/api/v1/targets/" + template + "/environments/" + slug)
@@ -212,9 +212,9 @@ class ReviewEnvironmentTest {
 
     @Test
     void anEnvironmentWhoseTimeIsUpIsStoppedByKeelson() throws Exception {
-        String template = template(CI_NAME.get(), firstPort + "-" + (firstPort + 3), "1h", 5);
+        String template = template(ReviewTemplates.uniqueName(), firstPort + "-" + (firstPort + 3), "1h", 5);
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        String project = "rv" + template.substring(3) + "-short";
+        String project = ReviewTemplates.projectOf(template, "short");
         put(template, "short", "{\"ttl\": \"5s\"}", 200);
         assertThat(labelled("ps", "-a", project)).isNotEmpty();
 
@@ -253,46 +253,17 @@ class ReviewEnvironmentTest {
                 .body("size()", org.hamcrest.Matchers.equalTo(0));
     }
 
-    /** A template name the ci token may use (it-*), short enough for name--slug. */
-    private static final java.util.function.Supplier<String> CI_NAME =
-            () -> "it-" + UUID.randomUUID().toString().substring(0, 8);
-
     /** Creates a template over a fresh compose project; its environments live under {@link #envRoot}. */
     private String template(String name, String range, String ttl, int max) {
         ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"), SERVICE_YAML);
         try {
             Files.writeString(
-                    project.dir().resolve("docker-compose.yml"),
-                    "volumes:\n  data: {}\n",
-                    java.nio.file.StandardOpenOption.APPEND);
+                    project.dir().resolve("docker-compose.yml"), "volumes:\n  data: {}\n", StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
         projects.add(project);
-        String body = """
-                {"name": "%s", "strategy": "ssh-compose",
-                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
-                 "compose": {"projectDir": "%s", "projectName": "%s", "services": ["bot"]},
-                 "environments": {"projectDir": "%s/{slug}", "projectName": "rv%s-{slug}",
-                                  "ports": {"bot": "%s"}, "url": "http://127.0.0.1:{port.bot}/",
-                                  "ttl": "%s", "max": %d},
-                 "rollout": %s}
-                """.formatted(
-                        name,
-                        TestEnv.SSH_HOST,
-                        TestEnv.SSH_PORT,
-                        TestEnv.clientKey(),
-                        TestEnv.knownHosts(),
-                        project.dir(),
-                        project.name(),
-                        envRoot,
-                        name.substring(3),
-                        range,
-                        ttl,
-                        max,
-                        Api.FAST_ROLLOUT);
-        as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
-        templates.add(name);
+        templates.add(ReviewTemplates.create(name, project, envRoot, range, ttl, max));
         return name;
     }
 
