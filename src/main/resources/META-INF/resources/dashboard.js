@@ -189,20 +189,65 @@ function showTargets() {
   const list = h('div', { id: 'targets-list' });
   const current = startView(h('h1', {}, 'Targets'), list);
   every(current, 5000, async () => {
-    const targets = await api('/api/v1/targets', { signal: current.abort.signal });
-    renderIfChanged(list, targets, () => table('targets', ['target', 'strategy', 'state', 'last deployment', 'by', 'when'],
-      targets.map((t) => {
+    const signal = current.abort.signal;
+    const targets = await api('/api/v1/targets', { signal });
+    const environments = await environmentsOf(targets, signal);
+    renderIfChanged(list, { targets, environments, minute: Math.floor(Date.now() / 60000) }, () => table('targets', ['target', 'strategy', 'state', 'last deployment', 'by', 'when'],
+      underTemplates(targets).map((t) => {
         const last = t.lastDeployment;
-        return h('tr', { 'data-target': t.name, class: last && !FINAL.has(last.status) ? 'live' : null },
-          h('td', {}, targetLink(t.name), t.description ? h('div', { class: 'muted' }, t.description) : null),
-          h('td', {}, t.strategy),
-          h('td', {}, t.paused ? badge('paused') : 'active'),
+        const env = t.source === 'ENVIRONMENT' ? environments[t.name] || null : null;
+        return h('tr', { 'data-target': t.name, class: [t.source === 'ENVIRONMENT' ? 'environment' : '', last && !FINAL.has(last.status) ? 'live' : ''].join(' ').trim() || null },
+          h('td', {}, t.source === 'ENVIRONMENT' ? '↳ ' : null, targetLink(t.name),
+            env && env.url ? h('div', {}, webLink(env.url)) : null,
+            t.description && t.source !== 'ENVIRONMENT' ? h('div', { class: 'muted' }, t.description) : null),
+          h('td', {}, t.source === 'ENVIRONMENT' ? 'review environment' : t.strategy),
+          h('td', {}, t.paused ? badge('paused') : env ? h('span', { 'data-expires': env.expiresAt, title: when(env.expiresAt) }, timeLeft(env.expiresAt)) : 'active'),
           h('td', {}, last ? [badge(last.status), ' ', deploymentLink(last.id), ` ${last.trigger}`] : '—'),
           h('td', {}, last ? last.requestedBy : '—'),
           h('td', {}, last ? when(last.createdAt) : '—'));
       })));
   });
 }
+
+// Review environments (targets named template--slug): their URL and time come from their template.
+async function environmentsOf(targets, signal) {
+  const templates = new Set(targets.filter((t) => t.source === 'ENVIRONMENT').map((t) => t.name.slice(0, t.name.lastIndexOf('--'))));
+  const byTarget = {};
+  await Promise.all([...templates].map(async (name) => {
+    try {
+      for (const e of await api(`/api/v1/targets/${encodeURIComponent(name)}/environments`, { signal })) byTarget[e.target] = e;
+    } catch (err) {
+      if (err.name === 'AbortError') throw err; // a template this token may not read: its environments show without URL
+    }
+  }));
+  return byTarget;
+}
+
+// Every target in name order, each review environment right under its template.
+function underTemplates(targets) {
+  const isEnv = (t) => t.source === 'ENVIRONMENT';
+  const ordered = [];
+  for (const t of targets.filter((x) => !isEnv(x))) {
+    ordered.push(t, ...targets.filter((e) => isEnv(e) && e.name.startsWith(`${t.name}--`)));
+  }
+  return ordered.concat(targets.filter((e) => isEnv(e) && !ordered.includes(e)));
+}
+
+function timeLeft(iso) {
+  if (!iso) return 'active';
+  let s = Math.round((new Date(iso).getTime() - Date.now()) / 1000);
+  if (s <= 0) return 'expires now';
+  const d = Math.floor(s / 86400); s -= d * 86400;
+  const hours = Math.floor(s / 3600); s -= hours * 3600;
+  const m = Math.floor(s / 60);
+  const parts = d > 0 ? [`${d}d`, `${hours}h`] : hours > 0 ? [`${hours}h`, `${m}m`] : m > 0 ? [`${m}m`] : [`${s}s`];
+  return `expires in ${parts.join(' ')}`;
+}
+
+// A link to an environment's address: only http(s), opened apart from the dashboard.
+const webLink = (url) => (/^https?:\/\//i.test(url)
+  ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'env-url' }, url)
+  : h('span', { class: 'muted' }, url));
 
 // ---- one target ----------------------------------------------------------------------------
 

@@ -128,10 +128,9 @@ public class EnvironmentResource {
             @QueryParam("timeout") @DefaultValue("600") String timeout) {
         boolean waiting = RequestParams.flag("wait", wait);
         Duration limit = RequestParams.seconds(timeout);
-        CatalogTarget template = environments.template(name);
         String target = Environments.targetName(name, slug);
         Optional<DeploymentView> end =
-                environments.stop(template, slug, caller.get().name());
+                environments.stop(name, slug, caller.get().name());
         if (end.isEmpty()) {
             return Uni.createFrom().item(Response.noContent().build());
         }

@@ -12,6 +12,7 @@ import io.keelson.deploy.DeploymentRefused;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.Provenance;
+import io.keelson.deploy.Trigger;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.ssh.ListeningPorts;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -94,6 +95,13 @@ public class Environments {
     public Deployed deploy(
             CatalogTarget template, String slug, DeployOrder order, Provenance provenance, Duration ttl) {
         String name = targetName(template.name(), slug);
+        if (template.paused()) {
+            throw new DeploymentRefused(
+                    DeploymentRefused.Kind.CONFLICT,
+                    "template '" + template.name()
+                            + "' is paused: its environments are not deployed; POST /api/v1/targets/" + template.name()
+                            + "/resume first");
+        }
         EnvironmentsSpec spec = template.spec().environments();
         Duration lifetime = ttl == null ? spec.effectiveTtl() : ttl;
         Optional<Environment> existing = QuarkusTransaction.requiringNew().call(() -> Environment.byTarget(name));
@@ -151,10 +159,15 @@ public class Environments {
 
     /**
      * Ends the environment: queues the deployment that removes its project, or finds the one
-     * already queued. Empty when there is no such environment (any more).
+     * already queued. Empty when there is no such environment (any more). It ends also when its
+     * template was removed meanwhile: its own target still says where it runs.
      */
-    public Optional<DeploymentView> stop(CatalogTarget template, String slug, String requestedBy) {
-        return ends.stop(targetName(template.name(), slug), io.keelson.deploy.Trigger.STOP, requestedBy, "deleted");
+    public Optional<DeploymentView> stop(String template, String slug, String requestedBy) {
+        Optional<DeploymentView> end = ends.stop(targetName(template, slug), Trigger.STOP, requestedBy, "deleted");
+        if (end.isEmpty()) {
+            template(template); // 404 for a template that is not there; gone is gone otherwise
+        }
+        return end;
     }
 
     /**

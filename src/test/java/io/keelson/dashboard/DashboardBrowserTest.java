@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.keelson.support.Api;
 import io.keelson.support.Browser;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.ReviewTemplates;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -171,6 +172,40 @@ class DashboardBrowserTest {
             assertThat(browser.script("return sessionStorage.getItem('keelson.token')"))
                     .isNull();
             assertThat(browser.driver().getCurrentUrl()).doesNotContain("not-a-token");
+        }
+    }
+
+    @Test
+    void aReviewEnvironmentShowsUnderItsTemplateWithItsAddressAndTimeLeft() {
+        TestEnv.require();
+        String repo = TestImages.uniqueRepo("dashboard-review");
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"));
+        int port = ReviewTemplates.uniquePorts();
+        String template = ReviewTemplates.create(
+                ReviewTemplates.uniqueName(), project, ReviewTemplates.uniqueRoot(), port + "-" + (port + 3), "2h", 5);
+        Api.as(Api.CI)
+                .body("{}")
+                .put("/api/v1/targets/" + template + "/environments/feature-x?wait=true")
+                .then()
+                .statusCode(200);
+        try (Browser browser = Browser.start()) {
+            browser.open(base.toString());
+            browser.find("#token", 20);
+            signIn(browser, Api.READER);
+            String row = "tr.environment[data-target='" + template + "--feature-x']";
+            browser.find(row + " a.env-url", 20);
+
+            assertThat(browser.text(row + " a.env-url")).isEqualTo("http://127.0.0.1:" + port + "/");
+            assertThat(browser.text(row + " [data-expires]")).matches("expires in 1h 5\\dm");
+            assertThat(browser.script("return document.querySelector(\"" + row
+                            + "\").previousElementSibling.getAttribute('data-target')"))
+                    .as("right under its template")
+                    .isEqualTo(template);
+            browser.screenshot("dashboard-review-environment");
+        } finally {
+            Api.as(Api.ADMIN).delete("/api/v1/targets/" + template + "/environments/feature-x");
+            project.down();
         }
     }
 

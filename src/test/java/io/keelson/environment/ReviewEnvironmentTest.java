@@ -47,6 +47,16 @@ class ReviewEnvironmentTest {
                 stop_grace_period: 2s
             """;
 
+    /** A service the template does not roll (as a database would be): it runs in every environment all the same. */
+    private static final String COMPANION = """
+              cache:
+                image: %s:latest
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+                stop_grace_period: 1s
+            volumes:
+              data: {}
+            """;
+
     private final List<String> templates = new ArrayList<>();
     private final List<ComposeProject> projects = new ArrayList<>();
     private String repo;
@@ -97,6 +107,18 @@ class ReviewEnvironmentTest {
         assertThat(a.getString("environment.url")).isEqualTo("http://127.0.0.1:" + portA + "/");
         assertThat(get(a.getString("environment.url"))).isEqualTo("feature-a");
         assertThat(get(b.getString("environment.url"))).isEqualTo("feature-b");
+        assertThat(Shell.run(
+                                "docker",
+                                "ps",
+                                "-q",
+                                "--filter",
+                                "label=com.docker.compose.project=" + ReviewTemplates.projectOf(template, "feature-a"),
+                                "--filter",
+                                "label=com.docker.compose.service=cache")
+                        .require()
+                        .strip())
+                .as("the service the template does not roll runs too")
+                .isNotEmpty();
         assertThat(Files.readString(envRoot.resolve("feature-a/.env"))).contains("KEELSON_PORT_BOT=" + portA);
         assertThat(a.getString("changes[0].toDigest")).isEqualTo(v1);
         Instant expires = Instant.parse(a.getString("environment.expiresAt"));
@@ -208,6 +230,10 @@ class ReviewEnvironmentTest {
                 .body("size()", org.hamcrest.Matchers.equalTo(0));
         assertThat(envRoot).doesNotExist();
         as(ADMIN).delete("/api/v1/targets/" + template + "--ok").then().statusCode(404);
+        as(ADMIN).post("/api/v1/targets/" + template + "/pause").then().statusCode(200);
+        assertThat(put(template, "ok", "{}", 409).getString("message")).contains("paused");
+        as(CI).delete("/api/v1/targets/" + template + "/environments/never").then().statusCode(204);
+        as(CI).delete("/api/v1/targets/it-nosuchtemplate/environments/never").then().statusCode(404);
     }
 
     @Test
@@ -258,7 +284,7 @@ class ReviewEnvironmentTest {
         ComposeProject project = ComposeProject.create(Map.of("bot", repo + ":latest"), SERVICE_YAML);
         try {
             Files.writeString(
-                    project.dir().resolve("docker-compose.yml"), "volumes:\n  data: {}\n", StandardOpenOption.APPEND);
+                    project.dir().resolve("docker-compose.yml"), COMPANION.formatted(repo), StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }

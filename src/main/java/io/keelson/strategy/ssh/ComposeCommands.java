@@ -134,6 +134,17 @@ public final class ComposeCommands {
     }
 
     /**
+     * Starts services as the user's files configure them (no pins), leaving each one that already
+     * runs that configuration alone: the services of a review environment Keelson does not roll.
+     */
+    public RemoteCommand upCompanions(List<String> services) {
+        List<String> argv = compose(false);
+        argv.addAll(List.of("up", "-d", "--no-deps"));
+        argv.addAll(services);
+        return RemoteCommand.of(argv).in(compose.projectDir()).asDetached();
+    }
+
+    /**
      * Brings the whole project down: its containers (also of services no longer in the files), its
      * networks and its volumes. Run for a review environment's end only.
      */

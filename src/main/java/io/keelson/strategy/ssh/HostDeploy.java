@@ -89,6 +89,7 @@ final class HostDeploy implements HostRollout.HostRun {
         services.forEach(service -> running.put(
                 service, CompletableFuture.supplyAsync(() -> containers().running(service), background)));
         Map<String, ImageRef> images = resolveImages(join(config));
+        ProjectFolders.startCompanions(order, join(config), commands, this::require);
         readPins(join(override));
         Map<String, ServiceContainers.Running> before = new LinkedHashMap<>();
         images.keySet()

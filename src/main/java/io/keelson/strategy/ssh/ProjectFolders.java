@@ -4,6 +4,7 @@ import io.keelson.strategy.DeployOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
@@ -94,6 +95,28 @@ final class ProjectFolders {
                     + result.lastError());
         }
         log.accept(dir + "/.env: " + String.join(", ", folder.variables().keySet()) + " set");
+    }
+
+    /**
+     * In a review environment, starts the services Keelson does not roll (a database, a cache) as
+     * the compose files say, before the rolled ones: a new project has nothing running yet. One
+     * already running is left as it is; a service without an image (built, not pulled) is not started.
+     */
+    static void startCompanions(
+            DeployOrder order,
+            String configYaml,
+            ComposeCommands commands,
+            BiFunction<RemoteCommand, String, SshHost.Result> require) {
+        if (order.folder() == null || configYaml == null) {
+            return;
+        }
+        List<String> others = ComposeFiles.parse(configYaml).images().entrySet().stream()
+                .filter(service -> !order.units().contains(service.getKey()) && service.getValue() != null)
+                .map(Map.Entry::getKey)
+                .toList();
+        if (!others.isEmpty()) {
+            require.apply(commands.upCompanions(others), "docker-compose up " + String.join(" ", others));
+        }
     }
 
     /** Makes {@code dir} as a copy of {@code copyOf} when it is missing, and sets {@code variables} in its {@code .env}. */
