@@ -82,6 +82,10 @@ public class Environment extends PanacheEntityBase {
                 .list();
     }
 
+    public static List<Environment> active(int limit) {
+        return find("state = ?1 order by target", State.ACTIVE).page(0, limit).list();
+    }
+
     public static List<Environment> stopping(int limit) {
         return find("state = ?1 order by target", State.STOPPING).page(0, limit).list();
     }

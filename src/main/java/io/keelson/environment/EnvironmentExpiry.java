@@ -1,6 +1,8 @@
 package io.keelson.environment;
 
 import io.keelson.cluster.OwnThread;
+import io.keelson.deploy.Deployments;
+import io.keelson.deploy.Status;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -24,11 +26,13 @@ public class EnvironmentExpiry {
     private static final int PER_PASS = 500;
 
     private final EnvironmentEnds ends;
+    private final Deployments deployments;
     private final Clock clock;
     private final OwnThread thread = new OwnThread("environment-expiry");
 
-    public EnvironmentExpiry(EnvironmentEnds ends, Clock clock) {
+    public EnvironmentExpiry(EnvironmentEnds ends, Deployments deployments, Clock clock) {
         this.ends = ends;
+        this.deployments = deployments;
         this.clock = clock;
     }
 
@@ -42,7 +46,7 @@ public class EnvironmentExpiry {
         thread.close();
     }
 
-    /** One look: every expired environment ended, every other one settled. */
+    /** One look: every expired environment ended, every end and every cut-off creation settled. */
     public void pass() {
         try {
             List<String> expired = QuarkusTransaction.requiringNew()
@@ -50,11 +54,22 @@ public class EnvironmentExpiry {
                             .map(env -> env.target)
                             .toList());
             expired.forEach(this::expire);
-            List<String> all = QuarkusTransaction.requiringNew()
-                    .call(() -> Environment.<Environment>findAll().page(0, PER_PASS).stream()
+            List<String> stopping = QuarkusTransaction.requiringNew()
+                    .call(() -> Environment.stopping(PER_PASS).stream()
                             .map(env -> env.target)
                             .toList());
-            all.forEach(this::settle);
+            stopping.forEach(this::settle);
+            // An active one needs settling only when a crash cut its newest deployment off: one light read each.
+            List<String> active = QuarkusTransaction.requiringNew()
+                    .call(() -> Environment.active(PER_PASS).stream()
+                            .map(env -> env.target)
+                            .toList());
+            active.stream()
+                    .filter(name -> deployments
+                            .latest(name)
+                            .map(d -> d.status() == Status.INTERRUPTED)
+                            .orElse(false))
+                    .forEach(this::settle);
         } catch (RuntimeException e) {
             LOG.warnf(e, "environments: the periodic look failed; it runs again");
         }

@@ -232,8 +232,12 @@ class ReviewEnvironmentTest {
         as(ADMIN).delete("/api/v1/targets/" + template + "--ok").then().statusCode(404);
         as(ADMIN).post("/api/v1/targets/" + template + "/pause").then().statusCode(200);
         assertThat(put(template, "ok", "{}", 409).getString("message")).contains("paused");
-        as(CI).delete("/api/v1/targets/" + template + "/environments/never").then().statusCode(204);
-        as(CI).delete("/api/v1/targets/it-nosuchtemplate/environments/never").then().statusCode(404);
+        as(CI).delete("/api/v1/targets/" + template + "/environments/never")
+                .then()
+                .statusCode(204);
+        as(CI).delete("/api/v1/targets/it-nosuchtemplate/environments/never")
+                .then()
+                .statusCode(404);
     }
 
     @Test

@@ -57,7 +57,7 @@ class AbuseCorpusTest {
         }
 
         String with(String name, String id) {
-            return path.replace("{name}", name).replace("{id}", id);
+            return path.replace("{name}", name).replace("{id}", id).replace("{slug}", "abuse-slug");
         }
     }
 

@@ -90,11 +90,20 @@ public final class TestEnv {
         if (docker.exit() != 0) {
             fail("the Docker engine does not answer (" + docker.output().strip() + ")" + hint);
         }
-        if (!listening(HOST_B, SSH_PORT)
-                || Shell.run("docker", "-H", HOST_B_DOCKER, "info").exit() != 0) {
+        if (!secondHostUp()) {
             fail("the second test host (sshd on " + HOST_B + ", engine " + HOST_B_DOCKER + ") is not up" + hint);
         }
         checked = true;
+    }
+
+    /** Asked while no test restarts the second engine (a fault test does, under {@link EngineB#exclusive}). */
+    private static boolean secondHostUp() {
+        try (AutoCloseable quiet = EngineB.use()) {
+            return listening(HOST_B, SSH_PORT)
+                    && Shell.run("docker", "-H", HOST_B_DOCKER, "info").exit() == 0;
+        } catch (Exception e) {
+            throw new IllegalStateException("checking the second test host: " + e.getMessage(), e);
+        }
     }
 
     private static boolean listening(String host, int port) {
