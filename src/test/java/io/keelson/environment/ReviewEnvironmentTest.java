@@ -186,8 +186,9 @@ class ReviewEnvironmentTest {
     void maxAndAnExhaustedRangeAnswer409AndAFreedPortIsUsedAgain() {
         String template = template(ReviewTemplates.uniqueName(), firstPort + "-" + (firstPort + 1), "1h", 3);
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        int first = put(template, "one", "{}", 200).getInt("environment.ports.bot");
-        put(template, "two", "{}", 200);
+        // Queued, not waited for: each environment exists (folder, ports, target) from its PUT on.
+        int first = put(template, "one", "{}", 202).getInt("environment.ports.bot");
+        put(template, "two", "{}", 202);
 
         JsonPath full = put(template, "three", "{}", 409);
         assertThat(full.getString("message")).contains("no free port for bot");
@@ -196,11 +197,11 @@ class ReviewEnvironmentTest {
         as(CI).delete("/api/v1/targets/" + template + "/environments/one")
                 .then()
                 .statusCode(204);
-        assertThat(put(template, "three", "{}", 200).getInt("environment.ports.bot"))
+        assertThat(put(template, "three", "{}", 202).getInt("environment.ports.bot"))
                 .isEqualTo(first);
 
         String small = template(ReviewTemplates.uniqueName(), (firstPort + 2) + "-" + (firstPort + 3), "1h", 1);
-        put(small, "only", "{}", 200);
+        put(small, "only", "{}", 202);
         assertThat(put(small, "more", "{}", 409).getString("message")).contains("its max");
     }
 
@@ -299,7 +300,8 @@ class ReviewEnvironmentTest {
 
     private static JsonPath put(String template, String slug, String body, int status) {
         return as(CI).body(body)
-                .put("/api/v1/targets/" + template + "/environments/" + slug + "?wait=true&timeout=120")
+                .put("/api/v1/targets/" + template + "/environments/" + slug
+                        + (status == 202 ? "" : "?wait=true&timeout=120"))
                 .then()
                 .statusCode(status)
                 .extract()

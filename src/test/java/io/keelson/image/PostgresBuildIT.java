@@ -91,7 +91,7 @@ class PostgresBuildIT {
                 Statement st = c.createStatement();
                 var rs = st.executeQuery("SELECT max(version) FROM flyway_schema_history")) {
             rs.next();
-            assertThat(rs.getString(1)).isEqualTo("5");
+            assertThat(rs.getString(1)).isEqualTo("6");
         }
     }
 
