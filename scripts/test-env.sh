@@ -24,6 +24,7 @@ STATE=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
 SSH_PORT=${KEELSON_TEST_SSH_PORT:-2222}
 REGISTRY=127.0.0.1:5000
 JRE_BASE=keelson/jre:17-slim
+EDGE_IMAGE=$REGISTRY/keelson/edge:2.6
 PG_PORT=5433
 DOCKER=/usr/bin/docker   # Debian's client, matched to Debian's engine
 HOST_B_RUN=/var/run/keelson-test-b
@@ -39,7 +40,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl postgresql sudo chromium chromium-driver openjdk-17-jdk-headless ca-certificates-java; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl postgresql sudo chromium chromium-driver openjdk-17-jdk-headless ca-certificates-java haproxy socat hey; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return
@@ -223,6 +224,17 @@ jre_base_image() {
   DOCKER=$DOCKER "$script" "$JRE_BASE" >/dev/null
 }
 
+edge_image() {
+  # The edge (HAProxy from Debian) that handovers go through, built by the project's script and
+  # pushed to the test registry, as an operator pushes it to theirs.
+  local script; script="$(dirname "$0")/build-edge.sh"
+  [ "$("$DOCKER" image inspect --format '{{index .Config.Labels "io.keelson.edge.build"}}' "$EDGE_IMAGE" 2>/dev/null)" = \
+    "$(md5sum "$script" | cut -c 1-12)" ] && curl -fs "http://$REGISTRY/v2/keelson/edge/manifests/2.6" \
+    -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' >/dev/null && return
+  log "building $EDGE_IMAGE with scripts/build-edge.sh"
+  DOCKER=$DOCKER "$script" "$EDGE_IMAGE" >/dev/null
+}
+
 start_postgres() {
   # A PostgreSQL of the tests' own on 127.0.0.1:$PG_PORT (database and user keelson), for the
   # PostgreSQL build of Keelson. Its own cluster folder; the package's default cluster is not used.
@@ -268,6 +280,7 @@ start_postgres
 start_sshd
 build_images
 jre_base_image
+edge_image
 cat >"$STATE/env" <<ENV
 KEELSON_TEST_ENV_DIR=$STATE
 KEELSON_TEST_SSH_HOST=127.0.0.1

@@ -275,7 +275,8 @@ class ClusterIT {
 
         replicas.kill(0);
         long atKill = count(registryLog, manifest);
-        await().atMost(Duration.ofSeconds(5))
+        // The survivor takes the schedule over within a lease; on a loaded machine that may take a while.
+        await().atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> count(registryLog, manifest) > atKill);
         Thread.sleep(5_000);
