@@ -281,7 +281,8 @@ class ClusterIT {
                 .until(() -> count(registryLog, manifest) > atKill);
         Thread.sleep(5_000);
         long afterKill = count(registryLog, manifest) - atKill;
-        assertThat(afterKill).as("checks in ~5 s on the surviving replica").isBetween(4L, 7L);
+        // At most one check per interval (never both replicas); on a loaded machine a 1 s schedule may slip a beat.
+        assertThat(afterKill).as("checks in ~5 s on the surviving replica").isBetween(3L, 7L);
     }
 
     @Test

@@ -268,15 +268,10 @@ class KillNineIT {
     }
 
     private JsonPath deployment(String id) {
-        return keelson.api()
-                .get("/api/v1/deployments/" + id)
-                .then()
-                .statusCode(200)
-                .extract()
-                .jsonPath();
+        return keelson.deployment(id);
     }
 
     private List<String> log(String id) {
-        return deployment(id).getList("log", String.class);
+        return keelson.log(id);
     }
 }

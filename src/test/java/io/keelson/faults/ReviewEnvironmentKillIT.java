@@ -173,11 +173,6 @@ class ReviewEnvironmentKillIT {
     }
 
     private List<String> log(String id) {
-        return keelson.api()
-                .get("/api/v1/deployments/" + id)
-                .then()
-                .extract()
-                .jsonPath()
-                .getList("log", String.class);
+        return keelson.log(id);
     }
 }

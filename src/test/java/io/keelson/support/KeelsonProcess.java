@@ -124,6 +124,20 @@ public final class KeelsonProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** One deployment as this Keelson answers it (200 required). */
+    public io.restassured.path.json.JsonPath deployment(String id) {
+        return api().get("/api/v1/deployments/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
+    /** The log lines of one deployment, as its answer carries them. */
+    public List<String> log(String id) {
+        return deployment(id).getList("log", String.class);
+    }
+
     public RequestSpecification api() {
         return given().baseUri(baseUri())
                 .header("Authorization", "Bearer " + TOKEN)
