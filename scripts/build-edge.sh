@@ -9,7 +9,8 @@
 #
 # The image runs HAProxy in master-worker mode (-W) with its master CLI on /run/haproxy/master.sock, so
 # a new configuration is loaded by a seamless reload (listening sockets handed over, no connection
-# refused), and its runtime API on /run/haproxy/admin.sock. It starts with a configuration that serves
+# refused), and its runtime API on /run/haproxy/admin.sock. It holds a small Lua action for hold mode
+# (/usr/share/keelson-edge/hold.lua). It starts with a configuration that serves
 # nothing; Keelson writes the real one. Labels say which HAProxy it holds (io.keelson.edge.haproxy) and
 # which revision of this script built it (io.keelson.edge.build), so Keelson can check an edge before
 # a handover.
@@ -66,6 +67,22 @@ defaults
     timeout client 1h
     timeout server 1h
 CFG
+
+# hold mode: a frontend named in the hold map keeps each new connection waiting (accepted, nothing sent
+# on) until its name leaves the map or 75 s pass; Keelson adds and removes it through the runtime API.
+mkdir -p "$root/usr/share/keelson-edge"
+: >"$root/usr/share/keelson-edge/hold.map"
+cat >"$root/usr/share/keelson-edge/hold.lua" <<'LUA'
+local held = Map.new("/usr/share/keelson-edge/hold.map", Map._str)
+core.register_action("keelson_hold", { "tcp-req" }, function(txn)
+    local frontend = txn.f:fe_name()
+    local waited = 0
+    while held:lookup(frontend) ~= nil and waited < 75000 do
+        core.msleep(20)
+        waited = waited + 20
+    end
+end, 0)
+LUA
 
 version=$(/usr/sbin/haproxy -v | awk 'NR == 1 {print $3}')
 build=$(md5sum "$0" | cut -c 1-12)

@@ -28,6 +28,23 @@ public final class EdgeCommands {
         return "set server " + route.proxyName() + "/" + slot + " state maint";
     }
 
+    /**
+     * hold: the frontend keeps accepting, and each new connection waits (nothing is sent on) until
+     * {@link #release}: the copy may stop and its successor start without a connection refused.
+     */
+    public static String hold(EdgeRoute route) {
+        return "add map " + EdgeConfig.HOLD_MAP + " " + route.proxyName() + " 1";
+    }
+
+    /** The end of a hold: the new copy in {@code slot} serves, the other slot is emptied, waiting connections go on. */
+    public static String release(EdgeRoute route, String slot, String ip, String otherSlot) {
+        String backend = route.proxyName();
+        return "set server " + backend + "/" + slot + " addr " + address(ip) + " port " + route.containerPort()
+                + "; set server " + backend + "/" + slot + " state ready"
+                + "; set server " + backend + "/" + otherSlot + " state maint"
+                + "; del map " + EdgeConfig.HOLD_MAP + " " + backend;
+    }
+
     /** The counters of every proxy and server, as CSV (HAProxy's {@code show stat}). */
     public static String stats() {
         return "show stat";

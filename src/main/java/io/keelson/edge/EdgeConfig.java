@@ -11,6 +11,12 @@ import java.util.List;
  */
 public final class EdgeConfig {
 
+    /** The edge image's Lua action that holds a frontend's new connections while its name is in {@link #HOLD_MAP}. */
+    public static final String HOLD_SCRIPT = "/usr/share/keelson-edge/hold.lua";
+
+    /** Frontends whose new connections wait (hold mode), changed at run time by {@link EdgeCommands}. */
+    public static final String HOLD_MAP = "/usr/share/keelson-edge/hold.map";
+
     /** The two slots of a backend; a copy of the unit is in one, the other is free for the next. */
     public static final List<String> SLOTS = List.of("blue", "green");
 
@@ -27,6 +33,9 @@ public final class EdgeConfig {
                 .append("    stats socket /run/haproxy/admin.sock mode 600 level admin expose-fd listeners\n")
                 .append("    stats timeout 30s\n")
                 .append("    hard-stop-after 1h\n")
+                .append("    lua-load ")
+                .append(HOLD_SCRIPT)
+                .append('\n')
                 .append("defaults\n")
                 .append("    mode tcp\n")
                 .append("    timeout connect 5s\n")
@@ -44,6 +53,10 @@ public final class EdgeConfig {
                     .append(':')
                     .append(route.hostPort())
                     .append(" backlog 4096\n")
+                    // The hold action may wait (yield); HAProxy lets a content rule wait only within an inspect delay.
+                    .append("    tcp-request inspect-delay 80s\n")
+                    .append("    tcp-request content lua.keelson_hold\n")
+                    .append("    tcp-request content accept\n")
                     .append("    default_backend ")
                     .append(name)
                     .append('\n')
