@@ -44,14 +44,16 @@ public class EnvironmentEnds {
         this.clock = clock;
     }
 
-    /** The environment with its ports, its newest deployment and its time as recorded. */
+    /** The environment with its ports, its newest deployment (its changes, no log) and its time as recorded. */
     public Optional<EnvironmentView> view(String name) {
         Optional<Instant> created = QuarkusTransaction.requiringNew()
                 .call(() -> Environment.byTarget(name).map(env -> env.createdAt));
         if (created.isEmpty()) {
             return Optional.empty();
         }
-        List<DeploymentView> history = history(name, created.get());
+        // One deployment read, whatever the caller: a list of a template's environments costs one
+        // small read each, and the stored expiry is kept current by settle().
+        List<DeploymentView> history = history(name, created.get(), 1);
         return QuarkusTransaction.requiringNew()
                 .call(() -> Environment.byTarget(name)
                         .map(env -> new EnvironmentView(
@@ -141,7 +143,11 @@ public class EnvironmentEnds {
      * later is a new environment, and the deployments of the earlier one say nothing about it.
      */
     private List<DeploymentView> history(String name, Instant createdAt) {
-        return deployments.history(name, HISTORY).stream()
+        return history(name, createdAt, HISTORY);
+    }
+
+    private List<DeploymentView> history(String name, Instant createdAt, int limit) {
+        return deployments.history(name, limit).stream()
                 .filter(d -> !d.createdAt().isBefore(createdAt))
                 .toList();
     }

@@ -2,7 +2,6 @@ package io.keelson.environment;
 
 import io.keelson.catalog.CatalogException;
 import io.keelson.catalog.CatalogTarget;
-import io.keelson.catalog.ComposeSpec;
 import io.keelson.catalog.EnvironmentTargets;
 import io.keelson.catalog.EnvironmentsSpec;
 import io.keelson.catalog.Target;
@@ -177,9 +176,10 @@ public class Environments {
      * pick one port for environments of two templates collide on the port's key: the loser tries again.
      */
     private void create(CatalogTarget template, String slug, String name, Duration lifetime) {
+        // Refused before any host is asked: a flood of new slugs on a full template opens no SSH connection.
+        QuarkusTransaction.requiringNew().run(() -> refuseFull(template));
         Set<Integer> listening = listening(template.spec());
-        TargetSpec derived = derive(template.spec(), slug, name);
-        refuseNesting(derived);
+        TargetSpec derived = EnvironmentTarget.of(template.spec(), slug, name, catalog.list());
         RuntimeException last = null;
         for (int attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
             try {
@@ -208,12 +208,7 @@ public class Environments {
             return; // another request created it meanwhile
         }
         EnvironmentsSpec spec = template.spec().environments();
-        long count = Environment.countOfTemplate(template.name());
-        if (count >= spec.effectiveMax()) {
-            throw new DeploymentRefused(
-                    DeploymentRefused.Kind.CONFLICT,
-                    "template '" + template.name() + "' has " + count + " environments, its max; delete one first");
-        }
+        refuseFull(template);
         Map<String, Integer> ports;
         try {
             ports = PortPicker.pick(
@@ -242,40 +237,20 @@ public class Environments {
         targets.save(derived);
     }
 
+    /** 409 when the template has {@code max} environments already. */
+    private static void refuseFull(CatalogTarget template) {
+        long count = Environment.countOfTemplate(template.name());
+        if (count >= template.spec().environments().effectiveMax()) {
+            throw new DeploymentRefused(
+                    DeploymentRefused.Kind.CONFLICT,
+                    "template '" + template.name() + "' has " + count + " environments, its max; delete one first");
+        }
+    }
+
     /** An environment deployed again follows its template's current definition (hosts, files, registry). */
     private void refresh(CatalogTarget template, String slug, String name) {
-        TargetSpec derived = derive(template.spec(), slug, name);
-        refuseNesting(derived);
+        TargetSpec derived = EnvironmentTarget.of(template.spec(), slug, name, catalog.list());
         QuarkusTransaction.requiringNew().run(() -> targets.save(derived));
-    }
-
-    private static TargetSpec derive(TargetSpec template, String slug, String name) {
-        EnvironmentsSpec spec = template.environments();
-        ComposeSpec base = template.compose();
-        ComposeSpec project = new ComposeSpec(
-                spec.projectDirOf(slug), spec.projectNameOf(slug), base.files(), base.services(), base.command());
-        return template.asEnvironment(name, "review environment " + slug + " of " + template.name(), project);
-    }
-
-    /**
-     * An environment's folder is removed with everything in it when it ends: it must hold no other
-     * target's folder, and lie in none (the template's own included).
-     */
-    private void refuseNesting(TargetSpec derived) {
-        String dir = derived.compose().projectDir();
-        for (CatalogTarget other : catalog.list()) {
-            if (other.name().equals(derived.name()) || other.spec().compose() == null) {
-                continue;
-            }
-            String theirs = other.spec().compose().projectDir().replaceAll("/+$", "");
-            if (theirs.equals(dir) || theirs.startsWith(dir + "/") || dir.startsWith(theirs + "/")) {
-                throw new DeploymentRefused(
-                        DeploymentRefused.Kind.CONFLICT,
-                        "the environment's folder " + dir + " and the folder of target '" + other.name() + "' ("
-                                + theirs
-                                + ") lie in one another; choose another slug or change environments.projectDir");
-            }
-        }
     }
 
     /** The ports something listens on, on any host of the template. */

@@ -71,7 +71,7 @@ final class HostDeploy implements HostRollout.HostRun {
         }
         log("deploying " + String.join(", ", order.units()) + (order.isRollback() ? " (rollback)" : ""));
         connect();
-        ProjectFolders.make(ssh, order.folder(), target.compose().projectDir(), this::log);
+        ProjectFolders.make(ssh, order.folder(), target.compose().projectDir(), progress::guard, this::log);
         EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
         logIn();
         // Independent reads, each its own SSH channel: compose's Python start-up dominates, so overlap them.
@@ -89,7 +89,7 @@ final class HostDeploy implements HostRollout.HostRun {
         services.forEach(service -> running.put(
                 service, CompletableFuture.supplyAsync(() -> containers().running(service), background)));
         Map<String, ImageRef> images = resolveImages(join(config));
-        ProjectFolders.startCompanions(order, join(config), commands, this::require);
+        ProjectFolders.startCompanions(order, join(config), commands, progress::guard, this::require);
         readPins(join(override));
         Map<String, ServiceContainers.Running> before = new LinkedHashMap<>();
         images.keySet()

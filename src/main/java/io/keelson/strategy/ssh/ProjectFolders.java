@@ -84,10 +84,11 @@ final class ProjectFolders {
      *
      * @throws SshFailure with the host's reason when that fails
      */
-    static void make(SshHost ssh, DeployOrder.ProjectFolder folder, String dir, Consumer<String> log) {
+    static void make(SshHost ssh, DeployOrder.ProjectFolder folder, String dir, Runnable guard, Consumer<String> log) {
         if (folder == null) {
             return;
         }
+        guard.run(); // a replica that lost the lane changes nothing on the host
         SshHost.Result result = ssh.run(prepare(folder.copyOf(), dir, folder.variables()), line -> {});
         result.stdout().lines().filter(line -> !line.isBlank()).forEach(log);
         if (!result.ok()) {
@@ -106,6 +107,7 @@ final class ProjectFolders {
             DeployOrder order,
             String configYaml,
             ComposeCommands commands,
+            Runnable guard,
             BiFunction<RemoteCommand, String, SshHost.Result> require) {
         if (order.folder() == null || configYaml == null) {
             return;
@@ -115,6 +117,7 @@ final class ProjectFolders {
                 .map(Map.Entry::getKey)
                 .toList();
         if (!others.isEmpty()) {
+            guard.run();
             require.apply(commands.upCompanions(others), "docker-compose up " + String.join(" ", others));
         }
     }
