@@ -57,7 +57,7 @@ class EdgeHandoverTest {
     void anOverlapSwitchUnderLoadFailsNoRequest() throws Exception {
         String blue = copy("blue");
         String green = copy("green");
-        startEdge(ip(blue));
+        startEdge(ip(blue), "blue");
         assertThat(get()).isEqualTo("blue");
 
         CompletableFuture<Load> load = CompletableFuture.supplyAsync(() -> load(6));
@@ -76,7 +76,7 @@ class EdgeHandoverTest {
     @Test
     void aHoldRestartUnderLoadRefusesNoConnection() throws Exception {
         String old = copy("old");
-        startEdge(ip(old));
+        startEdge(ip(old), "old");
 
         // A new connection per request: a hold promises that none is refused. (A connection open on the
         // old copy ends with it: a unit that cannot run twice cannot hand its connections over.)
@@ -92,7 +92,16 @@ class EdgeHandoverTest {
         }
         Shell.run("docker", "rm", "-f", old).require();
         String fresh = copy("new");
-        Thread.sleep(500); // the new copy's start-up, as a gate would wait for it
+        // The new copy's start-up, as a gate would wait for it: until it answers on its own address.
+        for (int i = 0;
+                i < 100
+                        && !Shell.run("curl", "-fsS", "--max-time", "1", "http://" + ip(fresh) + ":8000/")
+                                .output()
+                                .strip()
+                                .equals("new");
+                i++) {
+            Thread.sleep(50);
+        }
         runtime(EdgeCommands.release(route, "green", ip(fresh), "blue"));
         Load seen = load.get();
 
@@ -124,7 +133,8 @@ class EdgeHandoverTest {
         return name;
     }
 
-    private void startEdge(String currentIp) throws Exception {
+    /** Starts the edge in front of the copy at {@code currentIp}, and waits until that copy answers {@code body} through it. */
+    private void startEdge(String currentIp, String body) throws Exception {
         Files.writeString(
                 config.resolve("haproxy.cfg"),
                 EdgeConfig.render(List.of(route), r -> currentIp + ":" + r.containerPort()));
@@ -143,7 +153,8 @@ class EdgeHandoverTest {
                         EDGE_IMAGE)
                 .require();
         containers.add(edge);
-        for (int i = 0; i < 100 && get().isEmpty(); i++) {
+        // Both the edge and the copy's httpd start on their own time: until then curl prints its error.
+        for (int i = 0; i < 100 && !get().equals(body); i++) {
             Thread.sleep(100);
         }
     }
