@@ -10,8 +10,8 @@
 # The image runs HAProxy in master-worker mode (-W) with its master CLI on /run/haproxy/master.sock, so
 # a new configuration is loaded by a seamless reload (listening sockets handed over, no connection
 # refused), and its runtime API on /run/haproxy/admin.sock. It holds a small Lua action for hold mode
-# (/usr/share/keelson-edge/hold.lua). It starts with a configuration that serves
-# nothing; Keelson writes the real one. Labels say which HAProxy it holds (io.keelson.edge.haproxy) and
+# (/usr/share/keelson-edge/hold.lua, its map in /etc/haproxy/keelson/hold.map). It starts serving
+# nothing; Keelson writes a file per route in /etc/haproxy/keelson/routes and reloads. Labels say which HAProxy it holds (io.keelson.edge.haproxy) and
 # which revision of this script built it (io.keelson.edge.build), so Keelson can check an edge before
 # a handover.
 set -euo pipefail
@@ -49,31 +49,35 @@ copy /usr/bin/socat
 for lib in /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_dns.so.2 /lib64/ld-linux-x86-64.so.2; do
   [ -e "$lib" ] && copy "$lib"
 done
-mkdir -p "$root/bin" "$root/etc/haproxy" "$root/run/haproxy" "$root/var/lib/haproxy" "$root/tmp"
+mkdir -p "$root/bin" "$root/etc/haproxy/keelson/routes" "$root/run/haproxy" "$root/var/lib/haproxy" "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
-for applet in sh cat mv rm mkdir sleep ls ps kill; do ln -s busybox "$root/bin/$applet"; done
+for applet in sh cat mv rm rmdir mkdir sleep ls ps kill printf grep cmp date; do ln -s busybox "$root/bin/$applet"; done
 printf 'root:x:0:0:root:/root:/bin/sh\nhaproxy:x:101:101::/var/lib/haproxy:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nhaproxy:x:101:\n' >"$root/etc/group"
 printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
-# Serves nothing: the sockets Keelson talks to, and defaults for the TCP proxies it adds.
+# The global part: the sockets Keelson talks to, the hold action, defaults for the TCP proxies. Keelson
+# writes one file per route under /etc/haproxy/keelson/routes (a volume, so a recreated edge keeps them).
 cat >"$root/etc/haproxy/haproxy.cfg" <<'CFG'
-# Written by scripts/build-edge.sh; Keelson replaces it with the edge's configuration.
+# Written by scripts/build-edge.sh. The routes are Keelson's, in /etc/haproxy/keelson/routes.
 global
     stats socket /run/haproxy/admin.sock mode 600 level admin expose-fd listeners
     stats timeout 30s
+    hard-stop-after 1h
+    lua-load /usr/share/keelson-edge/hold.lua
 defaults
     mode tcp
     timeout connect 5s
     timeout client 1h
     timeout server 1h
+    timeout queue 75s
 CFG
 
 # hold mode: a frontend named in the hold map keeps each new connection waiting (accepted, nothing sent
 # on) until its name leaves the map or 75 s pass; Keelson adds and removes it through the runtime API.
 mkdir -p "$root/usr/share/keelson-edge"
-: >"$root/usr/share/keelson-edge/hold.map"
+: >"$root/etc/haproxy/keelson/hold.map"
 cat >"$root/usr/share/keelson-edge/hold.lua" <<'LUA'
-local held = Map.new("/usr/share/keelson-edge/hold.map", Map._str)
+local held = Map.new("/etc/haproxy/keelson/hold.map", Map._str)
 core.register_action("keelson_hold", { "tcp-req" }, function(txn)
     local frontend = txn.f:fe_name()
     local waited = 0
@@ -84,6 +88,59 @@ core.register_action("keelson_hold", { "tcp-req" }, function(txn)
 end, 0)
 LUA
 
+# The commands Keelson runs in the edge (docker exec), each value a positional argument, never
+# spliced into a command line. Changes take a lock (mkdir: the one atomic step busybox's sh has) so
+# two deployments on one host, from one Keelson or two, never interleave a file and its reload.
+cat >"$root/usr/share/keelson-edge/edge" <<'SH'
+#!/bin/sh
+# edge api CMDS | edge check | edge put-route NAME TEXT | edge drop-route NAME | edge reload
+# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME | edge protocol
+set -eu
+dir=/etc/haproxy/keelson
+api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
+lock() {
+  i=0
+  until mkdir "$dir/.lock" 2>/dev/null; do
+    i=$((i + 1)); [ "$i" -lt 200 ] || { rmdir "$dir/.lock" 2>/dev/null || true; }
+    sleep 0.05
+  done
+  trap 'rmdir "$dir/.lock" 2>/dev/null || true' EXIT
+}
+case "${1:-}" in
+  protocol) echo 2 ;;
+  api) api "$2" ;;
+  check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
+  put-route)
+    lock
+    printf '%s' "$3" >"$dir/routes/.$2.new"
+    if cmp -s "$dir/routes/.$2.new" "$dir/routes/$2.cfg" 2>/dev/null; then rm -f "$dir/routes/.$2.new"; echo same; exit 0; fi
+    mv "$dir/routes/.$2.new" "$dir/routes/$2.cfg"
+    if ! /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" 2>"$dir/.check"; then
+      cat "$dir/.check" >&2; rm -f "$dir/routes/$2.cfg"; exit 3
+    fi
+    echo changed ;;
+  set-route)
+    # A switch: the file and the runtime state in one step, so a reload between them cannot undo it.
+    lock
+    printf '%s' "$3" >"$dir/routes/.$2.new"
+    mv "$dir/routes/.$2.new" "$dir/routes/$2.cfg"
+    api "$4" ;;
+  drop-route) lock; rm -f "$dir/routes/$2.cfg" ;;
+  reload) lock; printf 'reload\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock ;;
+  hold)
+    lock
+    grep -qx "$2 1" "$dir/hold.map" || printf '%s 1\n' "$2" >>"$dir/hold.map"
+    api "add map $dir/hold.map $2 1" ;;
+  unhold)
+    lock
+    grep -vx "$2 1" "$dir/hold.map" >"$dir/.hold.new" || true
+    mv "$dir/.hold.new" "$dir/hold.map"
+    api "del map $dir/hold.map $2" ;;
+  *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|protocol" >&2; exit 2 ;;
+esac
+SH
+chmod 755 "$root/usr/share/keelson-edge/edge"
+
 version=$(/usr/sbin/haproxy -v | awk 'NR == 1 {print $3}')
 build=$(md5sum "$0" | cut -c 1-12)
 cat >"$root/Dockerfile" <<DF
@@ -91,7 +148,7 @@ FROM scratch
 COPY . /
 LABEL io.keelson.edge.haproxy="$version" io.keelson.edge.build="$build"
 STOPSIGNAL SIGUSR1
-ENTRYPOINT ["/usr/sbin/haproxy", "-W", "-db", "-S", "/run/haproxy/master.sock", "-f", "/etc/haproxy/haproxy.cfg"]
+ENTRYPOINT ["/usr/sbin/haproxy", "-W", "-db", "-S", "/run/haproxy/master.sock", "-f", "/etc/haproxy/haproxy.cfg", "-f", "/etc/haproxy/keelson/routes"]
 DF
 "$DOCKER" build -q -t "$IMAGE" "$root" >/dev/null
 case ${IMAGE%%/*} in

@@ -26,7 +26,8 @@ public record TargetSpec(
         @JsonProperty("paused") Boolean startsPaused,
         List<String> allowedImages,
         List<ContainerSpec> containers,
-        EnvironmentsSpec environments) {
+        EnvironmentsSpec environments,
+        HandoverSpec handover) {
 
     /** A target without notifications of its own. */
     public TargetSpec(
@@ -55,6 +56,7 @@ public record TargetSpec(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -75,7 +77,8 @@ public record TargetSpec(
                 startsPaused,
                 allowedImages,
                 others,
-                environments);
+                environments,
+                handover);
     }
 
     /**
@@ -98,6 +101,7 @@ public record TargetSpec(
                 null,
                 allowedImages,
                 containers,
+                null,
                 null);
     }
 

@@ -13,8 +13,8 @@ public final class EdgeCommands {
     private EdgeCommands() {}
 
     /**
-     * overlap: the free slot gets the new copy and becomes ready, and the slot in use drains (its
-     * open connections stay, no new one reaches it), in one call.
+     * The free slot gets the new copy and becomes ready, and the slot in use drains (its open
+     * connections stay, no new one reaches it), in one call: overlap's switch.
      */
     public static String switchTo(EdgeRoute route, String freeSlot, String ip, String usedSlot) {
         String backend = route.proxyName();
@@ -23,26 +23,20 @@ public final class EdgeCommands {
                 + "; set server " + backend + "/" + usedSlot + " state drain";
     }
 
-    /** The slot a drained copy was in, emptied once its connections ended or the drain timed out. */
-    public static String retire(EdgeRoute route, String slot) {
-        return "set server " + route.proxyName() + "/" + slot + " state maint";
-    }
-
     /**
-     * hold: the frontend keeps accepting, and each new connection waits (nothing is sent on) until
-     * {@link #release}: the copy may stop and its successor start without a connection refused.
+     * {@code slot} serves the copy at {@code ip} and the other slot is emptied at once: the end of a
+     * hold (the old copy is gone) and the repair's re-pointing.
      */
-    public static String hold(EdgeRoute route) {
-        return "add map " + EdgeConfig.HOLD_MAP + " " + route.proxyName() + " 1";
-    }
-
-    /** The end of a hold: the new copy in {@code slot} serves, the other slot is emptied, waiting connections go on. */
-    public static String release(EdgeRoute route, String slot, String ip, String otherSlot) {
+    public static String serve(EdgeRoute route, String slot, String ip) {
         String backend = route.proxyName();
         return "set server " + backend + "/" + slot + " addr " + address(ip) + " port " + route.containerPort()
                 + "; set server " + backend + "/" + slot + " state ready"
-                + "; set server " + backend + "/" + otherSlot + " state maint"
-                + "; del map " + EdgeConfig.HOLD_MAP + " " + backend;
+                + "; set server " + backend + "/" + RouteFile.other(slot) + " state maint";
+    }
+
+    /** The slot a drained copy was in, emptied once its connections ended or the drain timed out. */
+    public static String retire(EdgeRoute route, String slot) {
+        return "set server " + route.proxyName() + "/" + slot + " state maint";
     }
 
     /** The counters of every proxy and server, as CSV (HAProxy's {@code show stat}). */

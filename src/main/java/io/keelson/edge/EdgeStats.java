@@ -1,33 +1,112 @@
 package io.keelson.edge;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
- * Reads the edge's counters from HAProxy's {@code show stat} CSV: how many connections a copy still
- * has open, which a drain and a hold wait for before the old copy stops.
+ * Reads the edge's state from HAProxy's {@code show stat} CSV: which slot of a route serves and at
+ * which address (what a handover and the repair start from), how many connections a copy still has
+ * open (what a drain and a hold wait for), and the counters the metrics report.
  */
 public final class EdgeStats {
 
-    private EdgeStats() {}
+    /**
+     * One server slot of a route's backend.
+     *
+     * @param status HAProxy's word: {@code no check} or {@code UP} when it serves, {@code DRAIN}, {@code MAINT}
+     * @param address {@code ip:port} it forwards to
+     * @param open connections open now ({@code scur})
+     * @param total connections it took since the edge started ({@code stot})
+     * @param failed connections it could not make or that broke ({@code econ} + {@code eresp})
+     */
+    public record Slot(String name, String status, String address, long open, long total, long failed) {
+        public boolean serves() {
+            return !status.startsWith("MAINT") && !status.startsWith("DRAIN");
+        }
 
-    /** The connections open now on {@code server} of the route's backend (HAProxy's {@code scur}); -1 when not listed. */
-    public static int openConnections(String showStat, EdgeRoute route, String server) {
-        List<String> lines = showStat.lines().toList();
+        /** The address's IP, without the port. */
+        public String ip() {
+            int colon = address.lastIndexOf(':');
+            return colon < 0 ? address : address.substring(0, colon);
+        }
+    }
+
+    private final List<String> header;
+    private final List<String[]> rows;
+
+    private EdgeStats(List<String> header, List<String[]> rows) {
+        this.header = header;
+        this.rows = rows;
+    }
+
+    public static EdgeStats parse(String showStat) {
+        List<String> lines = showStat.lines().filter(l -> !l.isBlank()).toList();
         if (lines.isEmpty() || !lines.get(0).startsWith("# ")) {
-            return -1;
+            return new EdgeStats(List.of(), List.of());
         }
-        List<String> header = List.of(lines.get(0).substring(2).split(","));
-        int proxy = header.indexOf("pxname");
-        int name = header.indexOf("svname");
-        int current = header.indexOf("scur");
-        for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.split(",", -1);
-            if (fields.length > Math.max(current, Math.max(proxy, name))
-                    && fields[proxy].equals(route.proxyName())
-                    && fields[name].equals(server)) {
-                return fields[current].isEmpty() ? 0 : Integer.parseInt(fields[current]);
-            }
+        return new EdgeStats(
+                List.of(lines.get(0).substring(2).split(",")),
+                lines.subList(1, lines.size()).stream()
+                        .map(l -> l.split(",", -1))
+                        .toList());
+    }
+
+    /** Whether the edge has the route's frontend. */
+    public boolean has(EdgeRoute route) {
+        return rows.stream().anyMatch(r -> is(r, route.proxyName(), "FRONTEND"));
+    }
+
+    /** The route's two slots, by name; empty when the edge has no such route. */
+    public Map<String, Slot> slots(EdgeRoute route) {
+        Map<String, Slot> slots = new LinkedHashMap<>();
+        for (String slot : RouteFile.SLOTS) {
+            rows.stream()
+                    .filter(r -> is(r, route.proxyName(), slot))
+                    .findFirst()
+                    .ifPresent(r -> slots.put(
+                            slot,
+                            new Slot(
+                                    slot,
+                                    field(r, "status"),
+                                    field(r, "addr"),
+                                    number(r, "scur"),
+                                    number(r, "stot"),
+                                    number(r, "econ") + number(r, "eresp"))));
         }
-        return -1;
+        return slots;
+    }
+
+    /** The slot serving new connections, if one does. */
+    public Optional<Slot> serving(EdgeRoute route) {
+        return slots(route).values().stream().filter(Slot::serves).findFirst();
+    }
+
+    /** The frontend's counters: connections taken ({@code stot}) and refused or failed ({@code ereq} + {@code dreq}). */
+    public long[] frontend(EdgeRoute route) {
+        return rows.stream()
+                .filter(r -> is(r, route.proxyName(), "FRONTEND"))
+                .findFirst()
+                .map(r -> new long[] {number(r, "stot"), number(r, "ereq") + number(r, "dreq")})
+                .orElse(new long[] {0, 0});
+    }
+
+    private boolean is(String[] row, String proxy, String server) {
+        return field(row, "pxname").equals(proxy) && field(row, "svname").equals(server);
+    }
+
+    private String field(String[] row, String name) {
+        int i = header.indexOf(name);
+        return i < 0 || i >= row.length ? "" : row[i];
+    }
+
+    private long number(String[] row, String name) {
+        String value = field(row, name);
+        try {
+            return value.isEmpty() ? 0 : Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

@@ -82,7 +82,8 @@ class EnvironmentsSpecTest {
                 null,
                 null,
                 null,
-                GOOD);
+                GOOD,
+                null);
         assertThat(CatalogRules.validator().validate(watch).stream().map(CatalogProblem::field))
                 .contains("environments");
     }
@@ -103,7 +104,8 @@ class EnvironmentsSpecTest {
                 null,
                 null,
                 null,
-                block);
+                block,
+                null);
         return CatalogRules.validator().validate(spec).stream()
                 .map(CatalogProblem::field)
                 .toList();

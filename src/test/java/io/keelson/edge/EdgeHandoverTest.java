@@ -2,97 +2,120 @@ package io.keelson.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.registry.ImageRef;
+import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The edge's switch (overlap) and hold, on the real edge image (scripts/build-edge.sh, HAProxy from
- * Debian) with the configuration and runtime commands Keelson generates, under load from Debian's
- * {@code hey}: not one request may fail while the serving copy changes.
+ * The edge itself ({@link Edge}, on the real edge image that scripts/build-edge.sh builds from
+ * Debian's HAProxy), driven the way a handover drives it, under load from Debian's {@code hey}: not
+ * one request may fail while the serving copy changes, and a connection open before a switch stays
+ * with its copy.
  */
 class EdgeHandoverTest {
 
     private static final String EDGE_IMAGE = TestEnv.REGISTRY + "/keelson/edge:2.6";
     private static final String HTTPD = "trap 'exit 0' TERM; mkdir -p /www; echo %s > /www/index.html;"
-            + " httpd -f -p 8000 -h /www & while true; do sleep 1; done";
+            + " httpd -p 8000 -h /www; nc -ll -p 9000 -e cat & while true; do sleep 1; done";
 
     private final List<String> containers = new ArrayList<>();
-    private String network;
-    private String edge;
-    private EdgeRoute route;
-    private Path config;
+    private final List<EdgeRoute> routes = new ArrayList<>();
+    private DockerEngine engine;
+    private Edge edge;
+    private String id;
 
     @BeforeEach
-    void setUp() throws IOException {
+    void setUp() {
         TestEnv.require();
-        String id = UUID.randomUUID().toString().substring(0, 8);
-        network = "kt-edge-" + id;
-        Shell.run("docker", "network", "create", network).require();
-        // The edge listens on every address of its container; the engine publishes that on the host's loopback.
-        route = new EdgeRoute("web", "", freePort(), 8000);
-        config = Files.createTempDirectory("edge-config");
-        edge = "kt-edge-" + id + "-edge";
+        id = UUID.randomUUID().toString().substring(0, 8);
+        engine = DockerEngine.connect(null);
+        edge = Edge.ensure(
+                engine,
+                "local",
+                EDGE_IMAGE,
+                image -> engine.pull(ImageRef.parse(image), Optional.empty(), TestEnv.REGISTRY),
+                line -> {});
     }
 
     @AfterEach
     void tearDown() {
+        routes.forEach(edge::remove);
         containers.forEach(c -> Shell.run("docker", "rm", "-f", "-v", c));
-        Shell.run("docker", "network", "rm", network);
+        engine.close();
     }
 
     @Test
-    void anOverlapSwitchUnderLoadFailsNoRequest() throws Exception {
+    void anOverlapSwitchUnderLoadFailsNoRequestAndAnOpenConnectionStaysWithItsCopy() throws Exception {
+        EdgeRoute web = route("web", 8000);
+        EdgeRoute raw = route("raw", 9000);
         String blue = copy("blue");
         String green = copy("green");
-        startEdge(ip(blue), "blue");
-        assertThat(get()).isEqualTo("blue");
+        edge.install(web, "t", ip(blue));
+        edge.install(raw, "t", ip(blue));
+        assertThat(get(web)).isEqualTo("blue");
 
-        CompletableFuture<Load> load = CompletableFuture.supplyAsync(() -> load(6));
-        Thread.sleep(1500);
-        runtime(EdgeCommands.switchTo(route, "green", ip(green), "blue"));
-        Thread.sleep(1500);
-        assertThat(get()).isEqualTo("green");
-        runtime(EdgeCommands.retire(route, "blue"));
-        Shell.run("docker", "rm", "-f", blue).require();
-        Load seen = load.get();
-
-        assertThat(seen.ok()).as(seen.report()).isGreaterThan(500);
-        assertThat(seen.failed()).as(seen.report()).isZero();
+        try (Socket open = new Socket("127.0.0.1", raw.hostPort())) {
+            assertThat(echo(open, "before")).isEqualTo("before");
+            CompletableFuture<Load.Seen> load = CompletableFuture.supplyAsync(() -> Load.hey(url(web), 6));
+            Thread.sleep(1500);
+            String drained = edge.servingSlot(web);
+            String rawDrained = edge.servingSlot(raw);
+            edge.switchTo(web, "t", ip(green), drained);
+            edge.switchTo(raw, "t", ip(green), rawDrained);
+            assertThat(get(web)).isEqualTo("green");
+            assertThat(echo(open, "after"))
+                    .as("a connection made before the switch")
+                    .isEqualTo("after");
+            assertThat(edge.stats().slots(raw).get(rawDrained).open()).isEqualTo(1);
+            edge.drain(web, drained, Duration.ofSeconds(5));
+            Load.Seen seen = load.get();
+            assertThat(seen.ok()).as(seen.report()).isGreaterThan(300);
+            assertThat(seen.failed()).as(seen.report()).isZero();
+            assertThat(echo(open, "still"))
+                    .as("still with its copy while the drain waits")
+                    .isEqualTo("still");
+        }
+        assertThat(edge.drain(raw, "blue", Duration.ofSeconds(5)))
+                .as("the drain ends when the connection closes")
+                .isZero();
     }
 
     @Test
     void aHoldRestartUnderLoadRefusesNoConnection() throws Exception {
+        EdgeRoute web = route("web", 8000);
         String old = copy("old");
-        startEdge(ip(old), "old");
+        edge.install(web, "t", ip(old));
 
-        // A new connection per request: a hold promises that none is refused. (A connection open on the
-        // old copy ends with it: a unit that cannot run twice cannot hand its connections over.)
-        CompletableFuture<Load> load = CompletableFuture.supplyAsync(() -> load(6, "-disable-keepalive"));
+        // A new connection per request: a hold promises that none is refused.
+        CompletableFuture<Load.Seen> load =
+                CompletableFuture.supplyAsync(() -> Load.hey(url(web), 6, "-disable-keepalive"));
         Thread.sleep(1500);
-        runtime(EdgeCommands.hold(route));
-        CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> get(15));
+        edge.hold(web);
+        assertThat(edge.held(web)).isTrue();
+        CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> get(web, 15));
         Thread.sleep(700);
         assertThat(held).as("a connection made during the hold waits").isNotDone();
-        // The requests already on their way to the old copy finish before it stops.
-        for (int i = 0; i < 100 && EdgeStats.openConnections(runtime(EdgeCommands.stats()), route, "blue") != 0; i++) {
-            Thread.sleep(20);
-        }
+        edge.awaitIdle(web, edge.servingSlot(web), Duration.ofSeconds(5));
         Shell.run("docker", "rm", "-f", old).require();
         String fresh = copy("new");
-        // The new copy's start-up, as a gate would wait for it: until it answers on its own address.
         for (int i = 0;
                 i < 100
                         && !Shell.run("curl", "-fsS", "--max-time", "1", "http://" + ip(fresh) + ":8000/")
@@ -102,10 +125,11 @@ class EdgeHandoverTest {
                 i++) {
             Thread.sleep(50);
         }
-        runtime(EdgeCommands.release(route, "green", ip(fresh), "blue"));
-        Load seen = load.get();
+        edge.release(web, "t", ip(fresh));
+        Load.Seen seen = load.get();
 
-        assertThat(get()).isEqualTo("new");
+        assertThat(edge.held(web)).isFalse();
+        assertThat(get(web)).isEqualTo("new");
         assertThat(held.get())
                 .as("the held connection is served by the new copy")
                 .isEqualTo("new");
@@ -113,124 +137,89 @@ class EdgeHandoverTest {
         assertThat(seen.failed()).as(seen.report()).isZero();
     }
 
-    /** A copy of the unit: busybox httpd answering {@code body} on 8000, on the edge's network, no published port. */
+    @Test
+    void aRemovedRouteLetsItsPortGo() throws Exception {
+        EdgeRoute web = route("web", 8000);
+        String one = copy("one");
+        edge.install(web, "t", ip(one));
+        assertThat(get(web)).isEqualTo("one");
+
+        edge.remove(web);
+        routes.remove(web);
+
+        assertThat(edge.stats().has(web)).isFalse();
+        try (ServerSocket again = new ServerSocket(web.hostPort())) {
+            assertThat(again.getLocalPort())
+                    .as("the port is free for the unit again")
+                    .isEqualTo(web.hostPort());
+        }
+    }
+
+    private EdgeRoute route(String unit, int containerPort) throws IOException {
+        EdgeRoute route = new EdgeRoute(unit + "-" + id, "127.0.0.1", freePort(), containerPort);
+        routes.add(route);
+        return route;
+    }
+
+    /** A copy of the unit: busybox httpd answering {@code body} on 8000 and an echo server on 9000; no published port. */
     private String copy(String body) {
-        String name = network + "-" + body;
+        String name = "kt-edge-" + id + "-" + body;
         Shell.run(
                         "docker",
                         "run",
                         "-d",
                         "--name",
                         name,
-                        "--network",
-                        network,
                         TestEnv.REGISTRY + "/keelson-test/app:base",
                         "sh",
                         "-c",
                         HTTPD.formatted(body))
                 .require();
         containers.add(name);
+        for (int i = 0;
+                i < 100
+                        && !Shell.run("curl", "-fsS", "--max-time", "1", "http://" + ip(name) + ":8000/")
+                                .output()
+                                .strip()
+                                .equals(body);
+                i++) {
+            sleep(50);
+        }
         return name;
     }
 
-    /** Starts the edge in front of the copy at {@code currentIp}, and waits until that copy answers {@code body} through it. */
-    private void startEdge(String currentIp, String body) throws Exception {
-        Files.writeString(
-                config.resolve("haproxy.cfg"),
-                EdgeConfig.render(List.of(route), r -> currentIp + ":" + r.containerPort()));
-        Shell.run(
-                        "docker",
-                        "run",
-                        "-d",
-                        "--name",
-                        edge,
-                        "--network",
-                        network,
-                        "-p",
-                        "127.0.0.1:" + route.hostPort() + ":" + route.hostPort(),
-                        "-v",
-                        config + ":/etc/haproxy:ro",
-                        EDGE_IMAGE)
-                .require();
-        containers.add(edge);
-        // Both the edge and the copy's httpd start on their own time: until then curl prints its error.
-        for (int i = 0; i < 100 && !get().equals(body); i++) {
-            Thread.sleep(100);
-        }
-    }
-
-    private String runtime(String commands) {
-        Shell.Result r = Shell.run(
-                "docker",
-                "exec",
-                edge,
-                "sh",
-                "-c",
-                "echo \"$1\" | socat stdio /run/haproxy/admin.sock",
-                "sh",
-                commands);
-        assertThat(r.exit()).as(r.output()).isZero();
-        if (!commands.startsWith("show ")) { // a change answers nothing, or says what it refused
-            assertThat(r.output().strip())
-                    .as("runtime API: " + commands)
-                    .doesNotContainIgnoringCase("unknown")
-                    .doesNotContainIgnoringCase("error");
-        }
-        return r.output();
+    private static String echo(Socket socket, String line) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        socket.setSoTimeout(5000);
+        return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)).readLine();
     }
 
     private String ip(String container) {
-        return Shell.run(
-                        "docker",
-                        "inspect",
-                        "--format",
-                        "{{(index .NetworkSettings.Networks \"" + network + "\").IPAddress}}",
-                        container)
-                .require()
-                .strip();
+        return ContainerHandover.ip(engine.inspectContainer(container).orElseThrow());
     }
 
-    private String get() {
-        return get(2);
+    private static String url(EdgeRoute route) {
+        return "http://127.0.0.1:" + route.hostPort() + "/";
     }
 
-    private String get(int seconds) {
-        return Shell.run(
-                        "curl",
-                        "-fsS",
-                        "--max-time",
-                        String.valueOf(seconds),
-                        "http://127.0.0.1:" + route.hostPort() + "/")
+    private static String get(EdgeRoute route) {
+        return get(route, 2);
+    }
+
+    private static String get(EdgeRoute route, int seconds) {
+        return Shell.run("curl", "-fsS", "--max-time", String.valueOf(seconds), url(route))
                 .output()
                 .strip();
     }
 
-    /** What hey saw: requests answered 200, and every other answer or socket error. */
-    record Load(int ok, int failed, String report) {}
-
-    private Load load(int seconds, String... options) {
-        List<String> argv = new ArrayList<>(List.of("hey", "-z", seconds + "s", "-c", "4", "-q", "50", "-t", "20"));
-        argv.addAll(List.of(options));
-        argv.add("http://127.0.0.1:" + route.hostPort() + "/");
-        String out = Shell.run(argv.toArray(String[]::new)).output();
-        int ok = 0;
-        int failed = 0;
-        Matcher codes = Pattern.compile("\\[(\\d{3})]\\s+(\\d+) responses").matcher(out);
-        while (codes.find()) {
-            if (codes.group(1).equals("200")) {
-                ok += Integer.parseInt(codes.group(2));
-            } else {
-                failed += Integer.parseInt(codes.group(2));
-            }
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        int errors = out.indexOf("Error distribution:");
-        if (errors >= 0) {
-            Matcher counts = Pattern.compile("\\[(\\d+)]").matcher(out.substring(errors));
-            while (counts.find()) {
-                failed += Integer.parseInt(counts.group(1));
-            }
-        }
-        return new Load(ok, failed, out);
     }
 
     private static int freePort() throws IOException {

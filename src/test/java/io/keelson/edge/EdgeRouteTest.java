@@ -20,33 +20,40 @@ class EdgeRouteTest {
     }
 
     @Test
-    void theConfigurationHasAFrontendAndTwoSlotsPerRoute() {
-        String cfg = EdgeConfig.render(List.of(new EdgeRoute("web", "", 8080, 8000)), r -> "10.0.0.2:8000");
+    void aRouteFileHasAFrontendAndTwoSlots() {
+        String cfg = RouteFile.route(new EdgeRoute("web", "", 8080, 8000), "shop", "green", "10.0.0.2:8000");
 
         assertThat(cfg)
-                .contains("frontend web-8080\n    bind :8080 backlog 4096\n    tcp-request inspect-delay 80s\n"
+                .contains("target shop, unit web")
+                .contains("frontend web-8080\n    bind 0.0.0.0:8080 backlog 4096\n    tcp-request inspect-delay 80s\n"
                         + "    tcp-request content lua.keelson_hold\n    tcp-request content accept\n")
-                .contains("    server blue 10.0.0.2:8000\n    server green 127.0.0.1:8000 disabled\n")
-                .contains("lua-load " + EdgeConfig.HOLD_SCRIPT);
+                .contains("    server blue 127.0.0.1:8000 disabled\n    server green 10.0.0.2:8000\n");
+        assertThat(RouteFile.route(new EdgeRoute("web", "127.0.0.1", 8080, 8000), "shop", "blue", null))
+                .contains("bind 127.0.0.1:8080 ")
+                .contains("    server blue 127.0.0.1:8000 disabled\n    server green 127.0.0.1:8000 disabled\n");
         assertThatThrownBy(() -> EdgeCommands.switchTo(
                         new EdgeRoute("web", "", 8080, 8000), "green", "1.2.3.4; shutdown", "blue"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
-    void openConnectionsAreReadFromTheStats() {
+    void slotsAndOpenConnectionsAreReadFromTheStats() {
         String stat = """
-                # pxname,svname,qcur,qmax,scur,smax,slim
-                web-8080,FRONTEND,,,3,9,4096
-                web-8080,blue,0,0,2,5,
-                web-8080,green,0,0,0,1,
-                web-8080,BACKEND,0,0,2,5,
+                # pxname,svname,qcur,qmax,scur,smax,slim,stot,econ,eresp,status,addr
+                web-8080,FRONTEND,,,3,9,4096,40,,,OPEN,
+                web-8080,blue,0,0,2,5,,30,1,0,DRAIN,10.0.0.2:8000
+                web-8080,green,0,0,0,1,,10,0,2,no check,10.0.0.3:8000
+                web-8080,BACKEND,0,0,2,5,,40,1,2,UP,
                 """;
         EdgeRoute route = new EdgeRoute("web", "", 8080, 8000);
+        EdgeStats stats = EdgeStats.parse(stat);
 
-        assertThat(EdgeStats.openConnections(stat, route, "blue")).isEqualTo(2);
-        assertThat(EdgeStats.openConnections(stat, route, "green")).isZero();
-        assertThat(EdgeStats.openConnections(stat, new EdgeRoute("api", "", 9090, 9000), "blue"))
-                .isEqualTo(-1);
+        assertThat(stats.has(route)).isTrue();
+        assertThat(stats.slots(route).get("blue").open()).isEqualTo(2);
+        assertThat(stats.slots(route).get("blue").failed()).isEqualTo(1);
+        assertThat(stats.serving(route).orElseThrow().name()).isEqualTo("green");
+        assertThat(stats.serving(route).orElseThrow().ip()).isEqualTo("10.0.0.3");
+        assertThat(stats.has(new EdgeRoute("api", "", 9090, 9000))).isFalse();
+        assertThat(EdgeStats.parse("Unknown command").serving(route)).isEmpty();
     }
 }

@@ -16,6 +16,7 @@ import com.github.dockerjava.transport.DockerHttpClient;
 import io.keelson.catalog.DockerSpec;
 import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.ContainerState;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -111,6 +112,11 @@ public final class DockerEngine implements AutoCloseable {
         return getJson("/containers/" + encode(idOrName) + "/json");
     }
 
+    /** A container's state as the health gate reads it; null when there is no such container. */
+    public ContainerState state(String idOrName) {
+        return inspectContainer(idOrName).map(Recreator::state).orElse(null);
+    }
+
     /** {@code GET /images/{name}/json}, as the engine wrote it. */
     public Optional<ObjectNode> inspectImage(String nameOrId) {
         return getJson("/images/" + nameOrId + "/json");
@@ -198,6 +204,19 @@ public final class DockerEngine implements AutoCloseable {
         } catch (RuntimeException inUseOrGone) {
             return false;
         }
+    }
+
+    /**
+     * Runs {@code argv} in a running container ({@code docker exec}, no shell in between) and waits up
+     * to {@code timeout} for it to end; throws when it does not.
+     */
+    public ContainerExec.Result exec(String containerId, List<String> argv, Duration timeout) {
+        return ContainerExec.run(client, host, containerId, argv, timeout);
+    }
+
+    /** Creates a named volume, or answers the one of that name that exists. */
+    public void createVolume(String name) {
+        send("POST", "/volumes/create", JSON.createObjectNode().put("Name", name));
     }
 
     @Override

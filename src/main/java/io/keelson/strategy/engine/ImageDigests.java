@@ -1,6 +1,7 @@
 package io.keelson.strategy.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RepoDigests;
 import java.util.ArrayList;
@@ -17,5 +18,17 @@ public final class ImageDigests {
         List<String> entries = new ArrayList<>();
         image.path("RepoDigests").forEach(e -> entries.add(e.asText()));
         return RepoDigests.digestFor(entries, ref);
+    }
+
+    /** The digest a container runs: in its reference when Keelson pinned it, else the registry digest of its image. */
+    public static String running(ObjectNode inspect, ObjectNode image, ImageRef wanted) {
+        Optional<ImageRef> configured =
+                ImageRef.tryParse(inspect.path("Config").path("Image").asText(""));
+        if (configured.isPresent() && configured.get().digest() != null) {
+            return configured.get().digest();
+        }
+        return image == null
+                ? null
+                : ImageDigests.in(image, configured.orElse(wanted)).orElse(null);
     }
 }

@@ -126,6 +126,23 @@ public final class ComposeCommands {
                 .asDetached();
     }
 
+    /**
+     * Writes the override and starts one more container of the service beside the ones running, which
+     * are left as they are ({@code --no-recreate}): overlap's new copy, created by compose itself, so
+     * it carries compose's labels and the configuration hash of the new pin.
+     */
+    public RemoteCommand pinAndAddCopy(String overrideContent, String service, int copies) {
+        List<String> up = compose(true);
+        up.addAll(List.of("up", "-d", "--no-deps", "--no-recreate", "--scale", service + "=" + copies, service));
+        List<String> argv =
+                new ArrayList<>(List.of("sh", "-c", WRITE_SCRIPT + " && shift && exec \"$@\"", "sh", overridePath()));
+        argv.addAll(up);
+        return RemoteCommand.of(argv)
+                .in(compose.projectDir())
+                .withStdin(overrideContent)
+                .asDetached();
+    }
+
     /** Stops and removes a service that did not exist before the deployment that failed. */
     public RemoteCommand remove(String service) {
         List<String> argv = compose(true);

@@ -27,30 +27,65 @@ public final class ComposeFiles {
 
     private ComposeFiles() {}
 
-    /** The parts of a compose configuration Keelson uses. */
-    public record Model(String version, Map<String, String> images) {}
+    /**
+     * The parts of a compose configuration Keelson uses.
+     *
+     * @param images service → its image, null when it has none
+     * @param published service → the host ports it publishes itself
+     * @param named the services that set {@code container_name} (one container only, never two copies)
+     */
+    public record Model(
+            String version,
+            Map<String, String> images,
+            Map<String, java.util.Set<Integer>> published,
+            java.util.Set<String> named) {}
+
+    private static final java.util.regex.Pattern SHORT_PORT =
+            java.util.regex.Pattern.compile("(?:.*:)?(\\d{1,5})(?:-\\d{1,5})?:\\d{1,5}(?:-\\d{1,5})?(?:/\\w+)?");
 
     public static Model parse(String yaml) {
         if (yaml == null || yaml.isBlank()) {
-            return new Model(null, Map.of());
+            return new Model(null, Map.of(), Map.of(), java.util.Set.of());
         }
         try {
             JsonNode root = YAML.readTree(yaml);
             if (root == null || !root.isObject()) {
-                return new Model(null, Map.of());
+                return new Model(null, Map.of(), Map.of(), java.util.Set.of());
             }
             String version = root.hasNonNull("version") ? root.get("version").asText() : null;
             Map<String, String> images = new LinkedHashMap<>();
+            Map<String, java.util.Set<Integer>> published = new LinkedHashMap<>();
+            java.util.Set<String> named = new java.util.TreeSet<>();
             JsonNode services = root.path("services");
             for (Iterator<Map.Entry<String, JsonNode>> it = services.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> service = it.next();
                 JsonNode image = service.getValue().get("image");
                 images.put(service.getKey(), image == null || image.isNull() ? null : image.asText());
+                published.put(service.getKey(), hostPorts(service.getValue().path("ports")));
+                if (service.getValue().hasNonNull("container_name")) {
+                    named.add(service.getKey());
+                }
             }
-            return new Model(version, images);
+            return new Model(version, images, published, named);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("compose YAML does not parse: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The host ports of a service's {@code ports}, short ({@code "8080:8000"}) or long ({@code published:}) syntax. */
+    private static java.util.Set<Integer> hostPorts(JsonNode ports) {
+        java.util.Set<Integer> found = new java.util.TreeSet<>();
+        for (JsonNode port : ports) {
+            if (port.isObject() && port.hasNonNull("published")) {
+                found.add(port.get("published").asInt());
+            } else if (port.isTextual() || port.isNumber()) {
+                var m = SHORT_PORT.matcher(port.asText());
+                if (m.matches()) {
+                    found.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        return found;
     }
 
     /** The override file: the same format version as the user's files, one image line per pinned service. */

@@ -6,7 +6,6 @@ import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Progress;
-import io.keelson.strategy.UnitImages;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +37,9 @@ final class HostDeploy implements HostRollout.HostRun {
     private final List<AppliedService> applied = new ArrayList<>();
     private SshHost ssh;
     private final OverridePins pins = new OverridePins();
+    private final String edgeImage;
+    private ComposeHandover handovers;
+    private boolean restoredItself;
 
     HostDeploy(
             String host,
@@ -46,7 +48,9 @@ final class HostDeploy implements HostRollout.HostRun {
             Progress progress,
             Clock clock,
             String registryPassword,
-            Executor background) {
+            Executor background,
+            String edgeImage) {
+        this.edgeImage = edgeImage;
         this.host = host;
         this.background = background;
         this.target = target;
@@ -88,7 +92,7 @@ final class HostDeploy implements HostRollout.HostRun {
         Map<String, CompletableFuture<Optional<ServiceContainers.Running>>> running = new LinkedHashMap<>();
         services.forEach(service -> running.put(
                 service, CompletableFuture.supplyAsync(() -> containers().running(service), background)));
-        Map<String, ImageRef> images = resolveImages(join(config));
+        Map<String, ImageRef> images = ComposeImages.resolve(order, host, target, pins, join(config));
         ProjectFolders.startCompanions(order, join(config), commands, progress::guard, this::require);
         readPins(join(override));
         Map<String, ServiceContainers.Running> before = new LinkedHashMap<>();
@@ -133,7 +137,23 @@ final class HostDeploy implements HostRollout.HostRun {
     }
 
     @Override
+    public boolean restoredItself() {
+        return restoredItself;
+    }
+
+    /** The services this host serves through its edge, on the current connection. */
+    private ComposeHandover handovers() {
+        handovers = handovers != null
+                ? handovers
+                : new ComposeHandover(ssh, target, commands, edgeImage, progress, clock, this::require, this::log);
+        return handovers;
+    }
+
+    @Override
     public void close() {
+        if (handovers != null) {
+            handovers.close();
+        }
         if (ssh != null) {
             ssh.close();
         }
@@ -171,36 +191,6 @@ final class HostDeploy implements HostRollout.HostRun {
         }
     }
 
-    private Map<String, ImageRef> resolveImages(String configYaml) {
-        Map<String, ImageRef> images = new LinkedHashMap<>();
-        if (order.isRollback()) {
-            Map<String, DeployOrder.Pin> hostPins = order.pins().getOrDefault(host, Map.of());
-            hostPins.forEach((service, pin) ->
-                    images.put(service, ImageRef.parse(pin.image()).pinned(pin.digest())));
-            return images;
-        }
-        ComposeFiles.Model model = ComposeFiles.parse(configYaml);
-        pins.useVersionOf(model);
-        Map<String, ImageRef> configured = new LinkedHashMap<>();
-        for (String service : order.units()) {
-            if (!model.images().containsKey(service)) {
-                throw new IllegalStateException("service '" + service + "' is not in the compose files "
-                        + target.compose().effectiveFiles());
-            }
-            String image = model.images().get(service);
-            if (image == null) {
-                throw new IllegalStateException("service '" + service
-                        + "' has no image in the compose files; Keelson deploys images, not builds");
-            }
-            configured.put(service, ImageRef.parse(image));
-        }
-        try {
-            return UnitImages.choose(configured, order, target, "service");
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
     private void readPins(SshHost.Result current) {
         if (current.ok()) {
             pins.readFrom(current.stdout());
@@ -214,7 +204,8 @@ final class HostDeploy implements HostRollout.HostRun {
         AppliedService change = new AppliedService(service, image, before, toDigest);
         boolean same = toDigest.equals(change.fromDigest())
                 && before.image().repository().equals(image.repository());
-        if (same && !order.force()) {
+        boolean toAdopt = handovers().handsOver(service) && !handovers().adopted(service, containers());
+        if (same && !order.force() && !toAdopt) {
             log(service + ": already runs " + toDigest + ", left alone");
             progress.record(change.as(host, toDigest, ChangeStatus.UNCHANGED));
             pins.pin(service, image.pinned(toDigest).toString());
@@ -227,6 +218,14 @@ final class HostDeploy implements HostRollout.HostRun {
         progress.record(change.as(host, toDigest, ChangeStatus.STARTED));
         ServiceContainers.Gated result = recreate(service, image.pinned(toDigest), same);
         String now = result.now().map(ServiceContainers.Running::digest).orElse(null);
+        if (result.failure().isPresent() && handovers().handsOver(service)) {
+            // The old copy never stopped serving and is pinned again: nothing here to roll back.
+            applied.remove(change);
+            restoredItself = true;
+            progress.record(change.as(host, change.fromDigest(), ChangeStatus.ROLLED_BACK));
+            throw new IllegalStateException(service + " on " + host + " failed its health gate: "
+                    + result.failure().get() + "; the old copy kept serving");
+        }
         if (result.failure().isPresent()) {
             progress.record(change.as(host, now, ChangeStatus.FAILED));
             throw new IllegalStateException(service + " on " + host + " failed its health gate: "
@@ -254,8 +253,11 @@ final class HostDeploy implements HostRollout.HostRun {
                 .ifPresent(reason -> log(a.service() + ": restored, but " + reason));
     }
 
-    /** Pins the service, recreates it in one compose step and waits for the health gate. */
+    /** Pins the service, recreates it in one compose step (through the edge when handed over) and gates it. */
     private ServiceContainers.Gated recreate(String service, ImageRef pinned, boolean forceRecreate) {
+        if (handovers().handsOver(service)) {
+            return handovers().roll(service, pinned, pins, containers());
+        }
         progress.guard();
         pins.pin(service, pinned.toString());
         require(commands.pinAndUp(pins.render(), service, forceRecreate), "docker-compose up " + service);

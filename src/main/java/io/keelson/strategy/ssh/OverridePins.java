@@ -34,6 +34,11 @@ final class OverridePins {
         pins.put(service, pinnedImage);
     }
 
+    /** The service's pin now; null when it has none. */
+    String pinOf(String service) {
+        return pins.get(service);
+    }
+
     void unpin(String service) {
         pins.remove(service);
     }

@@ -26,7 +26,7 @@ public class SshComposeRules implements StrategyRules {
 
     @Override
     public Set<String> blocks() {
-        return Set.of("ssh", "compose", "registry", "allowedImages", "environments");
+        return Set.of("ssh", "compose", "registry", "allowedImages", "environments", "handover");
     }
 
     @Override
@@ -34,6 +34,17 @@ public class SshComposeRules implements StrategyRules {
         SshRules.check(spec.ssh(), strategy(), checks);
         checkCompose(spec.compose(), checks);
         checkRegistry(spec.registry(), checks);
+        if (spec.handover() != null) {
+            spec.handover()
+                    .check(
+                            spec.compose() == null
+                                    ? null
+                                    : spec.compose().services() == null
+                                            ? null
+                                            : java.util.Set.copyOf(
+                                                    spec.compose().services()),
+                            checks);
+        }
         if (spec.environments() != null) {
             spec.environments().check(spec, checks);
         }

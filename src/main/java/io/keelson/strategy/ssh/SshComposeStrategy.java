@@ -3,6 +3,7 @@ package io.keelson.strategy.ssh;
 import io.keelson.catalog.RegistrySpec;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.edge.EdgeSettings;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.LaneLost;
@@ -36,8 +37,11 @@ public class SshComposeStrategy implements OverSsh {
      */
     private final ExecutorService reads = boundedPool(READ_THREADS, "ssh-compose-read");
 
-    public SshComposeStrategy(Clock clock) {
+    private final EdgeSettings edge;
+
+    public SshComposeStrategy(Clock clock, EdgeSettings edge) {
         this.clock = clock;
+        this.edge = edge;
     }
 
     @Override
@@ -64,7 +68,7 @@ public class SshComposeStrategy implements OverSsh {
         }
         return HostRollout.run(
                 target.ssh().hosts(),
-                host -> new HostDeploy(host, target, order, progress, clock, password, reads),
+                host -> new HostDeploy(host, target, order, progress, clock, password, reads, edge.image()),
                 rollout,
                 progress,
                 "service");

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.ContainerSpec;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,6 +129,25 @@ record CatalogCreate(ObjectNode body, List<String> laterNetworks) {
                 secrets.accept(value);
                 env.put(l.substring(0, eq), value);
             }
+        }
+        return env;
+    }
+
+    /** The variables of the block's env files, read on the host itself (where {@code docker run --env-file} would read them). */
+    static Map<String, String> envFiles(
+            RemoteEngine remote, String host, ContainerSpec.CreateSpec create, Consumer<String> secrets) {
+        Map<String, String> env = new LinkedHashMap<>();
+        if (create == null || create.envFiles() == null) {
+            return env;
+        }
+        for (String file : create.envFiles()) {
+            SshHost.Result read =
+                    remote.run(RemoteCommand.of(List.of("cat", file)).asQuiet());
+            if (!read.ok()) {
+                throw new IllegalStateException(
+                        "env file " + file + " cannot be read on " + host + ": " + read.lastError());
+            }
+            env.putAll(parseEnvFile(read.stdout(), secrets));
         }
         return env;
     }

@@ -1,8 +1,6 @@
 package io.keelson.strategy.sshdocker;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keelson.catalog.ContainerSpec;
-import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
@@ -18,8 +16,6 @@ import io.keelson.strategy.engine.ImageDigests;
 import io.keelson.strategy.engine.Replacement;
 import io.keelson.strategy.engine.Replacements;
 import io.keelson.strategy.engine.StopTimeout;
-import io.keelson.strategy.ssh.RemoteCommand;
-import io.keelson.strategy.ssh.SshHost;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,9 +46,11 @@ final class HostSwap implements HostRollout.HostRun {
     private final String credentialsHost;
     private final Map<String, Wanted> units;
     private final boolean force;
+    private final String edgeImage;
     private final List<Done> done = new ArrayList<>();
     private boolean restoredItself;
     private RemoteEngine remote;
+    private EdgeSwaps edgeSwaps;
 
     /** {@code credentials} go to {@code credentialsHost} only; an image from any other registry is pulled anonymously. */
     HostSwap(
@@ -63,7 +61,9 @@ final class HostSwap implements HostRollout.HostRun {
             Optional<Credentials> credentials,
             String credentialsHost,
             Map<String, Wanted> units,
-            boolean force) {
+            boolean force,
+            String edgeImage) {
+        this.edgeImage = edgeImage;
         this.credentialsHost = credentialsHost;
         this.units = units;
         this.force = force;
@@ -98,6 +98,15 @@ final class HostSwap implements HostRollout.HostRun {
         return remote.engine();
     }
 
+    /** The units this host serves through its edge. */
+    private EdgeSwaps edgeSwaps() {
+        if (edgeSwaps == null) {
+            edgeSwaps = new EdgeSwaps(
+                    engine(), host, target, edgeImage, image -> pull(engine(), ImageRef.parse(image)), clock, progress);
+        }
+        return edgeSwaps;
+    }
+
     /**
      * Deploys the units (unit → what it should run) on this host; throws with the reason when a
      * unit fails, after restoring what the host changed itself.
@@ -120,8 +129,9 @@ final class HostSwap implements HostRollout.HostRun {
             }
             ObjectNode oldImage =
                     engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
-            String fromDigest = runningDigest(inspect.get(), oldImage, image);
-            if (toDigest.equals(fromDigest) && !force) {
+            String fromDigest = ImageDigests.running(inspect.get(), oldImage, image);
+            boolean toAdopt = edgeSwaps().handsOver(unit) && !edgeSwaps().adopted(unit, inspect.get());
+            if (toDigest.equals(fromDigest) && !force && !toAdopt) {
                 log(unit + ": already runs " + toDigest + ", left alone");
                 progress.record(new UnitChange(
                         host, unit, image.toString(), image.toString(), fromDigest, toDigest, ChangeStatus.UNCHANGED));
@@ -139,6 +149,18 @@ final class HostSwap implements HostRollout.HostRun {
         }
         for (String unit : fresh) {
             create(engine, unit, units.get(unit).image(), digests.get(unit));
+        }
+        for (Replacement r : replacements.stream()
+                .filter(r -> edgeSwaps().handsOver(r.name()))
+                .toList()) {
+            replacements.remove(r);
+            try {
+                edgeSwaps().run(r);
+            } catch (EdgeSwaps.HandoverFailed e) {
+                restoredItself = true;
+                throw e;
+            }
+            done.add(new Done(r.name(), r.image(), r.fromDigest(), r.toDigest(), false, null));
         }
         if (replacements.isEmpty()) {
             return;
@@ -194,23 +216,28 @@ final class HostSwap implements HostRollout.HostRun {
         }
         ObjectNode inspect = engine().inspectContainer(d.unit())
                 .orElseThrow(() -> new IllegalStateException("no container named " + d.unit() + " to put back"));
-        ImageRef back = d.image().pinned(d.fromDigest());
-        pull(engine(), back);
+        ImageRef previous = d.image().pinned(d.fromDigest());
+        pull(engine(), previous);
         ObjectNode current =
                 engine().inspectImage(inspect.path("Image").asText()).orElse(null);
-        RolloutSpec rollout = target.effectiveRollout();
-        Outcome outcome = new Replacements(engine(), host, rollout, clock, Progress.logOnly(this::log, progress))
-                .run(List.of(new Replacement(
-                        d.unit(),
-                        inspect,
-                        current,
-                        d.image(),
-                        back.toString(),
-                        d.toDigest(),
-                        d.fromDigest(),
-                        StopTimeout.of(inspect, DEFAULT_STOP_SECONDS))));
-        if (outcome.result() != Outcome.Result.SUCCEEDED) {
-            throw new IllegalStateException(outcome.error());
+        Replacement back = new Replacement(
+                d.unit(),
+                inspect,
+                current,
+                d.image(),
+                previous.toString(),
+                d.toDigest(),
+                d.fromDigest(),
+                StopTimeout.of(inspect, DEFAULT_STOP_SECONDS));
+        if (edgeSwaps().handsOver(d.unit())) {
+            edgeSwaps().restore(back);
+        } else {
+            Outcome outcome = new Replacements(
+                            engine(), host, target.effectiveRollout(), clock, Progress.logOnly(this::log, progress))
+                    .run(List.of(back));
+            if (outcome.result() != Outcome.Result.SUCCEEDED) {
+                throw new IllegalStateException(outcome.error());
+            }
         }
         log(d.unit() + ": back on " + d.fromDigest());
     }
@@ -222,8 +249,11 @@ final class HostSwap implements HostRollout.HostRun {
         log(unit + ": no such container on this host; creating it from the catalog with " + recorded.repository() + "@"
                 + toDigest);
         progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.STARTED));
-        CatalogCreate create =
-                CatalogCreate.of(spec.create(), recorded.pinned(toDigest).toString(), envFiles(spec.create()));
+        CatalogCreate create = CatalogCreate.of(
+                spec.create(),
+                recorded.pinned(toDigest).toString(),
+                CatalogCreate.envFiles(remote, host, spec.create(), progress::redact));
+        edgeSwaps().unpublish(unit, create.body());
         progress.guard();
         FreshContainer.Result result = FreshContainer.start(
                 engine, clock, unit, create.body(), create.laterNetworks(), target.effectiveRollout());
@@ -234,27 +264,10 @@ final class HostSwap implements HostRollout.HostRun {
             throw new IllegalStateException(unit + " on " + host + " failed its health gate: "
                     + result.failure().get() + "; the new container was removed");
         }
+        edgeSwaps().serve(unit, result.id());
         done.add(new Done(unit, recorded, null, toDigest, true, result.id()));
         progress.record(new UnitChange(host, unit, recorded.toString(), null, null, toDigest, ChangeStatus.SUCCEEDED));
         log(unit + ": healthy");
-    }
-
-    /** The variables of the block's env files, read on the host itself (where {@code docker run --env-file} would read them). */
-    private Map<String, String> envFiles(ContainerSpec.CreateSpec create) {
-        Map<String, String> env = new LinkedHashMap<>();
-        if (create == null || create.envFiles() == null) {
-            return env;
-        }
-        for (String file : create.envFiles()) {
-            SshHost.Result read =
-                    remote.run(RemoteCommand.of(List.of("cat", file)).asQuiet());
-            if (!read.ok()) {
-                throw new IllegalStateException(
-                        "env file " + file + " cannot be read on " + host + ": " + read.lastError());
-            }
-            env.putAll(CatalogCreate.parseEnvFile(read.stdout(), progress::redact));
-        }
-        return env;
     }
 
     /** Pulls {@code image} on the host (the old container keeps serving) and answers its registry digest. */
@@ -269,18 +282,6 @@ final class HostSwap implements HostRollout.HostRun {
                 .flatMap(i -> ImageDigests.in(i, image))
                 .orElseThrow(() -> new IllegalStateException(
                         "pulled " + image + " but the engine records no registry digest for it"));
-    }
-
-    /** The digest a container runs: in its reference when Keelson pinned it, else the registry digest of its image. */
-    private static String runningDigest(ObjectNode inspect, ObjectNode image, ImageRef wanted) {
-        Optional<ImageRef> configured =
-                ImageRef.tryParse(inspect.path("Config").path("Image").asText(""));
-        if (configured.isPresent() && configured.get().digest() != null) {
-            return configured.get().digest();
-        }
-        return image == null
-                ? null
-                : ImageDigests.in(image, configured.orElse(wanted)).orElse(null);
     }
 
     private void log(String line) {

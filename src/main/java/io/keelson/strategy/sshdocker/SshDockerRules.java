@@ -37,7 +37,7 @@ public class SshDockerRules implements StrategyRules {
 
     @Override
     public Set<String> blocks() {
-        return Set.of("ssh", "containers", "registry", "allowedImages");
+        return Set.of("ssh", "containers", "registry", "allowedImages", "handover");
     }
 
     @Override
@@ -73,6 +73,9 @@ public class SshDockerRules implements StrategyRules {
             if (c.create() != null) {
                 checkCreate(c.create(), at + ".create", checks);
             }
+        }
+        if (spec.handover() != null) {
+            spec.handover().check(names, checks);
         }
     }
 

@@ -3,6 +3,8 @@ package io.keelson.strategy.sshdocker;
 import io.keelson.catalog.ContainerSpec;
 import io.keelson.catalog.RegistrySpec;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.edge.EdgeRepair;
+import io.keelson.edge.EdgeSettings;
 import io.keelson.registry.Credentials;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryHost;
@@ -37,9 +39,11 @@ public class SshDockerStrategy implements OverSsh {
     private static final Logger LOG = Logger.getLogger(SshDockerStrategy.class);
 
     private final Clock clock;
+    private final EdgeSettings edge;
 
-    public SshDockerStrategy(Clock clock) {
+    public SshDockerStrategy(Clock clock, EdgeSettings edge) {
         this.clock = clock;
+        this.edge = edge;
     }
 
     @Override
@@ -99,7 +103,15 @@ public class SshDockerStrategy implements OverSsh {
                     progress.log("[" + host + "] deploying " + String.join(", ", units.keySet())
                             + (order.isRollback() ? " (rollback)" : ""));
                     return new HostSwap(
-                            host, target, progress, clock, credentials, credentialsHost, units, order.force());
+                            host,
+                            target,
+                            progress,
+                            clock,
+                            credentials,
+                            credentialsHost,
+                            units,
+                            order.force(),
+                            edge.image());
                 },
                 target.effectiveRollout(),
                 progress,
@@ -115,9 +127,12 @@ public class SshDockerStrategy implements OverSsh {
         RepairReport done = RepairReport.NOTHING;
         for (String host : target.ssh().hosts()) {
             try (HostSwap swap =
-                    new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false)) {
-                RepairReport here = new SetAsideRepair(swap.engine(), host)
-                        .repair((unit, labels) -> target.container(unit).isPresent(), gates);
+                    new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false, null)) {
+                RepairReport here = target.handover() == null
+                        ? RepairReport.NOTHING
+                        : new EdgeRepair(swap.engine(), target.name()).repair(target.handover()::routes);
+                here = here.and(new SetAsideRepair(swap.engine(), host)
+                        .repair((unit, labels) -> target.container(unit).isPresent(), gates));
                 done = done.and(new RepairReport(
                         here.lines().stream()
                                 .map(line -> "[" + host + "] " + line)

@@ -24,6 +24,26 @@ class ComposeFilesTest {
     }
 
     @Test
+    void readsWhatEachServicePublishesAndWhichSetAContainerName() {
+        ComposeFiles.Model model = ComposeFiles.parse("""
+                services:
+                  web:
+                    image: r/web
+                    ports: ["127.0.0.1:8080:8000/tcp", "9000:9000", "3000"]
+                  api:
+                    image: r/api
+                    container_name: api
+                    ports:
+                      - target: 80
+                        published: 8081
+                """);
+
+        assertThat(model.published().get("web")).containsExactlyInAnyOrder(8080, 9000);
+        assertThat(model.published().get("api")).containsExactly(8081);
+        assertThat(model.named()).containsExactly("api");
+    }
+
+    @Test
     void theOverrideKeepsTheVersionAndPinsEachServiceRoundTrip() {
         String yaml = ComposeFiles.renderOverride("3.8", Map.of("web", "r/web@sha256:bb", "bot", "r/bot@sha256:aa"));
 

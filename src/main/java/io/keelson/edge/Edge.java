@@ -1,0 +1,259 @@
+package io.keelson.edge;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.strategy.engine.ContainerExec;
+import io.keelson.strategy.engine.DockerEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The edge on one Docker engine: the {@code keelson-edge} container, HAProxy from the image {@code
+ * scripts/build-edge.sh} builds. It uses the host's network, so it binds the published ports itself
+ * (a port is added by a seamless reload, no other route is touched) and reaches every container's
+ * address; its routes live in a volume, so a recreated edge serves them again; its restart policy
+ * brings it back with the host. Keelson creates it when a target first needs it and never restarts
+ * a running one. Every change goes through the image's {@code edge} tool, values as arguments.
+ */
+public final class Edge {
+
+    public static final String CONTAINER = "keelson-edge";
+    public static final String VOLUME = "keelson-edge";
+    /** The HAProxy line Keelson's configuration and runtime commands are written for. */
+    public static final String HAPROXY_LINE = "2.6.";
+
+    private static final String TOOL = "/usr/share/keelson-edge/edge";
+    private static final String PROTOCOL = "2";
+    private static final Duration CALL = Duration.ofSeconds(20);
+    private static final Duration RELOAD = Duration.ofSeconds(10);
+    private static final Pattern REFUSED =
+            Pattern.compile("(?i)no such|unknown|require|expects|invalid|error|not found|cannot|failed|denied|unable");
+
+    private final DockerEngine engine;
+    private final String host;
+
+    private Edge(DockerEngine engine, String host) {
+        this.engine = engine;
+        this.host = host;
+    }
+
+    /**
+     * The engine's edge, checked: created from {@code image} (pulled by {@code pull}) when there is
+     * none, started when stopped, refused when it is not an edge Keelson can drive.
+     */
+    public static Edge ensure(
+            DockerEngine engine, String host, String image, Consumer<String> pull, Consumer<String> log) {
+        Edge edge = new Edge(engine, host);
+        var found = engine.inspectContainer(CONTAINER);
+        if (found.isEmpty()) {
+            pull.accept(image);
+            engine.createVolume(VOLUME);
+            try {
+                engine.start(engine.create(CONTAINER, body(image)));
+                log.accept("edge: created " + CONTAINER + " from " + image + " (host network, restarts with the host)");
+            } catch (RuntimeException e) {
+                if (engine.inspectContainer(CONTAINER).isEmpty()) {
+                    throw e;
+                }
+                // Another deployment made it first: use that one.
+            }
+            found = engine.inspectContainer(CONTAINER);
+        }
+        ObjectNode edgeContainer =
+                found.orElseThrow(() -> new IllegalStateException("no " + CONTAINER + " on " + host));
+        String version = edgeContainer
+                .path("Config")
+                .path("Labels")
+                .path("io.keelson.edge.haproxy")
+                .asText("");
+        if (!version.startsWith(HAPROXY_LINE)) {
+            throw new IllegalStateException("the container " + CONTAINER + " on " + host
+                    + " is not an edge Keelson can drive"
+                    + " (HAProxy '" + version + "', Keelson needs " + HAPROXY_LINE + "x from scripts/build-edge.sh);"
+                    + " remove it and deploy again");
+        }
+        if (!edgeContainer.path("State").path("Running").asBoolean()) {
+            engine.start(CONTAINER);
+            log.accept("edge: " + CONTAINER + " was stopped; started it");
+        }
+        edge.awaitTool();
+        return edge;
+    }
+
+    /** The engine's edge if it has a running one, with no check and nothing created: what a repair reads. */
+    public static Optional<Edge> find(DockerEngine engine, String host) {
+        return engine.inspectContainer(CONTAINER)
+                .filter(c -> c.path("State").path("Running").asBoolean())
+                .map(c -> new Edge(engine, host));
+    }
+
+    private static ObjectNode body(String image) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode().put("Image", image);
+        body.putObject("Labels").put("io.keelson.edge", "true");
+        ObjectNode hostConfig = body.putObject("HostConfig").put("NetworkMode", "host");
+        hostConfig.putObject("RestartPolicy").put("Name", "unless-stopped");
+        hostConfig.putArray("Binds").add(VOLUME + ":/etc/haproxy/keelson");
+        return body;
+    }
+
+    /** The edge answers once HAProxy's sockets are there: right after a start, that takes a moment. */
+    private void awaitTool() {
+        long end = System.nanoTime() + RELOAD.toNanos();
+        String said = "";
+        while (System.nanoTime() < end) {
+            ContainerExec.Result r = tool("protocol");
+            if (r.ok()
+                    && r.stdout().strip().equals(PROTOCOL)
+                    && tool("api", "show info").stdout().contains("Version")) {
+                return;
+            }
+            said = (r.stdout() + r.stderr()).strip();
+            sleep(100);
+        }
+        throw new IllegalStateException(
+                "the edge on " + host + " does not answer" + (said.isEmpty() ? "" : ": " + said));
+    }
+
+    /** The edge's counters and slots now. */
+    public EdgeStats stats() {
+        return EdgeStats.parse(call("api", EdgeCommands.stats()));
+    }
+
+    /**
+     * Makes {@code route} serve the copy at {@code ip} in slot blue: a new route (the edge binds its
+     * port) or one whose file changed, by a seamless reload that keeps every open connection.
+     */
+    public void install(EdgeRoute route, String target, String ip) {
+        String answer = call(
+                "put-route",
+                route.proxyName(),
+                RouteFile.route(route, target, "blue", ip + ":" + route.containerPort()));
+        if (answer.strip().equals("changed") || !stats().has(route)) {
+            call("reload");
+            long end = System.nanoTime() + RELOAD.toNanos();
+            while (!servesAt(route, ip)) {
+                if (System.nanoTime() > end) {
+                    throw new IllegalStateException("the edge on " + host + " did not take route " + route.proxyName()
+                            + " within " + RELOAD.toSeconds() + " s of its reload");
+                }
+                sleep(50);
+            }
+        }
+        if (!servesAt(route, ip)) {
+            call("api", EdgeCommands.serve(route, "blue", ip));
+        }
+    }
+
+    private boolean servesAt(EdgeRoute route, String ip) {
+        return stats().serving(route).map(s -> s.ip().equals(ip)).orElse(false);
+    }
+
+    /**
+     * overlap's switch: new connections go to {@code ip} from now on, the copy in {@code used} (the
+     * slot serving until now, read before the new copy's gate) keeps its open ones. One call: the
+     * file and the runtime state together.
+     */
+    public void switchTo(EdgeRoute route, String target, String ip, String used) {
+        String free = RouteFile.other(used);
+        call(
+                "set-route",
+                route.proxyName(),
+                RouteFile.route(route, target, free, ip + ":" + route.containerPort()),
+                EdgeCommands.switchTo(route, free, ip, used));
+    }
+
+    /** Waits until the slot's connections ended or {@code timeout} passed, then empties it; answers those still open. */
+    public long drain(EdgeRoute route, String slot, Duration timeout) {
+        long open = awaitIdle(route, slot, timeout);
+        call("api", EdgeCommands.retire(route, slot));
+        return open;
+    }
+
+    /** Waits until the copy in {@code slot} has no open connection or {@code timeout} passed; answers those still open. */
+    public long awaitIdle(EdgeRoute route, String slot, Duration timeout) {
+        long end = System.nanoTime() + timeout.toNanos();
+        long open = openOn(route, slot);
+        while (open > 0 && System.nanoTime() < end) {
+            sleep(50);
+            open = openOn(route, slot);
+        }
+        return open;
+    }
+
+    /** The slot serving the route now; blue when none does. */
+    public String servingSlot(EdgeRoute route) {
+        return stats().serving(route).map(EdgeStats.Slot::name).orElse("blue");
+    }
+
+    private long openOn(EdgeRoute route, String slot) {
+        EdgeStats.Slot s = stats().slots(route).get(slot);
+        return s == null ? 0 : s.open();
+    }
+
+    /** hold: new connections to the route wait (accepted, nothing sent on) until {@link #release}. */
+    public void hold(EdgeRoute route) {
+        call("hold", route.proxyName());
+    }
+
+    /** Whether the route's new connections are held now. */
+    public boolean held(EdgeRoute route) {
+        return call("api", "show map " + RouteFile.HOLD_MAP)
+                .lines()
+                .anyMatch(line -> line.endsWith(" " + route.proxyName() + " 1"));
+    }
+
+    /** The end of a hold: the copy at {@code ip} serves, and the connections that waited go on to it. */
+    public void release(EdgeRoute route, String target, String ip) {
+        String slot = servingSlot(route);
+        call(
+                "set-route",
+                route.proxyName(),
+                RouteFile.route(route, target, slot, ip + ":" + route.containerPort()),
+                EdgeCommands.serve(route, slot, ip));
+        call("unhold", route.proxyName());
+    }
+
+    /** Removes a route: the edge lets its port go (a reload), for the unit to publish it itself again. */
+    public void remove(EdgeRoute route) {
+        call("drop-route", route.proxyName());
+        call("reload");
+        long end = System.nanoTime() + RELOAD.toNanos();
+        while (stats().has(route) && System.nanoTime() < end) {
+            sleep(50);
+        }
+    }
+
+    private String call(String... argv) {
+        ContainerExec.Result r = tool(argv);
+        if (!r.ok()) {
+            throw new IllegalStateException(
+                    "the edge on " + host + " refused '" + argv[0] + "': " + (r.stderr() + r.stdout()).strip());
+        }
+        String out = r.stdout().strip();
+        if (argv[0].equals("api")
+                && !argv[1].startsWith("show")
+                && REFUSED.matcher(out).find()) {
+            // The runtime API answers a change with nothing or a note ("IP changed from …"), a refusal in words.
+            throw new IllegalStateException("the edge on " + host + " refused '" + argv[1] + "': " + out);
+        }
+        return r.stdout();
+    }
+
+    private ContainerExec.Result tool(String... argv) {
+        List<String> command = new java.util.ArrayList<>(List.of(TOOL));
+        command.addAll(List.of(argv));
+        return engine.exec(CONTAINER, command, CALL);
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the edge", e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.keelson.edge;
+
+import java.util.List;
+
+/**
+ * A route's part of the edge's HAProxy configuration, in Keelson's words: generated, never edited by
+ * hand, one file per route beside the edge image's global part. Each route is a TCP frontend and a
+ * backend with two server slots, {@code blue} and {@code green}: a handover puts the new copy in the
+ * free slot, makes it ready and drains the other in one runtime API call, so a switch needs no reload
+ * and cuts no connection. The file is rewritten to the state the runtime API is put in, so a reload
+ * (another route added) or a restart of the edge serves the same copy.
+ */
+public final class RouteFile {
+
+    /** The edge's map of frontends whose new connections wait (hold mode). */
+    public static final String HOLD_MAP = "/etc/haproxy/keelson/hold.map";
+
+    /** The two slots of a backend; a copy of the unit is in one, the other is free for the next. */
+    public static final List<String> SLOTS = List.of("blue", "green");
+
+    private RouteFile() {}
+
+    /** The other slot of a backend. */
+    public static String other(String slot) {
+        return slot.equals(SLOTS.get(0)) ? SLOTS.get(1) : SLOTS.get(0);
+    }
+
+    /**
+     * The route's file: {@code slot} serves {@code address} ({@code ip:port}), the other slot is
+     * empty. With a null address no slot serves (a route waiting for its first copy).
+     */
+    public static String route(EdgeRoute route, String target, String slot, String address) {
+        String name = route.proxyName();
+        String idle = "127.0.0.1:" + route.containerPort();
+        StringBuilder cfg = new StringBuilder()
+                .append("# Written by Keelson for target ")
+                .append(target)
+                .append(", unit ")
+                .append(route.unit())
+                .append(". Do not edit: Keelson writes it again.\n")
+                .append("frontend ")
+                .append(name)
+                .append('\n')
+                .append("    bind ")
+                .append(route.bindAddress().isEmpty() ? "0.0.0.0" : route.bindAddress())
+                .append(':')
+                .append(route.hostPort())
+                .append(" backlog 4096\n")
+                // The hold action may wait (yield); HAProxy lets a content rule wait only within an inspect delay.
+                .append("    tcp-request inspect-delay 80s\n")
+                .append("    tcp-request content lua.keelson_hold\n")
+                .append("    tcp-request content accept\n")
+                .append("    default_backend ")
+                .append(name)
+                .append('\n')
+                .append("backend ")
+                .append(name)
+                .append('\n');
+        for (String s : SLOTS) {
+            boolean serving = s.equals(slot) && address != null;
+            cfg.append("    server ")
+                    .append(s)
+                    .append(' ')
+                    .append(serving ? address : idle)
+                    .append(serving ? "\n" : " disabled\n");
+        }
+        return cfg.toString();
+    }
+}

@@ -1,0 +1,172 @@
+package io.keelson.deploy;
+
+import static io.keelson.support.Api.CI;
+import static io.keelson.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.support.Api;
+import io.keelson.support.ComposeProject;
+import io.keelson.support.Load;
+import io.keelson.support.Shell;
+import io.keelson.support.TestEnv;
+import io.keelson.support.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ssh-compose with {@code handover}, against the real sshd, docker-compose and engine: a service the
+ * seed's compose file published itself is adopted by the edge on the first deployment, then compose
+ * makes each new copy beside the old one and the edge switches, under 200 requests/s from Debian's
+ * {@code hey} counting every failure.
+ */
+@QuarkusTest
+class SshComposeHandoverTest {
+
+    private static final String SERVICE = """
+                command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html; httpd -p 8000 -h /www; while true; do sleep 1; done"]
+                healthcheck:
+                  test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8000/"]
+                  interval: 1s
+                stop_grace_period: 2s
+            """;
+
+    private String repo;
+    private ComposeProject project;
+    private int port;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        TestEnv.require();
+        repo = TestImages.uniqueRepo("web");
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (project != null) {
+            project.down();
+        }
+        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "drop-route", "web-" + port);
+        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
+    }
+
+    @Test
+    void aServiceThatStillPublishesTheEdgesPortIsRefusedBeforeAnythingChanges() {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        project = ComposeProject.create(Map.of("web", repo + ":latest"), SERVICE + published());
+        String target = createTarget("overlap");
+
+        JsonPath d = deploy(target, 424);
+
+        assertThat(d.getString("status")).isEqualTo("FAILED");
+        assertThat(d.getString("error")).contains("docker-compose.yml", "'web'", "ports", String.valueOf(port));
+        assertThat(project.containers("web")).isEmpty();
+    }
+
+    @Test
+    void theSeedsPublishedServiceIsAdoptedThenOverlapDeploymentsFailNoRequest() throws IOException {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        // The seed: the compose file publishes the port, started by hand.
+        project = ComposeProject.create(Map.of("web", repo + ":latest"), SERVICE + published());
+        compose("up", "-d");
+        // The handover's first step for the team: the port moves from the compose file to the target.
+        Files.writeString(
+                project.dir().resolve("docker-compose.yml"),
+                Files.readString(project.dir().resolve("docker-compose.yml")).replace(published(), ""));
+        String target = createTarget("overlap");
+
+        JsonPath adopted = deploy(target, 200);
+        assertThat(String.join("\n", adopted.getList("log", String.class))).contains("adopt", String.valueOf(port));
+        assertThat(get()).isEqualTo(nonce());
+
+        Load.Running load = Load.start(url());
+        for (int i = 0; i < 4; i++) {
+            TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            JsonPath d = deploy(target, 200);
+            assertThat(String.join("\n", d.getList("log", String.class))).contains("switched to the new copy");
+        }
+        Load.Seen seen = load.stop();
+
+        assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(300);
+        assertThat(project.containers("web")).as("one copy, compose's own").hasSize(1);
+        assertThat(get()).isEqualTo(nonce());
+    }
+
+    @Test
+    void holdModeRecreatesTheServiceWithoutRefusingAConnection() {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        project = ComposeProject.create(Map.of("web", repo + ":latest"), SERVICE);
+        String target = createTarget("hold");
+        deploy(target, 200);
+
+        Load.Running load = Load.start(url(), "-disable-keepalive");
+        for (int i = 0; i < 2; i++) {
+            TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            JsonPath d = deploy(target, 200);
+            assertThat(String.join("\n", d.getList("log", String.class))).contains("the edge holds new connections");
+        }
+        Load.Seen seen = load.stop();
+
+        assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
+        assertThat(get()).isEqualTo(nonce());
+    }
+
+    private String published() {
+        return "    ports: [\"127.0.0.1:" + port + ":8000\"]\n";
+    }
+
+    private String createTarget(String mode) {
+        return Api.createSshTarget(
+                project,
+                List.of(TestEnv.SSH_HOST),
+                List.of("web"),
+                TestEnv.knownHosts(),
+                Api.FAST_ROLLOUT,
+                """
+                , "handover": {"drainTimeout": "5s", "units": {"web": {"mode": "%s", "ports": ["127.0.0.1:%d:8000"]}}}""".formatted(mode, port));
+    }
+
+    private void compose(String... args) {
+        List<String> argv = new java.util.ArrayList<>(List.of(
+                "docker-compose",
+                "-p",
+                project.name(),
+                "-f",
+                project.dir().resolve("docker-compose.yml").toString()));
+        argv.addAll(List.of(args));
+        Shell.run(argv.toArray(String[]::new)).require();
+    }
+
+    private static JsonPath deploy(String target, int status) {
+        var response = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true");
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(status);
+        return response.jsonPath();
+    }
+
+    /** What the service's one container answers: its image's build nonce. */
+    private String nonce() {
+        return Shell.run("docker", "exec", project.containers("web").get(0), "cat", "/nonce")
+                .require()
+                .strip();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    private String get() {
+        return Shell.run("curl", "-fsS", "--max-time", "5", url()).output().strip();
+    }
+}

@@ -1,0 +1,221 @@
+package io.keelson.strategy.sshdocker;
+
+import static io.keelson.support.Api.ADMIN;
+import static io.keelson.support.Api.CI;
+import static io.keelson.support.Api.as;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.keelson.support.Api;
+import io.keelson.support.Load;
+import io.keelson.support.Shell;
+import io.keelson.support.TestEnv;
+import io.keelson.support.TestImages;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ssh-docker with {@code handover}: a container started by hand that publishes its port is adopted
+ * by the host's edge on its first deployment, then every deployment hands connections from the old
+ * copy to the new one, under 200 requests/s from Debian's {@code hey} counting every failure.
+ */
+@QuarkusTest
+class SshDockerHandoverTest {
+
+    /** busybox httpd answering the image's build nonce on 8000; a TERM ends it within a second. */
+    private static final String SERVE = "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html;"
+            + " httpd -p 8000 -h /www || exit 3; while true; do sleep 1; done";
+
+    private String repo;
+    private String name;
+    private int port;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        TestEnv.require();
+        repo = TestImages.uniqueRepo("edge");
+        name = "edge-" + UUID.randomUUID().toString().substring(0, 8);
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (String c : Shell.run("docker", "ps", "-aq", "--filter", "name=" + name)
+                .output()
+                .lines()
+                .toList()) {
+            Shell.run("docker", "rm", "-f", c);
+        }
+        // The edge lets the test's port go.
+        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "drop-route", name + "-" + port);
+        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
+    }
+
+    @Test
+    void theFirstDeploymentAdoptsThePortThenTenOverlapDeploymentsFailNoRequest() {
+        String a = TestImages.push(TestImages.Kind.APP, repo + ":a");
+        String b = TestImages.push(TestImages.Kind.APP, repo + ":b");
+        startByHand(repo + ":a");
+        String target = createTarget("overlap");
+
+        JsonPath adopted = deploy(target, "a", 200);
+        assertThat(adopted.getString("status")).isEqualTo("SUCCEEDED");
+        assertThat(String.join("\n", adopted.getList("log", String.class)))
+                .contains("adopt")
+                .contains(String.valueOf(port));
+        assertThat(inspect("{{json .HostConfig.PortBindings}}")).doesNotContain(String.valueOf(port));
+        assertThat(get()).isEqualTo(ownNonce());
+
+        Load.Running load = Load.start(url());
+        for (int i = 0; i < 10; i++) {
+            JsonPath d = deploy(target, i % 2 == 0 ? "b" : "a", 200);
+            assertThat(d.getString("status")).as(d.prettify()).isEqualTo("SUCCEEDED");
+            assertThat(String.join("\n", d.getList("log", String.class))).contains("switched to the new copy");
+        }
+        Load.Seen seen = load.stop();
+
+        assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(500);
+        assertThat(get()).isEqualTo(ownNonce());
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name)
+                        .output()
+                        .lines())
+                .as("one copy left, under the unit's name")
+                .hasSize(1);
+        assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + a);
+    }
+
+    @Test
+    void aCrashingImageNeverReceivesARequestAndTheOldCopyKeepsServing() {
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        startByHand(repo + ":latest");
+        String target = createTarget("overlap");
+        deploy(target, null, 200);
+        String oldId = inspect("{{.Id}}");
+        // A broken build: its shell is gone, so the copy cannot even start.
+        Shell.run(
+                        "sh",
+                        "-c",
+                        "printf 'FROM %s\\nRUN [\"/bin/busybox\", \"rm\", \"/bin/busybox\"]\\n' \"$1\""
+                                + " | docker build -q -t \"$2\" - && docker push -q \"$2\"",
+                        "sh",
+                        TestEnv.REGISTRY + "/keelson-test/app:base",
+                        repo + ":latest")
+                .require();
+
+        Load.Running load = Load.start(url());
+        JsonPath d = deploy(target, null, 424);
+        Load.Seen seen = load.stop();
+
+        assertThat(d.getString("status")).isEqualTo("ROLLED_BACK");
+        assertThat(String.join("\n", d.getList("log", String.class))).contains("it never served");
+        assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(inspect("{{.Id}}")).isEqualTo(oldId);
+        assertThat(get()).isEqualTo(ownNonce());
+        assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name)
+                        .output()
+                        .lines())
+                .hasSize(1);
+    }
+
+    @Test
+    void holdModeRestartsTheUnitWithoutRefusingAConnection() {
+        TestImages.push(TestImages.Kind.APP, repo + ":a");
+        String b = TestImages.push(TestImages.Kind.APP, repo + ":b");
+        startByHand(repo + ":a");
+        String target = createTarget("hold");
+        deploy(target, "a", 200);
+
+        // A new connection per request: hold promises that none is refused.
+        Load.Running load = Load.start(url(), "-disable-keepalive");
+        for (int i = 0; i < 3; i++) {
+            JsonPath d = deploy(target, i % 2 == 0 ? "b" : "a", 200);
+            assertThat(String.join("\n", d.getList("log", String.class))).contains("the edge holds new connections");
+        }
+        Load.Seen seen = load.stop();
+
+        assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
+        assertThat(get()).isEqualTo(ownNonce());
+        assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + b);
+    }
+
+    private void startByHand(String image) {
+        Shell.run(
+                        "docker",
+                        "run",
+                        "-d",
+                        "--name",
+                        name,
+                        "-p",
+                        "127.0.0.1:" + port + ":8000",
+                        "--health-cmd",
+                        "wget -q -O /dev/null http://127.0.0.1:8000/",
+                        "--health-interval",
+                        "1s",
+                        image,
+                        "sh",
+                        "-c",
+                        SERVE)
+                .require();
+    }
+
+    private String createTarget(String mode) {
+        String target = Api.uniqueTarget();
+        String body = """
+                {"name": "%s", "strategy": "ssh-docker",
+                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                 "containers": [{"name": "%s", "image": "%s:a"}],
+                 "allowedImages": ["%s"],
+                 "handover": {"drainTimeout": "5s", "units": {"%s": {"mode": "%s", "ports": ["127.0.0.1:%d:8000"]}}},
+                 "rollout": %s}""".formatted(
+                        target,
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.clientKey(),
+                        TestEnv.knownHosts(),
+                        name,
+                        repo,
+                        repo,
+                        name,
+                        mode,
+                        port,
+                        Api.FAST_ROLLOUT);
+        as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
+        return target;
+    }
+
+    private JsonPath deploy(String target, String tag, int status) {
+        String body =
+                tag == null ? "{\"image\": \"" + repo + ":latest\"}" : "{\"image\": \"" + repo + ":" + tag + "\"}";
+        var response = as(CI).body(body).post("/api/v1/targets/" + target + "/deployments?wait=true");
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(status);
+        return response.jsonPath();
+    }
+
+    /** What the unit's container answers: its image's build nonce. */
+    private String ownNonce() {
+        return Shell.run("docker", "exec", name, "cat", "/nonce").require().strip();
+    }
+
+    private String url() {
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    private String get() {
+        return Shell.run("curl", "-fsS", "--max-time", "5", url()).output().strip();
+    }
+
+    private String inspect(String format) {
+        return Shell.run("docker", "inspect", "--format", format, name)
+                .require()
+                .strip();
+    }
+}
