@@ -6,6 +6,7 @@ import io.keelson.catalog.HandoverSpec;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.strategy.HealthGate;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.engine.ComposeLabels;
 import io.keelson.strategy.engine.CreateBody;
 import io.keelson.strategy.engine.DockerEngine;
 import java.time.Clock;
@@ -78,6 +79,7 @@ public final class ContainerHandover {
         }
         CreateBody create = CreateBody.from(inspect, oldImage);
         create.body().put("Image", image);
+        ComposeLabels.keepHashTrue(name, create.body(), engine.host(), progress::log);
         boolean adopt;
         try {
             adopt = unpublish(create.body(), name) || !servedByEdge(inspect);

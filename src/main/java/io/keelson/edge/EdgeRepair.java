@@ -32,8 +32,11 @@ public final class EdgeRepair {
         this.target = target;
     }
 
-    /** Repairs the units {@code routes} names (unit → its routes; empty for a unit not handed over), a line each. */
-    public RepairReport repair(Function<String, List<EdgeRoute>> routes) {
+    /**
+     * Repairs the handed-over {@code units} ({@code routes}: unit → its routes, empty for a unit not
+     * handed over), a line each.
+     */
+    public RepairReport repair(java.util.Collection<String> units, Function<String, List<EdgeRoute>> routes) {
         Optional<Edge> edge = Edge.find(engine, engine.host());
         List<String> lines = new ArrayList<>();
         boolean complete = true;
@@ -50,6 +53,14 @@ public final class EdgeRepair {
                         + " (tried again shortly)");
             }
         }
+        for (String unit : units) {
+            try {
+                lines.addAll(settle(unit, routes.apply(unit)));
+            } catch (RuntimeException e) {
+                complete = false;
+                lines.add(unit + ": the edge could not be checked now: " + e.getMessage() + " (tried again shortly)");
+            }
+        }
         return new RepairReport(List.copyOf(lines), complete);
     }
 
@@ -57,13 +68,21 @@ public final class EdgeRepair {
     public List<String> settle(String unit, List<EdgeRoute> routes) {
         Optional<Edge> edge = Edge.find(engine, engine.host());
         Optional<ObjectNode> container = engine.inspectContainer(unit);
-        if (edge.isEmpty()
-                || container.isEmpty()
-                || !container.get().path("State").path("Running").asBoolean()) {
+        if (edge.isEmpty() || container.isEmpty() || routes.isEmpty()) {
             return List.of();
         }
-        String ip = ContainerHandover.ip(container.get());
         List<String> lines = new ArrayList<>();
+        boolean held = routes.stream().anyMatch(edge.get()::held);
+        if (!container.get().path("State").path("Running").asBoolean()) {
+            if (!held) {
+                return List.of(); // stopped by someone else: not Keelson's to start
+            }
+            // A hold cut off after the old copy stopped and before the new one was made.
+            engine.start(unit);
+            container = engine.inspectContainer(unit);
+            lines.add(unit + ": was stopped under a hold that Keelson did not finish: started again");
+        }
+        String ip = ContainerHandover.ip(container.orElseThrow());
         for (EdgeRoute route : routes) {
             EdgeStats stats = edge.get().stats();
             boolean serves = stats.serving(route).map(s -> s.ip().equals(ip)).orElse(false);

@@ -16,4 +16,10 @@ public record UnitChange(
         String fromImage,
         String fromDigest,
         String toDigest,
-        ChangeStatus status) {}
+        ChangeStatus status) {
+
+    /** The same change, now at {@code next}. */
+    public UnitChange with(ChangeStatus next) {
+        return new UnitChange(host, unit, image, fromImage, fromDigest, toDigest, next);
+    }
+}

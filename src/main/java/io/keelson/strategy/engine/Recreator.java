@@ -119,7 +119,7 @@ final class Recreator {
         Swap swap = new Swap(name, inspect.path("Id").asText());
         CreateBody create = CreateBody.from(inspect, oldImage);
         create.body().put("Image", image);
-        keepComposeUpToDate(name, create.body());
+        ComposeLabels.keepHashTrue(name, create.body(), engine.host(), progress::log);
         progress.guard();
         setAside(swap, stopTimeoutSeconds);
         // From here on the old container is stopped and renamed: whatever happens, the caller gets
@@ -163,21 +163,6 @@ final class Recreator {
             attempt(() -> engine.rename(swap.oldId, swap.name), null);
             attempt(() -> engine.start(swap.oldId), null);
             throw e;
-        }
-    }
-
-    /** Gives a compose-managed container the config hash compose computes for its new image. */
-    private void keepComposeUpToDate(String name, ObjectNode body) {
-        if (!(body.get("Labels") instanceof ObjectNode labels)) {
-            return;
-        }
-        Map<String, String> map = new java.util.HashMap<>();
-        labels.fields().forEachRemaining(l -> map.put(l.getKey(), l.getValue().asText()));
-        ComposeHash.Result hash = ComposeHash.of(map, engine.host());
-        hash.hash().ifPresent(h -> labels.put(ComposeHash.CONFIG_HASH, h));
-        if (hash.problem() != null) {
-            progress.log(name + ": keeps its old compose config hash, so docker-compose up will recreate it once more: "
-                    + hash.problem());
         }
     }
 

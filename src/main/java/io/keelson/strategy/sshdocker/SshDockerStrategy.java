@@ -130,7 +130,8 @@ public class SshDockerStrategy implements OverSsh {
                     new HostSwap(host, target, Progress.QUIET, clock, Optional.empty(), null, Map.of(), false, null)) {
                 RepairReport here = target.handover() == null
                         ? RepairReport.NOTHING
-                        : new EdgeRepair(swap.engine(), target.name()).repair(target.handover()::routes);
+                        : new EdgeRepair(swap.engine(), target.name())
+                                .repair(target.handover().units().keySet(), target.handover()::routes);
                 here = here.and(new SetAsideRepair(swap.engine(), host)
                         .repair((unit, labels) -> target.container(unit).isPresent(), gates));
                 done = done.and(new RepairReport(

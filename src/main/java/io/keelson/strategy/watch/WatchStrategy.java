@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
+import io.keelson.edge.EdgeRepair;
+import io.keelson.edge.EdgeSettings;
 import io.keelson.registry.CredentialSource;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryClient;
@@ -44,9 +46,16 @@ public class WatchStrategy implements Strategy {
     private final Clock clock;
     private final WatchPlanner planner;
     private final Redactor redactor;
+    private final EdgeSettings edge;
 
     public WatchStrategy(
-            DockerEngines engines, RegistryClient registry, Clock clock, MeterRegistry meters, Redactor redactor) {
+            DockerEngines engines,
+            RegistryClient registry,
+            Clock clock,
+            MeterRegistry meters,
+            Redactor redactor,
+            EdgeSettings edge) {
+        this.edge = edge;
         this.engines = engines;
         this.clock = clock;
         this.redactor = redactor;
@@ -158,7 +167,7 @@ public class WatchStrategy implements Strategy {
             List<WatchPlan.Update> updates,
             Map<String, String> pulled,
             Progress progress) {
-        List<Replacement> replacements = updates.stream()
+        List<Replacement> all = updates.stream()
                 .map(u -> new Replacement(
                         u.name(),
                         u.inspect(),
@@ -169,8 +178,26 @@ public class WatchStrategy implements Strategy {
                         pulled.getOrDefault(u.image().toString(), u.toDigest()),
                         stopTimeout(target, u.inspect())))
                 .toList();
+        List<Replacement> handedOver =
+                all.stream().filter(r -> WatchHandovers.asked(r.inspect())).toList();
+        List<Replacement> replacements =
+                all.stream().filter(r -> !handedOver.contains(r)).toList();
         Outcome outcome =
                 new Replacements(engine, engine.host(), target.effectiveRollout(), clock, progress).run(replacements);
+        if (outcome.result() == Outcome.Result.SUCCEEDED && !handedOver.isEmpty()) {
+            CredentialSource credentials = WatchCredentials.of(target, redactor);
+            outcome = new WatchHandovers(
+                            engine,
+                            target,
+                            edge.image(),
+                            image -> engine.pull(
+                                    ImageRef.parse(image),
+                                    credentials.forRegistry(RegistryHost.of(ImageRef.parse(image))),
+                                    RegistryHost.of(ImageRef.parse(image))),
+                            clock,
+                            progress)
+                    .run(handedOver);
+        }
         if (outcome.result() == Outcome.Result.SUCCEEDED
                 && target.effectiveWatch().cleanup()) {
             updates.stream()
@@ -193,8 +220,15 @@ public class WatchStrategy implements Strategy {
     public RepairReport repair(TargetSpec target, RecordedGates gates) {
         WatchSpec watch = target.effectiveWatch();
         DockerEngine engine = engines.of(target);
-        return new SetAsideRepair(engine, engine.host())
-                .repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), gates);
+        List<String> handedOver = engine.containersNamedLike("").stream()
+                .filter(c -> c.labels().containsKey(WatchHandovers.MODE)
+                        && Selection.selected(c.labels(), watch.labelEnable(), watch.scope()))
+                .map(DockerEngine.Listed::name)
+                .toList();
+        RepairReport edges =
+                new EdgeRepair(engine, target.name()).repair(handedOver, unit -> WatchHandovers.routesOf(engine, unit));
+        return edges.and(new SetAsideRepair(engine, engine.host())
+                .repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), gates));
     }
 
     /** Puts each named container back on the digest a rollback pins, keeping its tag as its image. */

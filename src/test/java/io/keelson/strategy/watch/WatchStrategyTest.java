@@ -6,6 +6,7 @@ import static io.keelson.support.Api.OPS;
 import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
@@ -311,6 +312,60 @@ class WatchStrategyTest {
             JsonPath back = deploy(200);
             assertThat(back.getString("changes[0].status")).isEqualTo("SUCCEEDED");
             assertThat(fx.digest(name, flakyRepo)).isNotEqualTo(v1);
+        }
+    }
+
+    @Test
+    void aContainerLabelledForHandoverIsAdoptedThenUpdatedWithoutAFailedRequest() throws Exception {
+        fx.create();
+        TestImages.push(TestImages.Kind.APP, repo + ":latest");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String name = fx.name("web");
+        fx.run(
+                name,
+                List.of(
+                        "--label",
+                        "keelson.enable=true",
+                        "--label",
+                        "keelson.handover=overlap",
+                        "--label",
+                        "keelson.handover.ports=127.0.0.1:" + port + ":8000",
+                        "-p",
+                        "127.0.0.1:" + port + ":8000",
+                        "--health-cmd",
+                        "wget -q -O /dev/null http://127.0.0.1:8000/",
+                        "--health-interval",
+                        "1s"),
+                repo + ":latest",
+                "sh",
+                "-c",
+                "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html; httpd -p 8000 -h /www;"
+                        + " while true; do sleep 1; done");
+        String url = "http://127.0.0.1:" + port + "/";
+        try {
+            TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            JsonPath adopted = deploy(200);
+            assertThat(String.join("\n", adopted.getList("log", String.class))).contains("adopt");
+            assertThat(fx.inspect(name, "{{json .HostConfig.PortBindings}}")).doesNotContain(String.valueOf(port));
+
+            Load.Running load = Load.start(url);
+            String v3 = TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            JsonPath d = deploy(200);
+            Load.Seen seen = load.stop();
+
+            assertThat(String.join("\n", d.getList("log", String.class))).contains("switched to the new copy");
+            assertThat(seen.failed()).as(seen.report()).isZero();
+            assertThat(fx.digest(name, repo)).isEqualTo(v3);
+            assertThat(Shell.run("curl", "-fsS", url).output().strip())
+                    .isEqualTo(
+                            fx.docker("exec", name, "cat", "/nonce").require().strip());
+        } finally {
+            Shell.run(
+                    "docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "drop-route", name + "-" + port);
+            Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
         }
     }
 
