@@ -292,7 +292,7 @@ function showTarget(name) {
         can('deploy') && !target.paused ? h('button', { type: 'button', class: 'primary', 'data-action': 'deploy', onclick: deployAgain }, 'Deploy again') : null,
         can('operate') && !target.paused ? h('button', { type: 'button', 'data-action': 'pause', onclick: pause }, 'Pause') : null,
         can('operate') && target.paused ? h('button', { type: 'button', 'data-action': 'resume', onclick: resume }, 'Resume') : null)]);
-    renderIfChanged(state, { r: target.running, h: (target.health || []).map((x) => [x.endpoint, x.reachable]) }, () => [
+    renderIfChanged(state, { r: target.running, h: (target.health || []).map((x) => [x.endpoint, x.reachable]), e: target.edge }, () => [
       h('h2', {}, 'Running'),
       table('running', ['unit', 'host', 'image', 'digest', 'recorded', 'by deployment'],
         (target.running || []).map((u) => h('tr', { 'data-unit': u.unit, 'data-host': u.host },
@@ -303,7 +303,13 @@ function showTarget(name) {
         (target.health || []).map((x) => h('tr', {},
           h('td', {}, x.endpoint),
           h('td', {}, x.reachable === null ? 'not yet probed' : badge(x.reachable ? 'up' : 'down')),
-          h('td', { class: 'muted' }, x.detail || ''), h('td', {}, when(x.checkedAt)))))]);
+          h('td', { class: 'muted' }, x.detail || ''), h('td', {}, when(x.checkedAt))))),
+      target.edge ? h('h2', {}, 'Through the edge') : null,
+      target.edge ? table('edge', ['unit', 'host', 'port', 'connections', 'failed', 'open now', 'read'],
+        target.edge.map((x) => h('tr', { 'data-unit': x.unit, 'data-port': String(x.port) },
+          h('td', {}, x.unit), h('td', {}, x.host), h('td', {}, String(x.port)),
+          h('td', {}, String(x.connections)), h('td', {}, x.failed > 0 ? badge(`${x.failed} failed`) : '0'),
+          h('td', {}, String(x.open)), h('td', {}, when(x.checkedAt))))) : null]);
     renderIfChanged(history, { d: deployments, r: can('operate'), u: target.running }, () => table('history',
       ['deployment', 'status', 'trigger', 'by', 'reason', 'pipeline', 'digests', 'created', 'finished', ''],
       deployments.map((d) => h('tr', { 'data-deployment': d.id, class: FINAL.has(d.status) ? null : 'live' },

@@ -10,6 +10,7 @@ import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
+import io.keelson.deploy.EdgeTraffic;
 import io.keelson.deploy.TargetHealth;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -38,6 +39,7 @@ public class TargetResource {
     private final Deployments deployments;
     private final CurrentCaller caller;
     private final TargetHealth health;
+    private final EdgeTraffic traffic;
     private final ObjectMapper json;
 
     public TargetResource(
@@ -45,8 +47,10 @@ public class TargetResource {
             Deployments deployments,
             CurrentCaller caller,
             ObjectMapper json,
-            TargetHealth health) {
+            TargetHealth health,
+            EdgeTraffic traffic) {
         this.health = health;
+        this.traffic = traffic;
         this.catalog = catalog;
         this.deployments = deployments;
         this.caller = caller;
@@ -155,6 +159,9 @@ public class TargetResource {
         node.put("paused", target.paused());
         node.set("lastDeployment", json.valueToTree(TargetJson.LastDeployment.from(last(target.name()))));
         node.set("health", json.valueToTree(health.of(target.spec())));
+        if (target.spec().handover() != null) {
+            node.set("edge", json.valueToTree(traffic.of(target.spec())));
+        }
         node.set("running", json.valueToTree(deployments.recordedUnits(target.name())));
         return node;
     }

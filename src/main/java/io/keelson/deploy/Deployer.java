@@ -83,6 +83,7 @@ public class Deployer {
         } catch (IllegalStateException e) {
             outcome = Outcome.failed("the stored order of this deployment cannot be read: " + e.getMessage());
         }
+        repairs.afterDeployment(d.target, id, outcome.result() == Outcome.Result.SUCCEEDED);
         ends.end(d, journal, outcome);
     }
 
@@ -110,6 +111,9 @@ public class Deployer {
         });
         Outcome outcome = runbook(target, order, new LeaseGuarded(progress, leases, target));
         DeploymentJournal journal = progress.journal();
+        if (journal == null && outcome.result() != Outcome.Result.SUCCEEDED) {
+            repairs.afterDeployment(target, null, false);
+        }
         if (journal == null) {
             List<String> notes = new ArrayList<>();
             if (outcome.error() != null) {
@@ -130,6 +134,7 @@ public class Deployer {
             return;
         }
         quiet.forget(target);
+        repairs.afterDeployment(target, journal.deploymentId(), outcome.result() == Outcome.Result.SUCCEEDED);
         QuarkusTransaction.requiringNew()
                 .call(() -> Deployment.<Deployment>findByIdOptional(journal.deploymentId()))
                 .ifPresentOrElse(
@@ -154,7 +159,7 @@ public class Deployer {
             TargetSpec spec = target.get().spec();
             redactor.learn(spec); // it may have been created through another replica
             Strategy strategy = strategies.of(spec);
-            repairs.repair(targetName);
+            repairs.beforeDeployment(targetName);
             if (order.stop()) {
                 return strategy.stop(spec, progress);
             }

@@ -88,6 +88,13 @@ public class Deployment extends PanacheEntityBase {
                 .list();
     }
 
+    /** The id of the target's newest deployment that ended; empty when none has. */
+    public static Optional<String> newestFinishedId(String target) {
+        return find("target = ?1 and finishedAt is not null", Sort.descending("id"), target)
+                .firstResultOptional()
+                .map(d -> ((Deployment) d).id);
+    }
+
     public static long unfinishedOf(String target) {
         return count("target = ?1 and status in ?2", target, List.of(Status.QUEUED, Status.RUNNING));
     }

@@ -34,6 +34,9 @@ public class Repair {
         this.clock = clock;
     }
 
+    /** Target → the newest ended deployment after which its units are known to need no repair. */
+    private final Map<String, String> cleanAfter = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * Lets the target's strategy finish what cut-off replacements left (old containers still set
      * aside), deciding each unit from the record of the deployment that made its new container, and
@@ -43,13 +46,45 @@ public class Repair {
      * @return whether it finished (false: something could not be repaired, or not looked at, now)
      */
     public boolean repair(String target) {
+        String newest = newestFinished(target);
         boolean complete = attempt(target);
         if (complete) {
             retries.remove(target);
+            cleanAfter.put(target, newest);
         } else {
+            cleanAfter.remove(target);
             retries.merge(target, Retry.first(clock.instant()), (earlier, first) -> earlier.next(clock.instant()));
         }
         return complete;
+    }
+
+    /**
+     * Before a deployment: repairs unless this replica knows the units are as the newest ended
+     * deployment left them: it repaired them completely, or ran that deployment itself and it
+     * SUCCEEDED (a failed or cut-off one may leave work for the repair). A deployment another
+     * replica ran since makes the newest ended one another: the repair runs. This saves each
+     * deployment a connection to every host of its target.
+     */
+    public void beforeDeployment(String target) {
+        String known = cleanAfter.get(target);
+        if (known == null || !known.equals(newestFinished(target))) {
+            repair(target);
+        }
+    }
+
+    /** After a deployment this replica ran: the units are known as it left them only when it SUCCEEDED. */
+    public void afterDeployment(String target, String deploymentId, boolean succeeded) {
+        if (succeeded && deploymentId != null) {
+            cleanAfter.put(target, deploymentId);
+        } else if (!succeeded) {
+            cleanAfter.remove(target);
+        }
+    }
+
+    private static String newestFinished(String target) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> Deployment.newestFinishedId(target))
+                .orElse("");
     }
 
     /** Targets whose last repair did not finish and whose next try is due. */

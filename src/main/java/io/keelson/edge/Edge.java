@@ -25,7 +25,9 @@ public final class Edge {
     /** The HAProxy line Keelson's configuration and runtime commands are written for. */
     public static final String HAPROXY_LINE = "2.6.";
 
-    private static final String TOOL = "/usr/share/keelson-edge/edge";
+    /** The image's command through which every change and read goes. */
+    public static final String TOOL = "/usr/share/keelson-edge/edge";
+
     private static final String PROTOCOL = "2";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);

@@ -74,4 +74,12 @@ public interface Strategy {
     default RepairReport repair(TargetSpec target, RecordedGates gates) {
         return RepairReport.NOTHING;
     }
+
+    /**
+     * What the edge of each host or engine of the target counts now (HAProxy's {@code show stat}
+     * CSV, by host as changes name it); empty where there is no edge. Called in the background.
+     */
+    default java.util.Map<String, String> edgeStats(TargetSpec target) {
+        return java.util.Map.of();
+    }
 }

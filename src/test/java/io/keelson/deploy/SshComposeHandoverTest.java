@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class SshComposeHandoverTest {
 
     private static final String SERVICE = """
-                command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html; httpd -p 8000 -h /www; while true; do sleep 1; done"]
+                command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html; httpd -p 8000 -h /www; while true; do sleep 0.2; done"]
                 healthcheck:
                   test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8000/"]
                   interval: 1s

@@ -31,7 +31,7 @@ class HandoverKillIT {
             "{\"healthTimeout\": \"20s\", \"stableFor\": \"3s\", \"onFailure\": \"rollback\"}";
 
     private static final String SERVE = "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html;"
-            + " httpd -p 8000 -h /www; while true; do sleep 1; done";
+            + " httpd -p 8000 -h /www; while true; do sleep 0.2; done";
 
     private KeelsonProcess keelson;
     private String repo;

@@ -1,8 +1,13 @@
 package io.keelson.strategy.ssh;
 
 import io.keelson.catalog.TargetSpec;
+import io.keelson.edge.Edge;
 import io.keelson.strategy.Strategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** A strategy whose target's units live on hosts reached over SSH: its endpoints are those hosts' SSH ports. */
@@ -16,5 +21,28 @@ public interface OverSsh extends Strategy {
     @Override
     default Optional<String> unreachable(TargetSpec target, String endpoint) {
         return SshHost.unreachable(endpoint);
+    }
+
+    /** Each host's edge counters, read with one {@code docker exec} over SSH; a host that does not answer is left out. */
+    @Override
+    default Map<String, String> edgeStats(TargetSpec target) {
+        Map<String, String> stats = new LinkedHashMap<>();
+        if (target.handover() == null) {
+            return stats;
+        }
+        List<String> argv = new ArrayList<>(target.ssh().usesSudo() ? List.of("sudo", "-n") : List.of());
+        argv.addAll(List.of("docker", "exec", Edge.CONTAINER, Edge.TOOL, "api", "show stat"));
+        for (String host : target.ssh().hosts()) {
+            try (SshHost ssh = SshHost.connect(host, target.ssh(), Duration.ofSeconds(10))) {
+                SshHost.Result result =
+                        ssh.run(RemoteCommand.of(argv).asQuiet().withTimeout(Duration.ofSeconds(10)), line -> {});
+                if (result.ok()) {
+                    stats.put(host, result.stdout());
+                }
+            } catch (RuntimeException e) {
+                // Unreachable now: TargetHealth says so; the counters wait for the next round.
+            }
+        }
+        return stats;
     }
 }

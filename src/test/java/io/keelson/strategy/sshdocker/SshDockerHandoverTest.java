@@ -29,7 +29,7 @@ class SshDockerHandoverTest {
 
     /** busybox httpd answering the image's build nonce on 8000; a TERM ends it within a second. */
     private static final String SERVE = "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html;"
-            + " httpd -p 8000 -h /www || exit 3; while true; do sleep 1; done";
+            + " httpd -p 8000 -h /www || exit 3; while true; do sleep 0.2; done";
 
     private String repo;
     private String name;
@@ -90,6 +90,18 @@ class SshDockerHandoverTest {
                 .as("one copy left, under the unit's name")
                 .hasSize(1);
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + a);
+        // The edge's counters reach the target page and /q/metrics.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20))
+                .until(() ->
+                        as(CI).get("/api/v1/targets/" + target).jsonPath().getLong("edge[0].connections") >= seen.ok());
+        JsonPath page = as(CI).get("/api/v1/targets/" + target).jsonPath();
+        assertThat(page.getString("edge[0].unit")).isEqualTo(name);
+        assertThat(page.getInt("edge[0].port")).isEqualTo(port);
+        assertThat(page.getLong("edge[0].failed")).isZero();
+        assertThat(io.restassured.RestAssured.get("/q/metrics").asString())
+                .contains("keelson_edge_connections_total{")
+                .contains("unit=\"" + name + "\"");
     }
 
     @Test

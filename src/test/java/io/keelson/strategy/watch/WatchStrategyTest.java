@@ -343,7 +343,7 @@ class WatchStrategyTest {
                 "sh",
                 "-c",
                 "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html; httpd -p 8000 -h /www;"
-                        + " while true; do sleep 1; done");
+                        + " while true; do sleep 0.2; done");
         String url = "http://127.0.0.1:" + port + "/";
         try {
             TestImages.push(TestImages.Kind.APP, repo + ":latest");

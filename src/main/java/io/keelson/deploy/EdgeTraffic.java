@@ -1,0 +1,151 @@
+package io.keelson.deploy;
+
+import io.keelson.catalog.CatalogTarget;
+import io.keelson.catalog.TargetCatalog;
+import io.keelson.catalog.TargetSpec;
+import io.keelson.edge.EdgeRoute;
+import io.keelson.edge.EdgeStats;
+import io.keelson.strategy.Strategies;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The traffic each handed-over unit takes through its edge: connections, failed connections and
+ * those open now, per host, scraped from HAProxy's counters in the background (one {@code docker
+ * exec} per host) and cached, so neither {@code /q/metrics} nor the target API ever waits for a host.
+ */
+@ApplicationScoped
+public class EdgeTraffic {
+
+    /** One unit's route on one host, as last read; counters since that edge started. */
+    public record Reading(
+            String unit, String host, int port, long connections, long failed, long open, Instant checkedAt) {}
+
+    private final TargetCatalog catalog;
+    private final Strategies strategies;
+    private final MeterRegistry meters;
+    private final Clock clock;
+    private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private final ExecutorService scrapes = new ThreadPoolExecutor(
+            1,
+            1,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(1000),
+            runnable -> {
+                Thread thread = new Thread(runnable, "edge-scrape");
+                thread.setDaemon(true);
+                return thread;
+            },
+            new ThreadPoolExecutor.DiscardPolicy()); // a scrape dropped now is made at the next round
+
+    public EdgeTraffic(TargetCatalog catalog, Strategies strategies, MeterRegistry meters, Clock clock) {
+        this.catalog = catalog;
+        this.strategies = strategies;
+        this.meters = meters;
+        this.clock = clock;
+        ((ThreadPoolExecutor) scrapes).allowCoreThreadTimeOut(true);
+    }
+
+    @Scheduled(
+            every = "${keelson.edge.scrape-interval:30s}",
+            delayed = "5s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scrapeAll() {
+        for (CatalogTarget target : catalog.list()) {
+            if (target.spec().handover() != null && !target.paused()) {
+                scrapes.execute(() -> scrape(target.spec()));
+            }
+        }
+    }
+
+    /** The target's units as last read, by unit, host and port. */
+    public List<Reading> of(TargetSpec target) {
+        List<Reading> answer = new ArrayList<>();
+        readings.forEach((key, reading) -> {
+            if (key.startsWith(target.name() + "/")) {
+                answer.add(reading);
+            }
+        });
+        answer.sort(java.util.Comparator.comparing(Reading::unit)
+                .thenComparing(Reading::host)
+                .thenComparing(Reading::port));
+        return answer;
+    }
+
+    @PreDestroy
+    void stop() {
+        scrapes.shutdownNow();
+    }
+
+    void scrape(TargetSpec target) {
+        Map<String, String> byHost;
+        try {
+            byHost = strategies.of(target).edgeStats(target);
+        } catch (RuntimeException e) {
+            return; // unreachable now: TargetHealth says so
+        }
+        byHost.forEach((host, csv) -> {
+            EdgeStats stats = EdgeStats.parse(csv);
+            for (String unit : target.handover().units().keySet()) {
+                for (EdgeRoute route : target.handover().routes(unit)) {
+                    if (stats.has(route)) {
+                        record(target.name(), host, route, stats);
+                    }
+                }
+            }
+        });
+    }
+
+    private void record(String target, String host, EdgeRoute route, EdgeStats stats) {
+        long[] frontend = stats.frontend(route);
+        long failed = frontend[1]
+                + stats.slots(route).values().stream()
+                        .mapToLong(EdgeStats.Slot::failed)
+                        .sum();
+        long open = stats.slots(route).values().stream()
+                .mapToLong(EdgeStats.Slot::open)
+                .sum();
+        String key = target + "/" + route.unit() + "/" + host + "/" + route.hostPort();
+        boolean first = !readings.containsKey(key);
+        readings.put(
+                key, new Reading(route.unit(), host, route.hostPort(), frontend[0], failed, open, clock.instant()));
+        if (first) {
+            Tags tags = Tags.of(
+                    "target", target, "unit", route.unit(), "host", host, "port", String.valueOf(route.hostPort()));
+            FunctionCounter.builder("keelson.edge.connections", readings, r -> value(r, key, Reading::connections))
+                    .description("Connections the edge took for the unit (since the edge started)")
+                    .tags(tags)
+                    .register(meters);
+            FunctionCounter.builder("keelson.edge.failed.connections", readings, r -> value(r, key, Reading::failed))
+                    .description("Connections the edge could not take or pass on to the unit")
+                    .tags(tags)
+                    .register(meters);
+            Gauge.builder("keelson.edge.open.connections", readings, r -> value(r, key, Reading::open))
+                    .description("Connections open through the edge to the unit now")
+                    .tags(tags)
+                    .register(meters);
+        }
+    }
+
+    private static double value(
+            Map<String, Reading> readings, String key, java.util.function.ToLongFunction<Reading> field) {
+        Reading r = readings.get(key);
+        return r == null ? 0 : field.applyAsLong(r);
+    }
+}
