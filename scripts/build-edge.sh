@@ -94,7 +94,7 @@ LUA
 cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 #!/bin/sh
 # edge api CMDS | edge check | edge put-route NAME TEXT | edge drop-route NAME | edge reload
-# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME | edge protocol
+# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME | edge routes | edge protocol
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
@@ -107,7 +107,8 @@ lock() {
   trap 'rmdir "$dir/.lock" 2>/dev/null || true' EXIT
 }
 case "${1:-}" in
-  protocol) echo 2 ;;
+  protocol) echo 3 ;;
+  routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
   check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
   put-route)
@@ -136,7 +137,7 @@ case "${1:-}" in
     grep -vx "$2 1" "$dir/hold.map" >"$dir/.hold.new" || true
     mv "$dir/.hold.new" "$dir/hold.map"
     api "del map $dir/hold.map $2" ;;
-  *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|protocol" >&2; exit 2 ;;
+  *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|routes|protocol" >&2; exit 2 ;;
 esac
 SH
 chmod 755 "$root/usr/share/keelson-edge/edge"

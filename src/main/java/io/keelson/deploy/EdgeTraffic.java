@@ -67,11 +67,23 @@ public class EdgeTraffic {
             delayed = "5s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scrapeAll() {
+        // One read per host and login: the counters of every target on it come with it.
+        Map<String, List<TargetSpec>> byReach = new java.util.LinkedHashMap<>();
         for (CatalogTarget target : catalog.list()) {
             if (target.spec().handover() != null && !target.paused()) {
-                scrapes.execute(() -> scrape(target.spec()));
+                byReach.computeIfAbsent(reach(target.spec()), k -> new ArrayList<>())
+                        .add(target.spec());
             }
         }
+        byReach.values().forEach(targets -> scrapes.execute(() -> scrape(targets)));
+    }
+
+    /** What reading a target's edges takes: the same hosts, port and login read the same edges. */
+    private static String reach(TargetSpec target) {
+        var ssh = target.ssh();
+        return ssh == null
+                ? target.name()
+                : String.join(",", ssh.hosts()) + "|" + ssh.port() + "|" + ssh.user() + "|" + ssh.privateKeyFile();
     }
 
     /** The target's units as last read, by unit, host and port. */
@@ -93,19 +105,21 @@ public class EdgeTraffic {
         scrapes.shutdownNow();
     }
 
-    void scrape(TargetSpec target) {
+    void scrape(List<TargetSpec> targets) {
         Map<String, String> byHost;
         try {
-            byHost = strategies.of(target).edgeStats(target);
+            byHost = strategies.of(targets.get(0)).edgeStats(targets.get(0));
         } catch (RuntimeException e) {
             return; // unreachable now: TargetHealth says so
         }
         byHost.forEach((host, csv) -> {
             EdgeStats stats = EdgeStats.parse(csv);
-            for (String unit : target.handover().units().keySet()) {
-                for (EdgeRoute route : target.handover().routes(unit)) {
-                    if (stats.has(route)) {
-                        record(target.name(), host, route, stats);
+            for (TargetSpec target : targets) {
+                for (String unit : target.handover().units().keySet()) {
+                    for (EdgeRoute route : target.handover().routes(unit)) {
+                        if (stats.has(route)) {
+                            record(target.name(), host, route, stats);
+                        }
                     }
                 }
             }

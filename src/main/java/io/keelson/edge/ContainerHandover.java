@@ -11,7 +11,6 @@ import io.keelson.strategy.engine.CreateBody;
 import io.keelson.strategy.engine.DockerEngine;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,7 +81,7 @@ public final class ContainerHandover {
         ComposeLabels.keepHashTrue(name, create.body(), engine.host(), progress::log);
         boolean adopt;
         try {
-            adopt = unpublish(create.body(), name) || !servedByEdge(inspect);
+            adopt = EdgePorts.unpublish(create.body(), name, routes) || !EdgePorts.servedByEdge(inspect, routes, edge);
         } catch (IllegalStateException e) {
             return new Result(oldId, null, Optional.of(e.getMessage()));
         }
@@ -110,12 +109,25 @@ public final class ContainerHandover {
         progress.guard();
         if (adopt) {
             engine.stop(oldId, stopSeconds);
-            routes.forEach(route -> edge.install(route, target, ip));
+            try {
+                routes.forEach(route -> edge.install(route, target, ip));
+            } catch (RuntimeException e) {
+                return undo(started.id(), oldId, e, true);
+            }
             progress.log(name + ": adopt: the edge serves " + ports() + " from the new copy, " + millisSince(gated)
                     + " ms after its gate");
         } else {
-            for (int i = 0; i < routes.size(); i++) {
-                edge.switchTo(routes.get(i), target, ip, used.get(i));
+            int switched = 0;
+            try {
+                for (; switched < routes.size(); switched++) {
+                    edge.switchTo(routes.get(switched), target, ip, used.get(switched));
+                }
+            } catch (RuntimeException e) {
+                String oldIp = ipOf(oldId);
+                for (int i = 0; i < switched; i++) {
+                    attempt(routes.get(i), r -> edge.release(r, target, oldIp));
+                }
+                return undo(started.id(), oldId, e, false);
             }
             progress.log(name + ": switched to the new copy " + started.id().substring(0, 12) + " " + millisSince(gated)
                     + " ms after its gate; draining the old one (up to " + drain.toSeconds() + " s)");
@@ -130,6 +142,30 @@ public final class ContainerHandover {
         }
         finish(name, oldId, started.id());
         return started;
+    }
+
+    /**
+     * The edge did not take the new copy (it refused, or died): the copy goes, the old one serves
+     * (started again when an adoption had stopped it, so it publishes its port itself again).
+     */
+    private Result undo(String copyId, String oldId, RuntimeException cause, boolean restartOld) {
+        attempt(copyId, engine::remove);
+        if (restartOld) {
+            attempt(oldId, engine::start);
+        }
+        return new Result(
+                oldId,
+                null,
+                Optional.of("the edge did not take the new copy: " + cause.getMessage()
+                        + "; the new copy was removed and the old one serves"));
+    }
+
+    private static <T> void attempt(T value, java.util.function.Consumer<T> step) {
+        try {
+            step.accept(value);
+        } catch (RuntimeException e) {
+            // Best effort: the repair finishes what this could not.
+        }
     }
 
     private Result hold(String name, String oldId, CreateBody create, int stopSeconds) {
@@ -213,48 +249,9 @@ public final class ContainerHandover {
         return new Result(id, ip, failure);
     }
 
-    /**
-     * Takes the handed-over ports out of the copy's configuration (the edge publishes them); answers
-     * whether the old container published one itself. A port it publishes outside the handover would
-     * be taken twice by two copies, so it is refused.
-     */
-    private boolean unpublish(ObjectNode body, String name) {
-        JsonNode bindings = body.path("HostConfig").path("PortBindings");
-        boolean published = false;
-        if (bindings instanceof ObjectNode map) {
-            for (Iterator<String> it = map.fieldNames(); it.hasNext(); ) {
-                String port = it.next();
-                if (map.get(port).isArray() && map.get(port).isEmpty()) {
-                    continue;
-                }
-                boolean handed = routes.stream().anyMatch(r -> port.equals(r.containerPort() + "/tcp"));
-                if (!handed) {
-                    throw new IllegalStateException(name + " publishes " + port + " itself, outside its handover ports "
-                            + ports() + ": two copies cannot both publish it");
-                }
-                published = true;
-            }
-            ((ObjectNode) body.get("HostConfig")).remove("PortBindings");
-        }
-        return published;
-    }
-
     /** Whether the edge serves this container on every route and it publishes none of their ports itself. */
     public boolean adopted(ObjectNode inspect) {
-        JsonNode bindings = inspect.path("HostConfig").path("PortBindings");
-        boolean publishes = routes.stream().anyMatch(r -> {
-            JsonNode b = bindings.path(r.containerPort() + "/tcp");
-            return b.isArray() && !b.isEmpty();
-        });
-        return !publishes && servedByEdge(inspect);
-    }
-
-    private boolean servedByEdge(ObjectNode inspect) {
-        String ip = ip(inspect);
-        EdgeStats stats = edge.stats();
-        return routes.stream()
-                .allMatch(route ->
-                        stats.serving(route).map(s -> s.ip().equals(ip)).orElse(false));
+        return EdgePorts.adopted(inspect, routes, edge);
     }
 
     private String ipOf(String id) {
@@ -264,14 +261,7 @@ public final class ContainerHandover {
 
     /** The container's address on its first network: the edge, on the host's network, reaches any of them. */
     public static String ip(ObjectNode inspect) {
-        JsonNode networks = inspect.path("NetworkSettings").path("Networks");
-        for (Iterator<JsonNode> it = networks.elements(); it.hasNext(); ) {
-            String ip = it.next().path("IPAddress").asText("");
-            if (!ip.isEmpty()) {
-                return ip;
-            }
-        }
-        throw new IllegalStateException(inspect.path("Name").asText() + " has no network address the edge can reach");
+        return EdgePorts.ip(inspect);
     }
 
     private String ports() {

@@ -28,7 +28,7 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "2";
+    private static final String PROTOCOL = "3";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Pattern REFUSED =
@@ -198,6 +198,11 @@ public final class Edge {
     /** hold: new connections to the route wait (accepted, nothing sent on) until {@link #release}. */
     public void hold(EdgeRoute route) {
         call("hold", route.proxyName());
+    }
+
+    /** The routes this edge serves, with the target each is for. */
+    public List<RouteFile.Owned> routes() {
+        return RouteFile.owners(call("routes"));
     }
 
     /** Whether the route's new connections are held now. */

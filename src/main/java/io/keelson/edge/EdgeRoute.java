@@ -36,6 +36,11 @@ public record EdgeRoute(String unit, String bindAddress, int hostPort, int conta
                 unit, m.group(1) == null ? "" : m.group(1), Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
     }
 
+    /** {@code [ip:]hostPort:containerPort}, as {@link #parse} reads it. */
+    public String spec() {
+        return (bindAddress.isEmpty() ? "" : bindAddress + ":") + hostPort + ":" + containerPort;
+    }
+
     /** The name of the route's frontend and backend in the edge's configuration. */
     public String proxyName() {
         return unit.replaceAll("[^a-zA-Z0-9_.-]", "_") + "-" + hostPort;

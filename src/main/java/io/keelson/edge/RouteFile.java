@@ -18,7 +18,32 @@ public final class RouteFile {
     /** The two slots of a backend; a copy of the unit is in one, the other is free for the next. */
     public static final List<String> SLOTS = List.of("blue", "green");
 
+    /** The line that says, to Keelson, whose route a file is: {@code # keelson: target=… unit=… route=…}. */
+    public static final String HEADER = "# keelson: ";
+
+    private static final java.util.regex.Pattern OWNER =
+            java.util.regex.Pattern.compile("# keelson: target=(\\S+) unit=(\\S+) route=(\\S+)");
+
+    /** One route the edge serves, and the target it serves it for. */
+    public record Owned(String target, EdgeRoute route) {}
+
     private RouteFile() {}
+
+    /** The routes an edge's {@code routes} listing names; a line that does not parse is left out. */
+    public static java.util.List<Owned> owners(String listing) {
+        java.util.List<Owned> owned = new java.util.ArrayList<>();
+        for (String line : listing.lines().toList()) {
+            var m = OWNER.matcher(line.strip());
+            if (m.matches()) {
+                try {
+                    owned.add(new Owned(m.group(1), EdgeRoute.parse(m.group(2), m.group(3))));
+                } catch (IllegalArgumentException e) {
+                    // not a route Keelson wrote
+                }
+            }
+        }
+        return owned;
+    }
 
     /** The other slot of a backend. */
     public static String other(String slot) {
@@ -38,6 +63,14 @@ public final class RouteFile {
                 .append(", unit ")
                 .append(route.unit())
                 .append(". Do not edit: Keelson writes it again.\n")
+                .append(HEADER)
+                .append("target=")
+                .append(target)
+                .append(" unit=")
+                .append(route.unit())
+                .append(" route=")
+                .append(route.spec())
+                .append('\n')
                 .append("frontend ")
                 .append(name)
                 .append('\n')

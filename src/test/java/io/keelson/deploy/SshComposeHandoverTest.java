@@ -15,6 +15,7 @@ import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,10 @@ class SshComposeHandoverTest {
                   interval: 1s
                 stop_grace_period: 2s
             """;
+
+    /** The copies have a healthcheck: the gate waits for it and for nothing more. */
+    private static final String GATE_BY_HEALTHCHECK =
+            "{\"healthTimeout\": \"20s\", \"stableFor\": \"0s\", \"onFailure\": \"rollback\"}";
 
     private String repo;
     private ComposeProject project;
@@ -61,10 +66,22 @@ class SshComposeHandoverTest {
     }
 
     @Test
-    void aServiceThatStillPublishesTheEdgesPortIsRefusedBeforeAnythingChanges() {
+    void aServiceThatStillPublishesTheEdgesPortIsRefusedWhenLoadedAndBeforeADeploymentChangesAnything()
+            throws IOException {
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
         project = ComposeProject.create(Map.of("web", repo + ":latest"), SERVICE + published());
+
+        var refused =
+                as(Api.ADMIN).body(targetJson(Api.uniqueTarget(), "overlap")).post("/api/v1/targets");
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(400);
+        assertThat(refused.asString()).contains("docker-compose.yml", "'web'", "ports", String.valueOf(port));
+
+        // Loaded while the files were right, changed since: the deployment refuses before anything changes.
+        Path file = project.dir().resolve("docker-compose.yml");
+        String publishing = Files.readString(file);
+        Files.writeString(file, publishing.replace(published(), ""));
         String target = createTarget("overlap");
+        Files.writeString(file, publishing);
 
         JsonPath d = deploy(target, 424);
 
@@ -90,7 +107,7 @@ class SshComposeHandoverTest {
         assertThat(get()).isEqualTo(nonce());
 
         Load.Running load = Load.start(url());
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 3; i++) {
             TestImages.push(TestImages.Kind.APP, repo + ":latest");
             JsonPath d = deploy(target, 200);
             assertThat(String.join("\n", d.getList("log", String.class))).contains("switched to the new copy");
@@ -101,6 +118,23 @@ class SshComposeHandoverTest {
         assertThat(seen.ok()).as(seen.report()).isGreaterThan(300);
         assertThat(project.containers("web")).as("one copy, compose's own").hasSize(1);
         assertThat(get()).isEqualTo(nonce());
+
+        // Without the handover, and the port back in the compose file: the service publishes it again.
+        as(Api.ADMIN)
+                .body(targetJson(target, null))
+                .put("/api/v1/targets/" + target)
+                .then()
+                .statusCode(200);
+        Path file = project.dir().resolve("docker-compose.yml");
+        Files.writeString(
+                file,
+                Files.readString(file)
+                        .replace("    stop_grace_period: 2s\n", "    stop_grace_period: 2s\n" + published()));
+        JsonPath back = deploy(target, 200);
+        assertThat(String.join("\n", back.getList("log", String.class))).contains("hand back", String.valueOf(port));
+        assertThat(Shell.run("docker", "port", project.containers("web").get(0)).output())
+                .contains(String.valueOf(port));
+        assertThat(get()).isEqualTo(nonce());
     }
 
     @Test
@@ -110,7 +144,7 @@ class SshComposeHandoverTest {
         String target = createTarget("hold");
         deploy(target, 200);
 
-        Load.Running load = Load.start(url(), "-disable-keepalive");
+        Load.Running load = Load.start(url(), "-disable-keepalive", "-t", "60");
         for (int i = 0; i < 2; i++) {
             TestImages.push(TestImages.Kind.APP, repo + ":latest");
             JsonPath d = deploy(target, 200);
@@ -133,9 +167,31 @@ class SshComposeHandoverTest {
                 List.of(TestEnv.SSH_HOST),
                 List.of("web"),
                 TestEnv.knownHosts(),
-                Api.FAST_ROLLOUT,
-                """
-                , "handover": {"drainTimeout": "5s", "units": {"web": {"mode": "%s", "ports": ["127.0.0.1:%d:8000"]}}}""".formatted(mode, port));
+                GATE_BY_HEALTHCHECK,
+                handover(mode));
+    }
+
+    private String handover(String mode) {
+        return mode == null ? "" : """
+                , "handover": {"drainTimeout": "5s", "units": {"web": {"mode": "%s", "ports": ["127.0.0.1:%d:8000"]}}}""".formatted(mode, port);
+    }
+
+    /** The target's JSON; with a null mode, without a handover. */
+    private String targetJson(String name, String mode) {
+        return """
+                {"name": "%s", "strategy": "ssh-compose",
+                 "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
+                 "compose": {"projectDir": "%s", "projectName": "%s", "files": ["docker-compose.yml"], "services": ["web"]},
+                 "rollout": %s%s}""".formatted(
+                        name,
+                        TestEnv.SSH_HOST,
+                        TestEnv.SSH_PORT,
+                        TestEnv.clientKey(),
+                        TestEnv.knownHosts(),
+                        project.dir(),
+                        project.name(),
+                        GATE_BY_HEALTHCHECK,
+                        handover(mode));
     }
 
     private void compose(String... args) {

@@ -3,6 +3,8 @@ package io.keelson.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.keelson.support.Api;
+import io.keelson.support.ComposeProject;
 import io.keelson.support.KeelsonProcess;
 import io.keelson.support.Load;
 import io.keelson.support.Shell;
@@ -153,6 +155,72 @@ class HandoverKillIT {
                 .isEqualTo(Shell.run("docker", "exec", name, "cat", "/nonce")
                         .require()
                         .strip());
+    }
+
+    @Test
+    void killedBeforeAComposeSwitchTheServiceKeepsTheCopyTheEdgeServes() throws Exception {
+        String service = """
+                    command: ["sh", "-c", "%s"]
+                    stop_grace_period: 2s
+                """.formatted(SERVE);
+        ComposeProject project = ComposeProject.create(Map.of("web", repo + ":latest"), service);
+        try {
+            String compose = "it-kill-edge-c-" + UUID.randomUUID().toString().substring(0, 8);
+            keelson.api()
+                    .body(Api.botTargetJson(compose, project, "20s", "3s")
+                            .replace("\"bot\"", "\"web\"")
+                            .replaceFirst(
+                                    "}\\s*$",
+                                    ", \"handover\": {\"drainTimeout\": \"30s\", \"units\": {\"web\": {\"mode\": \"overlap\","
+                                            + " \"ports\": [\"127.0.0.1:" + (port + 1) + ":8000\"]}}}}"))
+                    .post("/api/v1/targets")
+                    .then()
+                    .statusCode(201);
+            keelson.api()
+                    .body("{}")
+                    .post("/api/v1/targets/" + compose + "/deployments?wait=true")
+                    .then()
+                    .statusCode(200);
+            TestImages.push(TestImages.Kind.APP, repo + ":latest");
+            String url = "http://127.0.0.1:" + (port + 1) + "/";
+            String before = project.containers("web").get(0);
+            Load.Running load = Load.start(url);
+            String deployment = keelson.api()
+                    .body("{}")
+                    .post("/api/v1/targets/" + compose + "/deployments?wait=false")
+                    .then()
+                    .statusCode(202)
+                    .extract()
+                    .path("id");
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() ->
+                            keelson.log(deployment).stream().anyMatch(l -> l.contains("started beside the old one")));
+            keelson.kill();
+            assertThat(project.containers("web"))
+                    .as("two copies when Keelson died")
+                    .hasSize(2);
+
+            keelson.start();
+
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> project.containers("web").size() == 1);
+            Load.Seen seen = load.stop();
+            assertThat(project.containers("web")).containsExactly(before);
+            assertThat(keelson.deployment(deployment).getString("status")).isEqualTo("INTERRUPTED");
+            assertThat(seen.failed()).as(seen.report()).isZero();
+        } finally {
+            project.down();
+            Shell.run(
+                    "docker",
+                    "exec",
+                    "keelson-edge",
+                    "/usr/share/keelson-edge/edge",
+                    "drop-route",
+                    "web-" + (port + 1));
+            Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
+        }
     }
 
     private String deploy() {

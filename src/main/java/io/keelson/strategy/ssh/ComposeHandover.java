@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -41,6 +42,7 @@ final class ComposeHandover implements AutoCloseable {
     private EngineTunnel tunnel;
     private DockerEngine engine;
     private Edge edge;
+    private ComposeHandBack handBack;
 
     ComposeHandover(
             SshHost ssh,
@@ -61,31 +63,40 @@ final class ComposeHandover implements AutoCloseable {
         this.log = log;
     }
 
+    /** Whether this works over {@code connection} (a rollback connects again). */
+    boolean on(SshHost connection) {
+        return ssh == connection;
+    }
+
     boolean handsOver(String service) {
         return target.handover() != null && target.handover().unit(service).isPresent();
     }
 
+    /** Starts reading which routes the host's edge serves for this target, beside the deployment's other reads. */
+    void readRoutes(Executor background) {
+        handBack = ComposeHandBack.read(ssh, target, background);
+    }
+
     /**
-     * Refuses, before anything changes, a handed-over service that publishes one of the edge's ports
-     * itself or sets {@code container_name}: two copies could not both exist.
+     * Whether the service's ports move this deployment, so that it runs even with its digest
+     * unchanged: the edge takes them (adoption), or gives them back because {@code handover} no
+     * longer names the service (the route goes now; compose's {@code up} publishes them as the files
+     * say, one gap).
      */
-    static void check(TargetSpec target, ComposeFiles.Model model) {
-        if (target.handover() == null || target.handover().units() == null) {
-            return;
+    boolean portsMove(String service, ServiceContainers containers) {
+        if (handsOver(service)) {
+            return !adopted(service, containers);
         }
-        for (String service : target.handover().units().keySet()) {
-            String files = String.join(", ", target.compose().effectiveFiles());
-            if (model.named().contains(service)) {
-                throw new IllegalStateException(files + ": service '" + service
-                        + "' sets container_name, which handover cannot use (two copies run side by side); remove it");
-            }
-            for (EdgeRoute route : target.handover().routes(service)) {
-                if (model.published().getOrDefault(service, java.util.Set.of()).contains(route.hostPort())) {
-                    throw new IllegalStateException(files + ": service '" + service + "' publishes port "
-                            + route.hostPort() + " itself in ports; the edge publishes it: remove it from ports");
-                }
-            }
+        List<EdgeRoute> back = handBack == null ? List.of() : handBack.routesOf(service);
+        if (back.isEmpty()) {
+            return false;
         }
+        log.accept(
+                service + ": hand back: " + back.stream().map(EdgeRoute::spec).toList()
+                        + " move from the edge to the service (one gap); publish them in the compose files");
+        progress.guard();
+        back.forEach(edge()::remove);
+        return true;
     }
 
     /** Whether the edge already serves the service's one container: else this deployment adopts it. */
@@ -246,7 +257,7 @@ final class ComposeHandover implements AutoCloseable {
 
     private Edge edge() {
         if (edge == null) {
-            String image = target.handover().edgeImage() == null
+            String image = target.handover() == null || target.handover().edgeImage() == null
                     ? edgeImage
                     : target.handover().edgeImage();
             edge = Edge.ensure(

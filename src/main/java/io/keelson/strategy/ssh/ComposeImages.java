@@ -25,7 +25,7 @@ final class ComposeImages {
             return images;
         }
         ComposeFiles.Model model = ComposeFiles.parse(configYaml);
-        ComposeHandover.check(target, model);
+        ComposeFilesCheck.check(target, model);
         pins.useVersionOf(model);
         Map<String, ImageRef> configured = new LinkedHashMap<>();
         for (String service : order.units()) {

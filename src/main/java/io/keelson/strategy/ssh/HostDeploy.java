@@ -78,6 +78,7 @@ final class HostDeploy implements HostRollout.HostRun {
         ProjectFolders.make(ssh, order.folder(), target.compose().projectDir(), progress::guard, this::log);
         EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
         logIn();
+        handovers().readRoutes(background);
         // Independent reads, each its own SSH channel: compose's Python start-up dominates, so overlap them.
         List<String> services =
                 order.isRollback() ? List.copyOf(order.pins().get(host).keySet()) : order.units();
@@ -94,7 +95,9 @@ final class HostDeploy implements HostRollout.HostRun {
                 service, CompletableFuture.supplyAsync(() -> containers().running(service), background)));
         Map<String, ImageRef> images = ComposeImages.resolve(order, host, target, pins, join(config));
         ProjectFolders.startCompanions(order, join(config), commands, progress::guard, this::require);
-        readPins(join(override));
+        pins.readFrom(
+                join(override),
+                () -> require(commands.config(), "docker-compose config").stdout());
         Map<String, ServiceContainers.Running> before = new LinkedHashMap<>();
         images.keySet()
                 .forEach(service ->
@@ -141,11 +144,15 @@ final class HostDeploy implements HostRollout.HostRun {
         return restoredItself;
     }
 
-    /** The services this host serves through its edge, on the current connection. */
+    /** The services this host serves through its edge, on the current connection (a rollback connects again). */
     private ComposeHandover handovers() {
-        handovers = handovers != null
-                ? handovers
-                : new ComposeHandover(ssh, target, commands, edgeImage, progress, clock, this::require, this::log);
+        if (handovers == null || !handovers.on(ssh)) {
+            if (handovers != null) {
+                handovers.close();
+            }
+            handovers =
+                    new ComposeHandover(ssh, target, commands, edgeImage, progress, clock, this::require, this::log);
+        }
         return handovers;
     }
 
@@ -191,21 +198,11 @@ final class HostDeploy implements HostRollout.HostRun {
         }
     }
 
-    private void readPins(SshHost.Result current) {
-        if (current.ok()) {
-            pins.readFrom(current.stdout());
-        } else if (!pins.knowsVersion()) {
-            pins.useVersionOf(ComposeFiles.parse(
-                    require(commands.config(), "docker-compose config").stdout()));
-        }
-    }
-
     private void rollOut(String service, ImageRef image, ServiceContainers.Running before, String toDigest) {
         AppliedService change = new AppliedService(service, image, before, toDigest);
         boolean same = toDigest.equals(change.fromDigest())
                 && before.image().repository().equals(image.repository());
-        boolean toAdopt = handovers().handsOver(service) && !handovers().adopted(service, containers());
-        if (same && !order.force() && !toAdopt) {
+        if (same && !order.force() && !handovers().portsMove(service, containers())) {
             log(service + ": already runs " + toDigest + ", left alone");
             progress.record(change.as(host, toDigest, ChangeStatus.UNCHANGED));
             pins.pin(service, image.pinned(toDigest).toString());
@@ -218,18 +215,17 @@ final class HostDeploy implements HostRollout.HostRun {
         progress.record(change.as(host, toDigest, ChangeStatus.STARTED));
         ServiceContainers.Gated result = recreate(service, image.pinned(toDigest), same);
         String now = result.now().map(ServiceContainers.Running::digest).orElse(null);
-        if (result.failure().isPresent() && handovers().handsOver(service)) {
-            // The old copy never stopped serving and is pinned again: nothing here to roll back.
-            applied.remove(change);
-            restoredItself = true;
-            progress.record(change.as(host, change.fromDigest(), ChangeStatus.ROLLED_BACK));
-            throw new IllegalStateException(service + " on " + host + " failed its health gate: "
-                    + result.failure().get() + "; the old copy kept serving");
-        }
         if (result.failure().isPresent()) {
-            progress.record(change.as(host, now, ChangeStatus.FAILED));
+            // Through the edge the old copy never stopped serving and is pinned again: nothing to roll back.
+            boolean kept = handovers().handsOver(service);
+            if (kept) {
+                applied.remove(change);
+                restoredItself = true;
+            }
+            progress.record(change.as(
+                    host, kept ? change.fromDigest() : now, kept ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
             throw new IllegalStateException(service + " on " + host + " failed its health gate: "
-                    + result.failure().get());
+                    + result.failure().get() + (kept ? "; the old copy kept serving" : ""));
         }
         progress.record(change.as(host, now, ChangeStatus.SUCCEEDED));
     }

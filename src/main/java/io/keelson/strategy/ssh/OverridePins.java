@@ -30,6 +30,15 @@ final class OverridePins {
         useVersionOf(model);
     }
 
+    /** Starts from the host's override file, or, when it has none yet, from the version of the project's own files. */
+    void readFrom(SshHost.Result current, java.util.function.Supplier<String> config) {
+        if (current.ok()) {
+            readFrom(current.stdout());
+        } else if (!knowsVersion()) {
+            useVersionOf(ComposeFiles.parse(config.get()));
+        }
+    }
+
     void pin(String service, String pinnedImage) {
         pins.put(service, pinnedImage);
     }

@@ -45,6 +45,9 @@ public class SshComposeRules implements StrategyRules {
                                                     spec.compose().services()),
                             checks);
         }
+        if (spec.handover() != null && checks.problems().isEmpty()) {
+            ComposeFilesCheck.problem(spec).ifPresent(problem -> checks.problem("handover", problem));
+        }
         if (spec.environments() != null) {
             spec.environments().check(spec, checks);
         }

@@ -9,6 +9,8 @@ import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.LaneLost;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.RecordedGates;
+import io.keelson.strategy.RepairReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -107,5 +109,23 @@ public class SshComposeStrategy implements OverSsh {
 
     private static String registryPassword(RegistrySpec registry) {
         return registry == null ? null : registry.password().read().orElse(null);
+    }
+
+    /** Ends on each host the handovers a crash cut off (see {@link ComposeEdgeRepair}); other units need none. */
+    @Override
+    public RepairReport repair(TargetSpec target, RecordedGates gates) {
+        RepairReport done = RepairReport.NOTHING;
+        if (target.handover() == null) {
+            return done;
+        }
+        for (String host : target.ssh().hosts()) {
+            try {
+                done = done.and(ComposeEdgeRepair.repair(target, host));
+            } catch (RuntimeException e) {
+                done = done.and(new RepairReport(
+                        List.of("[" + host + "] the edge could not be checked now: " + e.getMessage()), false));
+            }
+        }
+        return done;
     }
 }

@@ -1,16 +1,27 @@
 package io.keelson.strategy.sshdocker;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.HandoverSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.ContainerHandover;
 import io.keelson.edge.Edge;
+import io.keelson.edge.EdgeRoute;
+import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.UnitChange;
 import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.strategy.engine.Replacement;
+import io.keelson.strategy.engine.Replacements;
+import io.keelson.strategy.engine.StopTimeout;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -54,6 +65,72 @@ final class EdgeSwaps {
     /** Whether the edge already serves the container: else its first deployment adopts it, digest changed or not. */
     boolean adopted(String unit, ObjectNode inspect) {
         return handover(unit).adopted(inspect);
+    }
+
+    /**
+     * Units the edge still serves for this target although its {@code handover} no longer names
+     * them: each route goes (the edge lets the port go) and the container is recreated publishing the
+     * port itself again. One gap, said in the log.
+     */
+    void handBack() {
+        Optional<Edge> found = Edge.find(engine, host);
+        if (found.isEmpty()) {
+            return;
+        }
+        Map<String, List<EdgeRoute>> back = new LinkedHashMap<>();
+        found.get().routes().stream()
+                .filter(owned -> owned.target().equals(target.name())
+                        && !handsOver(owned.route().unit()))
+                .forEach(owned -> back.computeIfAbsent(owned.route().unit(), u -> new ArrayList<>())
+                        .add(owned.route()));
+        back.forEach((unit, routes) -> handBack(found.get(), unit, routes));
+    }
+
+    private void handBack(Edge edge, String unit, List<EdgeRoute> routes) {
+        String ports = routes.stream().map(EdgeRoute::spec).toList().toString();
+        Optional<ObjectNode> inspect = engine.inspectContainer(unit);
+        progress.guard();
+        if (inspect.isEmpty()) {
+            routes.forEach(edge::remove);
+            progress.log("[" + host + "] " + unit + ": no such container; the edge no longer serves " + ports);
+            return;
+        }
+        progress.log(
+                "[" + host + "] " + unit + ": hand back: " + ports + " move from the edge to the container (one gap)");
+        ObjectNode publishing = inspect.get().deepCopy();
+        ObjectNode bindings = ((ObjectNode) publishing.path("HostConfig")).putObject("PortBindings");
+        JsonNode old = inspect.get().path("HostConfig").path("PortBindings");
+        if (old instanceof ObjectNode existing) {
+            bindings.setAll(existing);
+        }
+        for (EdgeRoute route : routes) {
+            bindings.putArray(route.containerPort() + "/tcp")
+                    .addObject()
+                    .put("HostIp", route.bindAddress())
+                    .put("HostPort", String.valueOf(route.hostPort()));
+        }
+        String image = inspect.get().path("Config").path("Image").asText();
+        String digest = ImageRef.tryParse(image).map(ImageRef::digest).orElse(null);
+        routes.forEach(edge::remove);
+        Outcome outcome = new Replacements(
+                        engine, host, target.effectiveRollout(), clock, Progress.logOnly(progress::log, progress))
+                .run(List.of(new Replacement(
+                        unit,
+                        publishing,
+                        engine.inspectImage(inspect.get().path("Image").asText())
+                                .orElse(null),
+                        ImageRef.parse(image),
+                        image,
+                        digest,
+                        digest,
+                        StopTimeout.of(inspect.get(), 10))));
+        if (outcome.result() != Outcome.Result.SUCCEEDED) {
+            // The old container is back, publishing nothing: the edge serves it again until the next try.
+            String ip = ContainerHandover.ip(engine.inspectContainer(unit).orElseThrow());
+            routes.forEach(route -> edge.install(route, target.name(), ip));
+            throw new IllegalStateException(
+                    unit + ": handing " + ports + " back failed: " + outcome.error() + "; the edge still serves them");
+        }
     }
 
     /** Hands the unit over to its new copy; records the change; throws with the reason when the old copy still serves. */

@@ -114,6 +114,7 @@ final class HostSwap implements HostRollout.HostRun {
     @Override
     public void run() {
         DockerEngine engine = engine();
+        edgeSwaps().handBack();
         Map<String, String> digests = new LinkedHashMap<>();
         units.forEach((unit, wanted) -> digests.put(unit, pull(engine, wanted.pullRef())));
         List<Replacement> replacements = new ArrayList<>();

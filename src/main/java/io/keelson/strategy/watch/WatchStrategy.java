@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
+import io.keelson.edge.ContainerHandover;
 import io.keelson.edge.EdgeRepair;
 import io.keelson.edge.EdgeSettings;
 import io.keelson.registry.CredentialSource;
@@ -224,9 +225,13 @@ public class WatchStrategy implements Strategy {
                 .filter(c -> c.labels().containsKey(WatchHandovers.MODE)
                         && Selection.selected(c.labels(), watch.labelEnable(), watch.scope()))
                 .map(DockerEngine.Listed::name)
+                .filter(name -> !name.contains(ContainerHandover.NEW_MARK))
                 .toList();
-        RepairReport edges =
-                new EdgeRepair(engine, target.name()).repair(handedOver, unit -> WatchHandovers.routesOf(engine, unit));
+        RepairReport edges = new EdgeRepair(engine, target.name())
+                .repair(
+                        handedOver,
+                        // Only this target's containers: another target's handover in progress is not this repair's.
+                        unit -> handedOver.contains(unit) ? WatchHandovers.routesOf(engine, unit) : List.of());
         return edges.and(new SetAsideRepair(engine, engine.host())
                 .repair((unit, labels) -> Selection.selected(labels, watch.labelEnable(), watch.scope()), gates));
     }

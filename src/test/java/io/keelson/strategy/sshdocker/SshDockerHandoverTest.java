@@ -31,6 +31,10 @@ class SshDockerHandoverTest {
     private static final String SERVE = "trap 'exit 0' TERM; mkdir -p /www; cp /nonce /www/index.html;"
             + " httpd -p 8000 -h /www || exit 3; while true; do sleep 0.2; done";
 
+    /** The copies have a healthcheck: the gate waits for it and for nothing more. */
+    private static final String GATE_BY_HEALTHCHECK =
+            "{\"healthTimeout\": \"20s\", \"stableFor\": \"0s\", \"onFailure\": \"rollback\"}";
+
     private String repo;
     private String name;
     private int port;
@@ -138,16 +142,39 @@ class SshDockerHandoverTest {
     }
 
     @Test
-    void holdModeRestartsTheUnitWithoutRefusingAConnection() {
+    void removingTheHandoverGivesThePortBackToTheContainer() {
         TestImages.push(TestImages.Kind.APP, repo + ":a");
-        String b = TestImages.push(TestImages.Kind.APP, repo + ":b");
+        startByHand(repo + ":a");
+        String target = createTarget("overlap");
+        deploy(target, "a", 200);
+        assertThat(inspect("{{json .HostConfig.PortBindings}}")).doesNotContain(String.valueOf(port));
+
+        as(ADMIN)
+                .body(targetJson(target, null))
+                .put("/api/v1/targets/" + target)
+                .then()
+                .statusCode(200);
+        JsonPath d = deploy(target, "a", 200);
+
+        assertThat(String.join("\n", d.getList("log", String.class))).contains("hand back", String.valueOf(port));
+        assertThat(inspect("{{json .HostConfig.PortBindings}}")).contains("\"HostPort\":\"" + port + "\"");
+        assertThat(Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "routes")
+                        .output())
+                .doesNotContain(name);
+        assertThat(get()).isEqualTo(ownNonce());
+    }
+
+    @Test
+    void holdModeRestartsTheUnitWithoutRefusingAConnection() {
+        String a = TestImages.push(TestImages.Kind.APP, repo + ":a");
+        TestImages.push(TestImages.Kind.APP, repo + ":b");
         startByHand(repo + ":a");
         String target = createTarget("hold");
         deploy(target, "a", 200);
 
         // A new connection per request: hold promises that none is refused.
-        Load.Running load = Load.start(url(), "-disable-keepalive");
-        for (int i = 0; i < 3; i++) {
+        Load.Running load = Load.start(url(), "-disable-keepalive", "-t", "60");
+        for (int i = 0; i < 2; i++) {
             JsonPath d = deploy(target, i % 2 == 0 ? "b" : "a", 200);
             assertThat(String.join("\n", d.getList("log", String.class))).contains("the edge holds new connections");
         }
@@ -156,7 +183,7 @@ class SshDockerHandoverTest {
         assertThat(seen.failed()).as(seen.report()).isZero();
         assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
         assertThat(get()).isEqualTo(ownNonce());
-        assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + b);
+        assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + a);
     }
 
     private void startByHand(String image) {
@@ -181,13 +208,20 @@ class SshDockerHandoverTest {
 
     private String createTarget(String mode) {
         String target = Api.uniqueTarget();
-        String body = """
+        as(ADMIN).body(targetJson(target, mode)).post("/api/v1/targets").then().statusCode(201);
+        return target;
+    }
+
+    /** The target's JSON; with a null mode, without a handover. */
+    private String targetJson(String target, String mode) {
+        String handover = mode == null ? "" : """
+                , "handover": {"drainTimeout": "5s", "units": {"%s": {"mode": "%s", "ports": ["127.0.0.1:%d:8000"]}}}""".formatted(name, mode, port);
+        return """
                 {"name": "%s", "strategy": "ssh-docker",
                  "ssh": {"hosts": ["%s"], "port": %d, "user": "root", "privateKeyFile": "%s", "knownHostsFile": "%s"},
                  "containers": [{"name": "%s", "image": "%s:a"}],
                  "allowedImages": ["%s"],
-                 "handover": {"drainTimeout": "5s", "units": {"%s": {"mode": "%s", "ports": ["127.0.0.1:%d:8000"]}}},
-                 "rollout": %s}""".formatted(
+                 "rollout": %s%s}""".formatted(
                         target,
                         TestEnv.SSH_HOST,
                         TestEnv.SSH_PORT,
@@ -196,12 +230,8 @@ class SshDockerHandoverTest {
                         name,
                         repo,
                         repo,
-                        name,
-                        mode,
-                        port,
-                        Api.FAST_ROLLOUT);
-        as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
-        return target;
+                        GATE_BY_HEALTHCHECK,
+                        handover);
     }
 
     private JsonPath deploy(String target, String tag, int status) {
