@@ -72,18 +72,39 @@ defaults
     timeout queue 75s
 CFG
 
-# hold mode: a frontend named in the hold map keeps each new connection waiting (accepted, nothing sent
-# on) until its name leaves the map or 75 s pass; Keelson adds and removes it through the runtime API.
+# hold mode: a frontend named in hold.map keeps each new connection waiting (accepted, nothing sent on)
+# until its name leaves the file or 75 s pass. The file, not a runtime map, is what the action reads
+# (at most every 20 ms per worker), so a connection held by a worker that a reload has since replaced
+# is released too. Keelson adds and removes names with `edge hold` / `edge unhold`.
 mkdir -p "$root/usr/share/keelson-edge"
 : >"$root/etc/haproxy/keelson/hold.map"
 cat >"$root/usr/share/keelson-edge/hold.lua" <<'LUA'
-local held = Map.new("/etc/haproxy/keelson/hold.map", Map._str)
+local file = "/etc/haproxy/keelson/hold.map"
+local held, checked = {}, -1000
+local function refresh()
+    local now = core.now()
+    local ms = now.sec * 1000 + now.usec / 1000
+    if ms - checked < 20 then return end
+    checked = ms
+    local fresh = {}
+    local f = io.open(file, "r")
+    if f then
+        for line in f:lines() do
+            local name = line:match("^(%S+)%s+1$")
+            if name then fresh[name] = true end
+        end
+        f:close()
+    end
+    held = fresh
+end
 core.register_action("keelson_hold", { "tcp-req" }, function(txn)
     local frontend = txn.f:fe_name()
     local waited = 0
-    while held:lookup(frontend) ~= nil and waited < 75000 do
+    refresh()
+    while held[frontend] and waited < 75000 do
         core.msleep(20)
         waited = waited + 20
+        refresh()
     end
 end, 0)
 LUA
@@ -94,7 +115,7 @@ LUA
 cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 #!/bin/sh
 # edge api CMDS | edge check | edge put-route NAME TEXT | edge drop-route NAME | edge reload
-# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME | edge routes | edge protocol
+# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME | edge holds | edge routes | edge protocol
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
@@ -107,7 +128,7 @@ lock() {
   trap 'rmdir "$dir/.lock" 2>/dev/null || true' EXIT
 }
 case "${1:-}" in
-  protocol) echo 3 ;;
+  protocol) echo 4 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
   check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
@@ -130,14 +151,13 @@ case "${1:-}" in
   reload) lock; printf 'reload\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock ;;
   hold)
     lock
-    grep -qx "$2 1" "$dir/hold.map" || printf '%s 1\n' "$2" >>"$dir/hold.map"
-    api "add map $dir/hold.map $2 1" ;;
+    grep -qx "$2 1" "$dir/hold.map" || printf '%s 1\n' "$2" >>"$dir/hold.map" ;;
   unhold)
     lock
     grep -vx "$2 1" "$dir/hold.map" >"$dir/.hold.new" || true
-    mv "$dir/.hold.new" "$dir/hold.map"
-    api "del map $dir/hold.map $2" ;;
-  *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|routes|protocol" >&2; exit 2 ;;
+    mv "$dir/.hold.new" "$dir/hold.map" ;;
+  holds) cat "$dir/hold.map" ;;
+  *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol" >&2; exit 2 ;;
 esac
 SH
 chmod 755 "$root/usr/share/keelson-edge/edge"

@@ -28,7 +28,7 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "3";
+    private static final String PROTOCOL = "4";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Pattern REFUSED =
@@ -179,7 +179,7 @@ public final class Edge {
         long end = System.nanoTime() + timeout.toNanos();
         long open = openOn(route, slot);
         while (open > 0 && System.nanoTime() < end) {
-            sleep(50);
+            sleep(100); // each look is a docker exec: cheap, not free
             open = openOn(route, slot);
         }
         return open;
@@ -207,9 +207,7 @@ public final class Edge {
 
     /** Whether the route's new connections are held now. */
     public boolean held(EdgeRoute route) {
-        return call("api", "show map " + RouteFile.HOLD_MAP)
-                .lines()
-                .anyMatch(line -> line.endsWith(" " + route.proxyName() + " 1"));
+        return call("holds").lines().anyMatch(line -> line.strip().equals(route.proxyName() + " 1"));
     }
 
     /** The end of a hold: the copy at {@code ip} serves, and the connections that waited go on to it. */

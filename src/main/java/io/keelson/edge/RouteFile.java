@@ -12,9 +12,6 @@ import java.util.List;
  */
 public final class RouteFile {
 
-    /** The edge's map of frontends whose new connections wait (hold mode). */
-    public static final String HOLD_MAP = "/etc/haproxy/keelson/hold.map";
-
     /** The two slots of a backend; a copy of the unit is in one, the other is free for the next. */
     public static final List<String> SLOTS = List.of("blue", "green");
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.EdgeRoutes;
 import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * ssh-compose with {@code handover}, against the real sshd, docker-compose and engine: a service the
  * seed's compose file published itself is adopted by the edge on the first deployment, then compose
- * makes each new copy beside the old one and the edge switches, under 200 requests/s from Debian's
+ * makes each new copy beside the old one and the edge switches, under steady load from Debian's
  * {@code hey} counting every failure.
  */
 @QuarkusTest
@@ -61,8 +62,7 @@ class SshComposeHandoverTest {
         if (project != null) {
             project.down();
         }
-        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "drop-route", "web-" + port);
-        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
+        EdgeRoutes.forget("web", port);
     }
 
     @Test
@@ -115,7 +115,7 @@ class SshComposeHandoverTest {
         Load.Seen seen = load.stop();
 
         assertThat(seen.failed()).as(seen.report()).isZero();
-        assertThat(seen.ok()).as(seen.report()).isGreaterThan(300);
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
         assertThat(project.containers("web")).as("one copy, compose's own").hasSize(1);
         assertThat(get()).isEqualTo(nonce());
 
@@ -153,7 +153,7 @@ class SshComposeHandoverTest {
         Load.Seen seen = load.stop();
 
         assertThat(seen.failed()).as(seen.report()).isZero();
-        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(50);
         assertThat(get()).isEqualTo(nonce());
     }
 

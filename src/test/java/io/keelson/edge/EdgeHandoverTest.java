@@ -87,7 +87,7 @@ class EdgeHandoverTest {
             assertThat(edge.stats().slots(raw).get(rawDrained).open()).isEqualTo(1);
             edge.drain(web, drained, Duration.ofSeconds(5));
             Load.Seen seen = load.get();
-            assertThat(seen.ok()).as(seen.report()).isGreaterThan(300);
+            assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
             assertThat(seen.failed()).as(seen.report()).isZero();
             assertThat(echo(open, "still"))
                     .as("still with its copy while the drain waits")
@@ -113,6 +113,10 @@ class EdgeHandoverTest {
         CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> get(web, 15));
         Thread.sleep(700);
         assertThat(held).as("a connection made during the hold waits").isNotDone();
+        // Another route added meanwhile reloads the edge: the held connection stays in the old worker,
+        // which must let it go too when the hold ends.
+        EdgeRoute other = route("other", 8000);
+        edge.install(other, "t", ip(old));
         edge.awaitIdle(web, edge.servingSlot(web), Duration.ofSeconds(5));
         Shell.run("docker", "rm", "-f", old).require();
         String fresh = copy("new");
@@ -133,7 +137,7 @@ class EdgeHandoverTest {
         assertThat(held.get())
                 .as("the held connection is served by the new copy")
                 .isEqualTo("new");
-        assertThat(seen.ok()).as(seen.report()).isGreaterThan(300);
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
         assertThat(seen.failed()).as(seen.report()).isZero();
     }
 

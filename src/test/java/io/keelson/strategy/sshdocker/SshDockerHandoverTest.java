@@ -6,6 +6,7 @@ import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.support.Api;
+import io.keelson.support.EdgeRoutes;
 import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * ssh-docker with {@code handover}: a container started by hand that publishes its port is adopted
  * by the host's edge on its first deployment, then every deployment hands connections from the old
- * copy to the new one, under 200 requests/s from Debian's {@code hey} counting every failure.
+ * copy to the new one, under steady load from Debian's {@code hey} counting every failure.
  */
 @QuarkusTest
 class SshDockerHandoverTest {
@@ -58,8 +59,7 @@ class SshDockerHandoverTest {
             Shell.run("docker", "rm", "-f", c);
         }
         // The edge lets the test's port go.
-        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "drop-route", name + "-" + port);
-        Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
+        EdgeRoutes.forget(name, port);
     }
 
     @Test
@@ -86,7 +86,7 @@ class SshDockerHandoverTest {
         Load.Seen seen = load.stop();
 
         assertThat(seen.failed()).as(seen.report()).isZero();
-        assertThat(seen.ok()).as(seen.report()).isGreaterThan(500);
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(200);
         assertThat(get()).isEqualTo(ownNonce());
         assertThat(Shell.run("docker", "ps", "-aq", "--filter", "name=" + name)
                         .output()
@@ -181,7 +181,7 @@ class SshDockerHandoverTest {
         Load.Seen seen = load.stop();
 
         assertThat(seen.failed()).as(seen.report()).isZero();
-        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(50);
         assertThat(get()).isEqualTo(ownNonce());
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + a);
     }

@@ -6,6 +6,7 @@ import static io.keelson.support.Api.OPS;
 import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.support.EdgeRoutes;
 import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
@@ -363,9 +364,7 @@ class WatchStrategyTest {
                     .isEqualTo(
                             fx.docker("exec", name, "cat", "/nonce").require().strip());
         } finally {
-            Shell.run(
-                    "docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "drop-route", name + "-" + port);
-            Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "reload");
+            EdgeRoutes.forget(name, port);
         }
     }
 
