@@ -119,16 +119,18 @@ cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
-lock() {
+lock() { # a lock left by a call that died is broken after 30 s
   i=0
   until mkdir "$dir/.lock" 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -lt 200 ] || { rmdir "$dir/.lock" 2>/dev/null || true; }
+    i=$((i + 1)); [ "$i" -lt 600 ] || { rmdir "$dir/.lock" 2>/dev/null || true; }
     sleep 0.05
   done
   trap 'rmdir "$dir/.lock" 2>/dev/null || true' EXIT
 }
+unlock() { rmdir "$dir/.lock" 2>/dev/null || true; trap - EXIT; }
+worker() { api "show info" 2>/dev/null | grep '^Pid:' || true; }
 case "${1:-}" in
-  protocol) echo 4 ;;
+  protocol) echo 5 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
   check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
@@ -148,7 +150,21 @@ case "${1:-}" in
     mv "$dir/routes/.$2.new" "$dir/routes/$2.cfg"
     api "$4" ;;
   drop-route) lock; rm -f "$dir/routes/$2.cfg" ;;
-  reload) lock; printf 'reload\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock ;;
+  reload)
+    # Never while a route is held: a connection held by the worker a reload replaces would go on to that
+    # worker's outdated servers. Under the lock until the new worker answers, so no hold starts meanwhile.
+    i=0
+    while :; do
+      lock
+      [ -s "$dir/hold.map" ] || break
+      unlock
+      i=$((i + 1)); [ "$i" -lt 300 ] || { lock; break; }
+      sleep 0.1
+    done
+    old=$(worker)
+    printf 'reload\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock
+    i=0
+    while [ "$(worker)" = "$old" ] && [ "$i" -lt 100 ]; do i=$((i + 1)); sleep 0.1; done ;;
   hold)
     lock
     grep -qx "$2 1" "$dir/hold.map" || printf '%s 1\n' "$2" >>"$dir/hold.map" ;;

@@ -28,9 +28,10 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "4";
+    private static final String PROTOCOL = "5";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);
+    private static final Duration RELOAD_CALL = Duration.ofSeconds(60);
     private static final Pattern REFUSED =
             Pattern.compile("(?i)no such|unknown|require|expects|invalid|error|not found|cannot|failed|denied|unable");
 
@@ -250,7 +251,8 @@ public final class Edge {
     private ContainerExec.Result tool(String... argv) {
         List<String> command = new java.util.ArrayList<>(List.of(TOOL));
         command.addAll(List.of(argv));
-        return engine.exec(CONTAINER, command, CALL);
+        // A reload waits for the edge's holds to end (up to 30 s) and for the new worker to answer.
+        return engine.exec(CONTAINER, command, argv[0].equals("reload") ? RELOAD_CALL : CALL);
     }
 
     private static void sleep(long millis) {

@@ -113,10 +113,13 @@ class EdgeHandoverTest {
         CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> get(web, 15));
         Thread.sleep(700);
         assertThat(held).as("a connection made during the hold waits").isNotDone();
-        // Another route added meanwhile reloads the edge: the held connection stays in the old worker,
-        // which must let it go too when the hold ends.
+        // Another route added meanwhile waits for the hold to end before it reloads the edge: a reload would
+        // leave the held connection with a worker that never learns of the new copy.
         EdgeRoute other = route("other", 8000);
-        edge.install(other, "t", ip(old));
+        String oldIp = ip(old);
+        CompletableFuture<Void> added = CompletableFuture.runAsync(() -> edge.install(other, "t", oldIp));
+        Thread.sleep(700);
+        assertThat(added).as("the reload waits for the hold").isNotDone();
         edge.awaitIdle(web, edge.servingSlot(web), Duration.ofSeconds(5));
         Shell.run("docker", "rm", "-f", old).require();
         String fresh = copy("new");
@@ -130,6 +133,7 @@ class EdgeHandoverTest {
             Thread.sleep(50);
         }
         edge.release(web, "t", ip(fresh));
+        added.get(30, java.util.concurrent.TimeUnit.SECONDS);
         Load.Seen seen = load.get();
 
         assertThat(edge.held(web)).isFalse();

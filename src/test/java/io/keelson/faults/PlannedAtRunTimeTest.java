@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
+import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.keelson.support.WatchFixture;
@@ -90,6 +91,10 @@ class PlannedAtRunTimeTest {
                         repo + ":latest",
                         STAY_UP);
             }
+            // Built before the lane is busy, tagged latest while it is: a build on a loaded machine can outlast the
+            // gate.
+            String a2 = TestImages.push(TestImages.Kind.APP, a + ":next");
+            String b2 = TestImages.push(TestImages.Kind.APP, b + ":next");
             // Keep the target's lane busy: an update whose new container never passes its gate.
             TestImages.push(TestImages.Kind.CRASH, slow + ":latest");
             String busy = as(CI).body("{}")
@@ -102,8 +107,10 @@ class PlannedAtRunTimeTest {
                     .until(() ->
                             as(CI).get("/api/v1/deployments/" + busy).jsonPath().getList("log", String.class).stream()
                                     .anyMatch(l -> l.contains("waiting for the health gate")));
-            String a2 = TestImages.push(TestImages.Kind.APP, a + ":latest");
-            String b2 = TestImages.push(TestImages.Kind.APP, b + ":latest");
+            for (String repo : List.of(a, b)) {
+                Shell.run("docker", "tag", repo + ":next", repo + ":latest").require();
+                Shell.run("docker", "push", "-q", repo + ":latest").require();
+            }
 
             JsonPath first = as(CI).post("/v1/update?image=" + a + ":latest")
                     .then()
