@@ -90,7 +90,8 @@ deploy() { # deploy WAY
     *) curl -fsS -o "$WORK/last.json" -X POST -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \
          "localhost:$PORT/api/v1/targets/bench-$1/deployments?wait=true" -d '{}' || true
        [ "$(json 'd["status"]' <"$WORK/last.json")" = SUCCEEDED ] || { echo "bench-$1: $(cat "$WORK/last.json")" >&2; exit 1; }
-       json '"\n".join(d["log"])' <"$WORK/last.json" >>"$WORK/$1.log" ;;
+       json '"\n".join(d["log"])' <"$WORK/last.json" >>"$WORK/$1.log"
+       phases "$(json 'd["id"]' <"$WORK/last.json")" >>"$WORK/phases-$1.txt" ;;
   esac
 }
 
@@ -143,3 +144,7 @@ for way in "${WAYS[@]}"; do
     "$([ "$way" = overlap ] && echo "$SWITCH" || echo -)"
 done
 echo "goals: 0 failed with overlap and hold; switch <= 100 ms after the gate; p99 during <= 2x p99 at rest"
+for way in overlap hold plain; do
+  echo "where a $way deployment's time went (medians, from Keelson's log):"
+  phase_table "$WORK/phases-$way.txt"
+done

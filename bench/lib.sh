@@ -83,3 +83,35 @@ DF
   "$DOCKER" push -q "$1:latest" >/dev/null
   "$DOCKER" rmi "$1:latest" >/dev/null   # the host must pull it, as a real one would
 }
+
+# phases ID: where one deployment's time went, from the timestamps Keelson's own log (keelson.log) has
+# for each of its lines, as "phase ms" lines: queue (accepted to started), connect (SSH and engine),
+# pull (to the first unit change), start (to the new container waiting for its gate, or compose up done),
+# gate (to healthy or switched), switch (the edge's switch after the gate), drain (the old copy's
+# connections), finish (removing the old copy, recording, answering).
+phases() {
+  grep -F "$1" "$WORK/keelson.log" | awk '
+    function ms(t,   p) { split(t, p, /[:,]/); return ((p[1] * 60 + p[2]) * 60 + p[3]) * 1000 + p[4] }
+    { t = ms($2); line = $0 }
+    !s && /started \(/ { s = t; last = t; next }
+    !s { next }
+    !c && /connected as/ { print "connect", t - last; last = t; c = 1; next }
+    !p && /sha256:[0-9a-f]+ -> sha256:/ { print "pull", t - last; last = t; p = 1; next }
+    !g && /waiting for the health gate|Recreating .* done|Creating .* done/ { gs = t }
+    !g && /: healthy|switched to the new copy|adopt: the edge serves|lets the held connections on/ {
+      if (gs) { print "start", gs - last; last = gs }
+      print "gate", t - last; last = t; g = 1
+      if (/switched to the new copy/) { n = split(line, w, " "); for (i = 1; i <= n; i++) if (w[i] == "ms") print "switch", w[i - 1] }
+      next
+    }
+    g && /old copy drained/ { print "drain", t - last; last = t; next }
+    /deployment (SUCCEEDED|FAILED|ROLLED_BACK)/ { print "finish", t - last; exit }'
+}
+
+# phase_table FILE: the median of each phase over the deployments whose phases FILE holds
+phase_table() {
+  for phase in connect pull start gate switch drain finish; do
+    v=$(awk -v p="$phase" '$1 == p {print $2}' "$1" | median)
+    [ "$v" = NA ] || printf '  %-8s %6s ms\n' "$phase" "$v"
+  done
+}

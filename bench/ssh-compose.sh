@@ -89,6 +89,7 @@ for run in $(seq "$RUNS"); do
     push_new_image "$REPO"
     t0=$(now_ns); deploy "$way"; t1=$(now_ns)
     WALL[$way]+="$(( (t1 - t0) / 1000000 )) "
+    [ "$way" = keelson ] && phases "$(json 'd["id"]' <"$WORK/last.json")" >>"$WORK/phases.txt"
     DOWN[$way]+="$(downtime_ms "bench$way$$" "$t0" "$t1") "
   done
   echo "run $run/$RUNS: wall ms keelson ${WALL[keelson]##* } …" >/dev/null
@@ -106,3 +107,5 @@ awk -v dk="$D_keelson" -v df="$D_floor" -v ds="$D_shell" -v wk="$W_keelson" -v w
   printf "downtime keelson/shell = %.2f (goal <= 0.25)\n", dk/ds
   printf "wall     keelson/shell = %.2f (goal <= 1.00)\n", wk/ws
 }'
+echo "where a Keelson deployment's time went (medians, from its own log):"
+phase_table "$WORK/phases.txt"

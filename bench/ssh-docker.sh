@@ -77,6 +77,7 @@ for run in $(seq "$RUNS"); do
     push_new_image "$REPO"
     t0=$(now_ns); deploy "$way"; t1=$(now_ns)
     WALL[$way]+="$(( (t1 - t0) / 1000000 )) "
+    [ "$way" = keelson ] && phases "$(json 'd["id"]' <"$WORK/last.json")" >>"$WORK/phases.txt"
     DOWN[$way]+="$(downtime_ms "$way" "$t0" "$t1") "
   done
 done
@@ -93,3 +94,5 @@ awk -v dk="$D_keelson" -v df="$D_floor" -v ds="$D_seed" -v wk="$W_keelson" -v ws
   printf "downtime keelson/seed  = %.2f (goal <= 0.25)\n", dk/ds
   printf "wall     keelson/seed  = %.2f\n", wk/ws
 }'
+echo "where a Keelson deployment's time went (medians, from its own log):"
+phase_table "$WORK/phases.txt"

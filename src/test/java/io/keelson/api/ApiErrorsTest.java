@@ -15,6 +15,7 @@ import io.keelson.support.TestEnv;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,11 +25,19 @@ class ApiErrorsTest {
 
     private String target;
 
+    private ComposeProject project;
+
     @BeforeEach
     void setUp() {
         TestEnv.require();
-        ComposeProject project = ComposeProject.create(Map.of("bot", TestEnv.REGISTRY + "/keelson-test/app:base"));
+        project = ComposeProject.create(Map.of("bot", TestEnv.REGISTRY + "/keelson-test/app:base"));
         target = Api.createSshTarget(project, List.of("bot"), TestEnv.knownHosts(), Api.FAST_ROLLOUT);
+    }
+
+    /** A test that deployed leaves a project (its network takes one of the engine's few address pools). */
+    @AfterEach
+    void tearDown() {
+        project.down();
     }
 
     @Test

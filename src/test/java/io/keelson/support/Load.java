@@ -37,10 +37,25 @@ public final class Load {
         public Seen stop() {
             Shell.run("kill", "-INT", String.valueOf(process.pid()));
             try {
-                return seen(output.get(30, java.util.concurrent.TimeUnit.SECONDS));
+                return seen(output.get(70, java.util.concurrent.TimeUnit.SECONDS));
             } catch (Exception e) {
                 process.destroyForcibly();
-                throw new IllegalStateException("hey did not report: " + e, e);
+                // What the edge holds open then: the requests hey still waits for.
+                String sessions = Shell.run(
+                                "docker",
+                                "exec",
+                                "keelson-edge",
+                                "/usr/share/keelson-edge/edge",
+                                "api",
+                                "show sess all")
+                        .output();
+                String holds = Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "holds")
+                        .output();
+                throw new IllegalStateException(
+                        "hey did not report within 70 s of its interrupt: " + e
+                                + "\nedge holds: " + holds + "\nedge sessions:\n"
+                                + sessions.substring(0, Math.min(sessions.length(), 20000)),
+                        e);
             }
         }
     }
