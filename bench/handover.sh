@@ -116,7 +116,7 @@ start_keelson
 push_web
 for way in "${WAYS[@]}"; do "${SSH[@]}" "docker run $(run_args "$way")" >/dev/null; done
 for way in overlap hold; do deploy "$way"; done   # the first deployment adopts the port: not measured
-: >"$WORK/overlap.log"
+: >"$WORK/overlap.log"; rm -f "$WORK"/phases-*.txt
 
 declare -A WALL
 for way in "${WAYS[@]}"; do
@@ -133,7 +133,7 @@ for way in "${WAYS[@]}"; do
   load_stop
 done
 
-SWITCH=$(grep -Eo 'switched to the new copy [0-9a-f]+ [0-9]+ ms after its gate' "$WORK/overlap.log" | awk '{print $(NF-3)}' | median)
+SWITCH=$(grep -Eo 'switched to the new copy [0-9a-f]+ [0-9]+ ms after its gate' "$WORK/overlap.log" | awk '{print $(NF-4)}' | median)
 printf '%-8s %6s %9s %7s %11s %13s %6s %8s %10s\n' way deploys requests failed p99_rest_ms p99_deploy_ms ratio wall_ms switch_ms
 for way in "${WAYS[@]}"; do
   rest=$(p99_ms "$WORK/rest-$way.txt"); during=$(p99_ms "$WORK/hey-$way.txt")
