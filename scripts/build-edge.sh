@@ -129,6 +129,7 @@ lock() { # a lock left by a call that died is broken after 30 s
 }
 unlock() { rmdir "$dir/.lock" 2>/dev/null || true; trap - EXIT; }
 worker() { api "show info" 2>/dev/null | grep '^Pid:' || true; }
+master() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/master.sock; }
 case "${1:-}" in
   protocol) echo 5 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
@@ -162,9 +163,25 @@ case "${1:-}" in
       sleep 0.1
     done
     old=$(worker)
-    printf 'reload\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock
+    master reload >/dev/null
     i=0
-    while [ "$(worker)" = "$old" ] && [ "$i" -lt 100 ]; do i=$((i + 1)); sleep 0.1; done ;;
+    while [ "$(worker)" = "$old" ]; do
+      i=$((i + 1)); [ "$i" -lt 100 ] || { echo "the reload failed (docker logs keelson-edge says why)" >&2; exit 4; }
+      sleep 0.1
+    done
+    # Until every older worker has stopped listening: one still accepting would take new connections,
+    # and hold or serve them with its outdated servers after a switch or a release has gone to the new one.
+    new=$(worker)
+    i=0
+    until [ "$i" -ge 100 ]; do
+      listening=0
+      for pid in $(master "show proc" | awk '$2 == "worker" {print $1}'); do
+        [ "Pid: $pid" = "$new" ] && continue
+        master "@!$pid show info" | grep -qx 'Stopping: 1' || listening=1
+      done
+      [ "$listening" = 0 ] && break
+      i=$((i + 1)); sleep 0.05
+    done ;;
   hold)
     lock
     grep -qx "$2 1" "$dir/hold.map" || printf '%s 1\n' "$2" >>"$dir/hold.map" ;;

@@ -2,6 +2,8 @@ package io.keelson.strategy.engine;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.UnitChange;
 
 /**
  * One container to move to another image.
@@ -23,4 +25,11 @@ public record Replacement(
         String createAs,
         String fromDigest,
         String toDigest,
-        int stopSeconds) {}
+        int stopSeconds) {
+
+    /** What the deployment records of this container on {@code host} at this step. */
+    public UnitChange change(String host, ChangeStatus status) {
+        String from = fromDigest == null ? null : image.toString();
+        return new UnitChange(host, name, image.toString(), from, fromDigest, toDigest, status);
+    }
+}

@@ -4,7 +4,6 @@ import io.keelson.catalog.RolloutSpec;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
-import io.keelson.strategy.UnitChange;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class Replacements {
         List<Recreator.Swap> doneSwaps = new ArrayList<>();
         for (Replacement u : replacements) {
             progress.log(u.name() + ": " + u.fromDigest() + " -> " + u.toDigest());
-            progress.record(change(u, ChangeStatus.STARTED));
+            progress.record(u.change(host, ChangeStatus.STARTED));
             Recreator.Result result;
             try {
                 result = recreator.replace(u.inspect(), u.oldImage(), u.createAs(), u.stopSeconds(), rollout);
@@ -74,7 +73,7 @@ public final class Replacements {
                         : result.failure().get();
                 boolean restored = result == null || restoreQuietly(result.swap());
                 boolean rollBack = rollout.onFailure() == RolloutSpec.OnFailure.ROLLBACK;
-                progress.record(change(u, rollBack && restored ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
+                progress.record(u.change(host, rollBack && restored ? ChangeStatus.ROLLED_BACK : ChangeStatus.FAILED));
                 String error = u.name() + " failed its health gate: " + reason
                         + (restored
                                 ? ""
@@ -87,7 +86,7 @@ public final class Replacements {
                 List<String> notRestored = new ArrayList<>(restored ? List.of() : List.of(u.name()));
                 for (int i = done.size() - 1; i >= 0; i--) {
                     if (restoreQuietly(doneSwaps.get(i))) {
-                        progress.record(change(done.get(i), ChangeStatus.ROLLED_BACK));
+                        progress.record(done.get(i).change(host, ChangeStatus.ROLLED_BACK));
                     } else {
                         notRestored.add(done.get(i).name());
                     }
@@ -99,7 +98,7 @@ public final class Replacements {
             }
             done.add(u);
             doneSwaps.add(result.swap());
-            progress.record(change(u, ChangeStatus.SUCCEEDED));
+            progress.record(u.change(host, ChangeStatus.SUCCEEDED));
             progress.log(u.name() + ": healthy");
         }
         commitAll(swaps);
@@ -130,10 +129,5 @@ public final class Replacements {
                         + e.getMessage());
             }
         }
-    }
-
-    private UnitChange change(Replacement u, ChangeStatus status) {
-        String from = u.fromDigest() == null ? null : u.image().toString();
-        return new UnitChange(host, u.name(), u.image().toString(), from, u.fromDigest(), u.toDigest(), status);
     }
 }

@@ -11,7 +11,6 @@ import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
-import io.keelson.strategy.UnitChange;
 import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.strategy.engine.Replacement;
 import io.keelson.strategy.engine.Replacements;
@@ -136,20 +135,20 @@ final class EdgeSwaps {
     /** Hands the unit over to its new copy; records the change; throws with the reason when the old copy still serves. */
     void run(Replacement r) {
         progress.log(r.name() + ": " + r.fromDigest() + " -> " + r.toDigest() + " through the edge");
-        progress.record(change(r, ChangeStatus.STARTED));
+        progress.record(r.change(host, ChangeStatus.STARTED));
         ContainerHandover.Result result;
         try {
             result = handover(r.name()).run(r.inspect(), r.oldImage(), r.createAs(), r.stopSeconds());
         } catch (RuntimeException e) {
-            progress.record(change(r, ChangeStatus.FAILED));
+            progress.record(r.change(host, ChangeStatus.FAILED));
             throw e;
         }
         if (result.failure().isPresent()) {
-            progress.record(change(r, ChangeStatus.ROLLED_BACK));
+            progress.record(r.change(host, ChangeStatus.ROLLED_BACK));
             throw new HandoverFailed(
                     r.name() + " failed its health gate: " + result.failure().get() + "; the old copy kept serving");
         }
-        progress.record(change(r, ChangeStatus.SUCCEEDED));
+        progress.record(r.change(host, ChangeStatus.SUCCEEDED));
         progress.log(r.name() + ": healthy");
     }
 
@@ -212,10 +211,5 @@ final class EdgeSwaps {
             edge = Edge.ensure(engine, host, image, pull, line -> progress.log("[" + host + "] " + line));
         }
         return edge;
-    }
-
-    private UnitChange change(Replacement u, ChangeStatus status) {
-        String from = u.fromDigest() == null ? null : u.image().toString();
-        return new UnitChange(host, u.name(), u.image().toString(), from, u.fromDigest(), u.toDigest(), status);
     }
 }

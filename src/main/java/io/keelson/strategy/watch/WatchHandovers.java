@@ -83,14 +83,7 @@ final class WatchHandovers {
     /** Hands each container over in turn; stops at the first that fails, which keeps its old copy serving. */
     Outcome run(List<Replacement> replacements) {
         for (Replacement r : replacements) {
-            UnitChange change = new UnitChange(
-                    engine.host(),
-                    r.name(),
-                    r.image().toString(),
-                    r.fromDigest() == null ? null : r.image().toString(),
-                    r.fromDigest(),
-                    r.toDigest(),
-                    ChangeStatus.STARTED);
+            UnitChange change = r.change(engine.host(), ChangeStatus.STARTED);
             progress.log(r.name() + ": " + r.fromDigest() + " -> " + r.toDigest() + " through the edge");
             progress.record(change);
             Optional<String> failure;
