@@ -40,7 +40,7 @@ mkdir -p "$STATE"
 
 install_packages() {
   local missing=()
-  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl postgresql sudo chromium chromium-driver openjdk-17-jdk-headless ca-certificates-java haproxy socat hey; do
+  for pkg in docker.io docker-compose docker-registry openssh-server busybox-static iproute2 curl apache2-utils openssl postgresql sudo chromium chromium-driver openjdk-17-jdk-headless ca-certificates-java haproxy socat hey wrk; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'ok installed' || missing+=("$pkg")
   done
   [ ${#missing[@]} -eq 0 ] && return

@@ -63,7 +63,7 @@ function table(id, headings, rows) {
 
 function pipelineOf(p) {
   if (!p) return '—';
-  const label = [p.project, p.id && `#${p.id}`, p.ref, p.commit && p.commit.slice(0, 10)].filter(Boolean).join(' ');
+  const label = [p.project, p.id && `#${p.id}`, p.job && `job ${p.job}`, p.ref, p.commit && p.commit.slice(0, 10)].filter(Boolean).join(' ');
   return /^https?:\/\//.test(p.url || '')
     ? h('a', { href: p.url, target: '_blank', rel: 'noopener noreferrer' }, label || p.url)
     : label || '—';

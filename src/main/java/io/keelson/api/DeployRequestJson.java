@@ -2,6 +2,7 @@ package io.keelson.api;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.TargetValidator;
+import io.keelson.deploy.Pipeline;
 import io.keelson.deploy.Provenance;
 import io.keelson.deploy.Trigger;
 import io.keelson.registry.ImageRef;
@@ -20,7 +21,8 @@ public record DeployRequestJson(
         List<String> images,
         String reason,
         DeploymentJson.PipelineJson pipeline,
-        Map<String, String> release) {
+        Map<String, String> release,
+        Boolean allowOutdated) {
 
     /** At most this many image references in {@code images}. */
     static final int MAX_IMAGES = 100;
@@ -104,10 +106,18 @@ public record DeployRequestJson(
         return DeployOrder.deploy(services, Boolean.TRUE.equals(force), ref, released, refs);
     }
 
-    /** Who asked (the token's name), why, and from which pipeline; call after {@link #validate}. */
-    Provenance provenance(String requestedBy, String idempotencyKey) {
-        return new Provenance(
-                Trigger.API, requestedBy, reason, pipeline == null ? null : pipeline.toPipeline(), idempotencyKey);
+    /**
+     * Who asked, why, and from which pipeline; call after {@link #validate}. A caller with an ID token
+     * is its signed claims (the body's {@code pipeline} is ignored); {@code allowOutdated} counts only
+     * for the operate role.
+     */
+    Provenance provenance(Caller caller, String idempotencyKey) {
+        Pipeline reported = caller.idToken() != null
+                ? caller.idToken().pipeline()
+                : pipeline == null ? null : pipeline.toPipeline();
+        boolean outdatedAllowed =
+                Boolean.TRUE.equals(allowOutdated) && caller.role().includes(Role.OPERATE);
+        return new Provenance(Trigger.API, caller.name(), reason, reported, idempotencyKey, outdatedAllowed);
     }
 
     /**

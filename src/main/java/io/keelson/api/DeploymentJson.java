@@ -65,13 +65,14 @@ public record DeploymentJson(
 
     /** The pipeline that asked, as it reported itself. */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record PipelineJson(String project, String id, String commit, String ref, String url) {
+    public record PipelineJson(String project, String id, String commit, String ref, String url, String job) {
         static PipelineJson from(Pipeline p) {
-            return p == null ? null : new PipelineJson(p.project(), p.id(), p.commit(), p.ref(), p.url());
+            return p == null ? null : new PipelineJson(p.project(), p.id(), p.commit(), p.ref(), p.url(), p.job());
         }
 
+        /** What a request body says of its pipeline; only an ID token's claims give the job. */
         Pipeline toPipeline() {
-            return new Pipeline(project, id, commit, ref, url);
+            return new Pipeline(project, id, commit, ref, url, null);
         }
     }
 }

@@ -105,11 +105,7 @@ public class EnvironmentResource {
         }
         DeployOrder order = deployment.validate(template.spec(), strategies.of(template.spec()), known);
         Environments.Deployed deployed = environments.deploy(
-                template,
-                slug,
-                order,
-                deployment.provenance(caller.get().name(), RequestParams.key(idempotencyKey)),
-                ttl);
+                template, slug, order, deployment.provenance(caller.get(), RequestParams.key(idempotencyKey)), ttl);
         return answers.answer(deployed.submitted().deployment(), waiting, limit, d -> withEnvironment(target, d));
     }
 

@@ -44,6 +44,7 @@ public class ErrorMappers {
         return switch (e.kind()) {
             case NOT_FOUND -> answer(404, "not_found", e.getMessage());
             case CONFLICT -> answer(409, "conflict", e.getMessage());
+            case OUTDATED -> answer(409, "outdated", e.getMessage());
             case INVALID -> answer(400, "invalid_request", e.getMessage());
             case UNAVAILABLE ->
                 Response.fromResponse(answer(503, "unavailable", e.getMessage()))

@@ -97,13 +97,13 @@ public class TargetDeploymentResource {
         CatalogTarget target = Targets.require(catalog, name);
         DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
         DeployRequestJson request =
-                parsed == null ? new DeployRequestJson(null, null, null, null, null, null, null) : parsed;
+                parsed == null ? new DeployRequestJson(null, null, null, null, null, null, null, null) : parsed;
         Set<String> known = request.image() == null && request.release() == null
                 ? Set.of()
                 : deployments.knownRepositories(target.name());
         DeployOrder order = request.validate(target.spec(), strategies.of(target.spec()), known);
-        Deployments.Submitted submitted = deployments.deploy(
-                target, order, request.provenance(caller.get().name(), RequestParams.key(idempotencyKey)));
+        Deployments.Submitted submitted =
+                deployments.deploy(target, order, request.provenance(caller.get(), RequestParams.key(idempotencyKey)));
         return answers.answer(submitted.deployment(), waiting, limit, DeploymentJson::from);
     }
 
@@ -166,7 +166,9 @@ public class TargetDeploymentResource {
                         Trigger.ROLLBACK,
                         caller.get().name(),
                         request.reason(),
-                        null,
+                        caller.get().idToken() == null
+                                ? null
+                                : caller.get().idToken().pipeline(),
                         RequestParams.key(idempotencyKey)));
         return answers.answer(submitted.deployment(), waiting, limit, DeploymentJson::from);
     }

@@ -1,5 +1,9 @@
 package io.keelson.api;
 
+import io.keelson.identity.IdToken;
+import io.keelson.identity.IdTokenRejected;
+import io.keelson.identity.IdTokens;
+import io.keelson.identity.SpentTokenIds;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ResourceInfo;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -11,16 +15,24 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Lets a request through only with a bearer token whose role covers the endpoint's {@link Requires}
  * and whose target globs cover the target named in the path. An endpoint that declares no role is
- * refused to everyone: forgetting the annotation closes an endpoint instead of opening it.
+ * refused to everyone: forgetting the annotation closes an endpoint instead of opening it. A bearer
+ * shaped as a JWT, when CI issuers are configured, is a pipeline's ID token ({@link PipelineCallers}).
  */
 public class TokenFilter {
 
     private final Tokens tokens;
     private final CurrentCaller current;
+    private final IdTokens idTokens;
+    private final PipelineCallers pipelines;
+    private final SpentTokenIds spent;
 
-    public TokenFilter(Tokens tokens, CurrentCaller current) {
+    public TokenFilter(
+            Tokens tokens, CurrentCaller current, IdTokens idTokens, PipelineCallers pipelines, SpentTokenIds spent) {
         this.tokens = tokens;
         this.current = current;
+        this.idTokens = idTokens;
+        this.pipelines = pipelines;
+        this.spent = spent;
     }
 
     @ServerRequestFilter
@@ -36,23 +48,68 @@ public class TokenFilter {
         if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7) || header.length() <= 7) {
             return deny(401, "unauthorized", "send Authorization: Bearer <token>");
         }
-        Optional<Caller> caller = tokens.resolve(header.substring(7).trim());
+        String bearer = header.substring(7).trim();
+        String target = request.getUriInfo().getPathParameters().getFirst("name");
+        if (idTokens.configured() && IdTokens.looksLikeJwt(bearer)) {
+            return pipeline(bearer, requires.value(), target);
+        }
+        Optional<Caller> caller = tokens.resolve(bearer);
         if (caller.isEmpty()) {
             return deny(401, "unauthorized", "the bearer token is not valid");
         }
-        if (!caller.get().role().includes(requires.value())) {
+        Optional<Response> refused = refusal(caller.get(), requires.value(), target);
+        if (refused.isEmpty()) {
+            current.set(caller.get());
+        }
+        return refused;
+    }
+
+    /**
+     * A CI ID token: verified, then given what the target's {@code trustedPipelines} allow, then its
+     * {@code jti} spent; a token refused at any step is not spent, so a pipeline can fix its rule and retry.
+     */
+    private Optional<Response> pipeline(String jwt, Role needed, String target) {
+        IdToken token;
+        try {
+            token = idTokens.verify(jwt);
+        } catch (IdTokenRejected e) {
+            return deny(401, "unauthorized", "the ID token does not verify: " + e.getMessage());
+        }
+        Optional<Caller> caller = pipelines.on(token, target);
+        if (caller.isEmpty()) {
             return deny(
                     403,
                     "forbidden",
-                    "token '" + caller.get().name() + "' has role "
-                            + caller.get().role().name().toLowerCase() + "; this call needs "
-                            + requires.value().name().toLowerCase());
+                    (target == null ? "no target's" : "target '" + target + "' has no")
+                            + " trustedPipelines rule matching this ID token of " + token.requestedBy()
+                            + "; rules compare the token's claims (project_id, ref_protected, …) with their own");
         }
-        String target = request.getUriInfo().getPathParameters().getFirst("name");
-        if (target != null && !caller.get().mayAct(target)) {
-            return deny(403, "forbidden", "token '" + caller.get().name() + "' may not act on target '" + target + "'");
+        Optional<Response> refused = refusal(caller.get(), needed, target);
+        if (refused.isPresent()) {
+            return refused;
+        }
+        if (!spent.spend(token.issuerName(), token.jti(), token.expiresAt())) {
+            return deny(
+                    401,
+                    "unauthorized",
+                    "this ID token was used already (its jti is spent): a pipeline job sends each token once");
         }
         current.set(caller.get());
+        return Optional.empty();
+    }
+
+    private static Optional<Response> refusal(Caller caller, Role needed, String target) {
+        if (!caller.role().includes(needed)) {
+            return deny(
+                    403,
+                    "forbidden",
+                    "token '" + caller.name() + "' has role "
+                            + caller.role().name().toLowerCase() + "; this call needs "
+                            + needed.name().toLowerCase());
+        }
+        if (target != null && !caller.mayAct(target)) {
+            return deny(403, "forbidden", "token '" + caller.name() + "' may not act on target '" + target + "'");
+        }
         return Optional.empty();
     }
 

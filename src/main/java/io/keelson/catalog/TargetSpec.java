@@ -27,7 +27,8 @@ public record TargetSpec(
         List<String> allowedImages,
         List<ContainerSpec> containers,
         EnvironmentsSpec environments,
-        HandoverSpec handover) {
+        HandoverSpec handover,
+        List<TrustedPipelineSpec> trustedPipelines) {
 
     /** A target without notifications of its own. */
     public TargetSpec(
@@ -57,6 +58,7 @@ public record TargetSpec(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -78,7 +80,8 @@ public record TargetSpec(
                 allowedImages,
                 others,
                 environments,
-                handover);
+                handover,
+                trustedPipelines);
     }
 
     /**
@@ -102,7 +105,8 @@ public record TargetSpec(
                 allowedImages,
                 containers,
                 null,
-                null);
+                null,
+                trustedPipelines);
     }
 
     /** The container a unit name stands for in an ssh-docker target. */

@@ -52,6 +52,7 @@ public class TargetValidator {
         checkRollout(spec.rollout(), checks);
         checkNotify(spec.notifications(), checks);
         checkAllowedImages(spec, checks);
+        TrustedPipelineSpec.check(spec.trustedPipelines(), checks);
         return checks.problems();
     }
 

@@ -50,6 +50,9 @@ public class Deployment extends PanacheEntityBase {
     @Column(name = "pipeline_url")
     public String pipelineUrl;
 
+    @Column(name = "pipeline_job")
+    public String pipelineJob;
+
     public String request;
 
     @Column(name = "idempotency_key")
@@ -132,9 +135,10 @@ public class Deployment extends PanacheEntityBase {
                 && pipelineId == null
                 && pipelineCommit == null
                 && pipelineRef == null
-                && pipelineUrl == null) {
+                && pipelineUrl == null
+                && pipelineJob == null) {
             return null;
         }
-        return new Pipeline(pipelineProject, pipelineId, pipelineCommit, pipelineRef, pipelineUrl);
+        return new Pipeline(pipelineProject, pipelineId, pipelineCommit, pipelineRef, pipelineUrl, pipelineJob);
     }
 }

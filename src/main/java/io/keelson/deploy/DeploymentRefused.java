@@ -9,6 +9,8 @@ public class DeploymentRefused extends RuntimeException {
         CONFLICT,
         INVALID,
         TOO_MANY,
+        /** An older pipeline than the newest that succeeded: it would put an older release back. */
+        OUTDATED,
         /** Something it needs now (a host) cannot be reached: try again later. */
         UNAVAILABLE
     }

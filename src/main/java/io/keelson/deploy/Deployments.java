@@ -139,6 +139,7 @@ public class Deployments {
                     "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name()
                             + "/resume first");
         }
+        QuarkusTransaction.requiringNew().run(() -> OutdatedPipelines.refuseOlder(target.name(), provenance));
         List<String> units = order.isRelease() ? List.copyOf(order.release().keySet()) : defaultUnits(target);
         return submit(target.name(), order.withUnits(units), provenance);
     }
@@ -280,6 +281,7 @@ public class Deployments {
             d.pipelineCommit = pipeline.commit();
             d.pipelineRef = pipeline.ref();
             d.pipelineUrl = pipeline.url();
+            d.pipelineJob = pipeline.job();
         }
         d.request = order.toJson();
         d.idempotencyKey = provenance.idempotencyKey();

@@ -83,6 +83,7 @@ class EnvironmentsSpecTest {
                 null,
                 null,
                 GOOD,
+                null,
                 null);
         assertThat(CatalogRules.validator().validate(watch).stream().map(CatalogProblem::field))
                 .contains("environments");
@@ -105,6 +106,7 @@ class EnvironmentsSpecTest {
                 null,
                 null,
                 block,
+                null,
                 null);
         return CatalogRules.validator().validate(spec).stream()
                 .map(CatalogProblem::field)
