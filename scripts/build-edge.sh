@@ -72,30 +72,37 @@ defaults
     timeout queue 75s
 CFG
 
-# hold mode: a frontend named in hold.map keeps each new connection waiting (accepted, nothing sent on)
-# until its name leaves the file or 75 s pass. The file, not a runtime map, is what the action reads
-# (at most every 20 ms per worker), so a connection held by a worker that a reload has since replaced
-# is released too. Keelson adds and removes names with `edge hold` / `edge unhold`.
+# hold mode: a frontend named in hold.map ("NAME 1") keeps each new connection waiting (accepted,
+# nothing sent on) until the line goes or 75 s pass. The file, not a runtime map, is what the action
+# reads (at most every 20 ms per worker), so a worker a reload is replacing sees the release too. A
+# release leaves "NAME IP:PORT" in the file, the copy now served, and a connection that waited is sent
+# there (set-dst to the route's "released" server), not to its worker's servers: a worker that was
+# stopping when it took the connection never learns of the switch through the runtime API.
 mkdir -p "$root/usr/share/keelson-edge"
 : >"$root/etc/haproxy/keelson/hold.map"
 cat >"$root/usr/share/keelson-edge/hold.lua" <<'LUA'
 local file = "/etc/haproxy/keelson/hold.map"
-local held, checked = {}, -1000
+local held, to, checked = {}, {}, -1000
 local function refresh()
     local now = core.now()
     local ms = now.sec * 1000 + now.usec / 1000
     if ms - checked < 20 then return end
     checked = ms
-    local fresh = {}
+    local fresh, served = {}, {}
     local f = io.open(file, "r")
     if f then
         for line in f:lines() do
-            local name = line:match("^(%S+)%s+1$")
-            if name then fresh[name] = true end
+            local name, value = line:match("^(%S+)%s+(%S+)$")
+            if value == "1" then
+                fresh[name] = true
+            elseif value then
+                local ip, port = value:match("^([%x.:]+):(%d+)$")
+                if ip then served[name] = { ip = ip, port = tonumber(port) } end
+            end
         end
         f:close()
     end
-    held = fresh
+    held, to = fresh, served
 end
 core.register_action("keelson_hold", { "tcp-req" }, function(txn)
     local frontend = txn.f:fe_name()
@@ -106,6 +113,10 @@ core.register_action("keelson_hold", { "tcp-req" }, function(txn)
         waited = waited + 20
         refresh()
     end
+    if waited > 0 and not held[frontend] and to[frontend] then
+        txn:set_var("txn.keelson_ip", to[frontend].ip)
+        txn:set_var("txn.keelson_port", to[frontend].port)
+    end
 end, 0)
 LUA
 
@@ -115,7 +126,7 @@ LUA
 cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 #!/bin/sh
 # edge api CMDS | edge check | edge put-route NAME TEXT | edge drop-route NAME | edge reload
-# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME | edge holds | edge routes | edge protocol
+# edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME [IP:PORT] | edge holds | edge routes | edge protocol
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
@@ -131,7 +142,7 @@ unlock() { rmdir "$dir/.lock" 2>/dev/null || true; trap - EXIT; }
 worker() { api "show info" 2>/dev/null | grep '^Pid:' || true; }
 master() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/master.sock; }
 case "${1:-}" in
-  protocol) echo 5 ;;
+  protocol) echo 6 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
   check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
@@ -150,14 +161,18 @@ case "${1:-}" in
     printf '%s' "$3" >"$dir/routes/.$2.new"
     mv "$dir/routes/.$2.new" "$dir/routes/$2.cfg"
     api "$4" ;;
-  drop-route) lock; rm -f "$dir/routes/$2.cfg" ;;
+  drop-route)
+    lock
+    rm -f "$dir/routes/$2.cfg"
+    { grep -v "^$2 " "$dir/hold.map" || true; } >"$dir/.hold.new"
+    mv "$dir/.hold.new" "$dir/hold.map" ;;
   reload)
     # Never while a route is held: a connection held by the worker a reload replaces would go on to that
     # worker's outdated servers. Under the lock until the new worker answers, so no hold starts meanwhile.
     i=0
     while :; do
       lock
-      [ -s "$dir/hold.map" ] || break
+      grep -q ' 1$' "$dir/hold.map" || break
       unlock
       i=$((i + 1)); [ "$i" -lt 300 ] || { lock; break; }
       sleep 0.1
@@ -184,10 +199,12 @@ case "${1:-}" in
     done ;;
   hold)
     lock
-    grep -qx "$2 1" "$dir/hold.map" || printf '%s 1\n' "$2" >>"$dir/hold.map" ;;
+    { grep -v "^$2 " "$dir/hold.map" || true; printf '%s 1\n' "$2"; } >"$dir/.hold.new"
+    mv "$dir/.hold.new" "$dir/hold.map" ;;
   unhold)
+    # With IP:PORT, the connections that waited go there, whichever worker holds them.
     lock
-    grep -vx "$2 1" "$dir/hold.map" >"$dir/.hold.new" || true
+    { grep -v "^$2 " "$dir/hold.map" || true; [ -z "${3:-}" ] || printf '%s %s\n' "$2" "$3"; } >"$dir/.hold.new"
     mv "$dir/.hold.new" "$dir/hold.map" ;;
   holds) cat "$dir/hold.map" ;;
   *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol" >&2; exit 2 ;;

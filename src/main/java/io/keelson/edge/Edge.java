@@ -28,7 +28,7 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "5";
+    private static final String PROTOCOL = "6";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Duration RELOAD_CALL = Duration.ofSeconds(60);
@@ -191,9 +191,11 @@ public final class Edge {
         return stats().serving(route).map(EdgeStats.Slot::name).orElse("blue");
     }
 
+    /** The slot's open connections, and those a hold released to the copy (counted with whichever slot is asked). */
     private long openOn(EdgeRoute route, String slot) {
-        EdgeStats.Slot s = stats().slots(route).get(slot);
-        return s == null ? 0 : s.open();
+        EdgeStats now = stats();
+        EdgeStats.Slot s = now.slots(route).get(slot);
+        return (s == null ? 0 : s.open()) + now.released(route);
     }
 
     /** hold: new connections to the route wait (accepted, nothing sent on) until {@link #release}. */
@@ -219,7 +221,7 @@ public final class Edge {
                 route.proxyName(),
                 RouteFile.route(route, target, slot, ip + ":" + route.containerPort()),
                 EdgeCommands.serve(route, slot, ip));
-        call("unhold", route.proxyName());
+        call("unhold", route.proxyName(), ip + ":" + route.containerPort());
     }
 
     /** Removes a route: the edge lets its port go (a reload), for the unit to publish it itself again. */

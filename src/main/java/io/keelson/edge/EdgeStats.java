@@ -78,6 +78,15 @@ public final class EdgeStats {
         return slots;
     }
 
+    /** The open connections a hold released straight to a copy (the route's {@link RouteFile#RELEASED} server). */
+    public long released(EdgeRoute route) {
+        return rows.stream()
+                .filter(r -> is(r, route.proxyName(), RouteFile.RELEASED))
+                .findFirst()
+                .map(r -> number(r, "scur"))
+                .orElse(0L);
+    }
+
     /** The slot serving new connections, if one does. */
     public Optional<Slot> serving(EdgeRoute route) {
         return slots(route).values().stream().filter(Slot::serves).findFirst();

@@ -15,6 +15,14 @@ public final class RouteFile {
     /** The two slots of a backend; a copy of the unit is in one, the other is free for the next. */
     public static final List<String> SLOTS = List.of("blue", "green");
 
+    /**
+     * The server a connection that waited out a hold goes to: the address the release wrote beside the
+     * hold, read by whichever HAProxy worker holds the connection. A worker that a reload was replacing
+     * when it took the connection never sees the runtime API's switch; this way it still sends it to
+     * the new copy.
+     */
+    public static final String RELEASED = "released";
+
     /** The line that says, to Keelson, whose route a file is: {@code # keelson: target=… unit=… route=…}. */
     public static final String HEADER = "# keelson: ";
 
@@ -79,13 +87,18 @@ public final class RouteFile {
                 // The hold action may wait (yield); HAProxy lets a content rule wait only within an inspect delay.
                 .append("    tcp-request inspect-delay 80s\n")
                 .append("    tcp-request content lua.keelson_hold\n")
+                // A connection that waited out a hold goes to the copy the release named (see RELEASED).
+                .append("    tcp-request content set-dst var(txn.keelson_ip) if { var(txn.keelson_ip) -m found }\n")
+                .append(
+                        "    tcp-request content set-dst-port var(txn.keelson_port) if { var(txn.keelson_port) -m found }\n")
                 .append("    tcp-request content accept\n")
                 .append("    default_backend ")
                 .append(name)
                 .append('\n')
                 .append("backend ")
                 .append(name)
-                .append('\n');
+                .append('\n')
+                .append("    use-server " + RELEASED + " if { var(txn.keelson_ip) -m found }\n");
         for (String s : SLOTS) {
             boolean serving = s.equals(slot) && address != null;
             cfg.append("    server ")
@@ -94,6 +107,9 @@ public final class RouteFile {
                     .append(serving ? address : idle)
                     .append(serving ? "\n" : " disabled\n");
         }
+        // Weight 0: never chosen by the balancer, only by the use-server rule; address 0.0.0.0 is the
+        // destination the frontend set.
+        cfg.append("    server ").append(RELEASED).append(" 0.0.0.0:0 weight 0\n");
         return cfg.toString();
     }
 }

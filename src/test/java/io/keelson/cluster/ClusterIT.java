@@ -9,6 +9,7 @@ import io.keelson.support.PgReplicas;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
+import io.keelson.support.TestIssuer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -320,6 +321,46 @@ class ClusterIT {
         assertThat(answer.jsonPath().getString("id")).isEqualTo(second);
         assertThat(replicas.runnerOf(second)).as("the runner drained its lane").isEqualTo(runner);
         assertThat(stream).contains("deployment SUCCEEDED");
+    }
+
+    @Test
+    void anIdTokenSpentOnOneReplicaIsRefusedOnTheOther() throws Exception {
+        try (TestIssuer issuer = TestIssuer.start()) {
+            replicas = new PgReplicas(Map.of(
+                    "KEELSON_AUTH_OIDC_CI_ISSUER", TestIssuer.URL,
+                    "KEELSON_AUTH_OIDC_CI_AUDIENCE", TestIssuer.AUDIENCE,
+                    "KEELSON_AUTH_OIDC_CI_CA_FILE",
+                            TestIssuer.CA_FILE.toAbsolutePath().toString()));
+            replicas.start();
+            replicas.start();
+            String target = Api.uniqueTarget();
+            replicas.api(0)
+                    .body("""
+                            {"name": "%s", "strategy": "watch", "watch": {"interval": "1h", "labelEnable": true, "scope": "none-%s"},
+                             "trustedPipelines": [{"issuer": "ci", "claims": {"project_id": "1234"}, "role": "deploy"}]}
+                            """.formatted(target, target))
+                    .post("/api/v1/targets")
+                    .then()
+                    .statusCode(201);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            replicas.api(1).get("/api/v1/targets/" + target).statusCode() == 200);
+            String token = issuer.gitlab("1234", "lappis/tais", "1").sign();
+
+            int first = io.restassured.RestAssured.given()
+                    .baseUri(replicas.baseUri(0))
+                    .header("Authorization", "Bearer " + token)
+                    .get("/api/v1/targets/" + target)
+                    .statusCode();
+            io.restassured.response.Response replay = io.restassured.RestAssured.given()
+                    .baseUri(replicas.baseUri(1))
+                    .header("Authorization", "Bearer " + token)
+                    .get("/api/v1/targets/" + target);
+
+            assertThat(first).isEqualTo(200);
+            assertThat(replay.statusCode()).as(replay.asString()).isEqualTo(401);
+            assertThat(replay.asString()).contains("used already");
+        }
     }
 
     @Test

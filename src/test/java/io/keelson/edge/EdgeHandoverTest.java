@@ -146,6 +146,36 @@ class EdgeHandoverTest {
     }
 
     @Test
+    void aConnectionHeldByAWorkerThatAReloadReplacedGoesToTheReleasedCopy() throws Exception {
+        EdgeRoute web = route("web", 8000);
+        String old = copy("old");
+        edge.install(web, "t", ip(old));
+        edge.hold(web);
+        CompletableFuture<String> held = CompletableFuture.supplyAsync(() -> get(web, 20));
+        Thread.sleep(700);
+        // A reload straight through HAProxy's master (the edge tool would wait for the hold to end): the
+        // worker holding the connection is replaced, and the release's runtime call reaches only the new one.
+        Shell.run(
+                        "docker",
+                        "exec",
+                        "keelson-edge",
+                        "sh",
+                        "-c",
+                        "printf 'reload\\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock")
+                .require();
+        Thread.sleep(1500);
+        String fresh = copy("new"); // made before the old one goes, so it has another address
+        Shell.run("docker", "rm", "-f", old).require();
+
+        edge.release(web, "t", ip(fresh));
+
+        assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                .as("the held connection reaches the copy the release named")
+                .isEqualTo("new");
+        assertThat(get(web)).isEqualTo("new");
+    }
+
+    @Test
     void aRemovedRouteLetsItsPortGo() throws Exception {
         EdgeRoute web = route("web", 8000);
         String one = copy("one");

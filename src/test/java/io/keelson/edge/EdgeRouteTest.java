@@ -26,8 +26,11 @@ class EdgeRouteTest {
         assertThat(cfg)
                 .contains("target shop, unit web")
                 .contains("frontend web-8080\n    bind 0.0.0.0:8080 backlog 4096\n    tcp-request inspect-delay 80s\n"
-                        + "    tcp-request content lua.keelson_hold\n    tcp-request content accept\n")
-                .contains("    server blue 127.0.0.1:8000 disabled\n    server green 10.0.0.2:8000\n");
+                        + "    tcp-request content lua.keelson_hold\n")
+                .contains("    tcp-request content set-dst var(txn.keelson_ip) if { var(txn.keelson_ip) -m found }\n")
+                .contains("    use-server released if { var(txn.keelson_ip) -m found }\n")
+                .contains("    server blue 127.0.0.1:8000 disabled\n    server green 10.0.0.2:8000\n"
+                        + "    server released 0.0.0.0:0 weight 0\n");
         assertThat(RouteFile.route(new EdgeRoute("web", "127.0.0.1", 8080, 8000), "shop", "blue", null))
                 .contains("bind 127.0.0.1:8080 ")
                 .contains("    server blue 127.0.0.1:8000 disabled\n    server green 127.0.0.1:8000 disabled\n");
