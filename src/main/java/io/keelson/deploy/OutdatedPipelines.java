@@ -13,16 +13,22 @@ final class OutdatedPipelines {
 
     private OutdatedPipelines() {}
 
+    /** Whether the guard has anything to compare: an API request naming its project and an integer pipeline id. */
+    static boolean applies(Provenance provenance) {
+        Pipeline pipeline = provenance.pipeline();
+        return provenance.trigger() == Trigger.API
+                && !provenance.allowOutdated()
+                && pipeline != null
+                && pipeline.project() != null
+                && number(pipeline.id()).isPresent();
+    }
+
     /** Throws {@link DeploymentRefused.Kind#OUTDATED} for an outdated request that is not allowed to be. */
     static void refuseOlder(String target, Provenance provenance) {
-        Pipeline pipeline = provenance.pipeline();
-        if (provenance.trigger() != Trigger.API
-                || provenance.allowOutdated()
-                || pipeline == null
-                || pipeline.project() == null
-                || number(pipeline.id()).isEmpty()) {
+        if (!applies(provenance)) {
             return;
         }
+        Pipeline pipeline = provenance.pipeline();
         if (provenance.idempotencyKey() != null
                 && Deployment.byIdempotencyKey(target, provenance.idempotencyKey())
                         .isPresent()) {
