@@ -16,6 +16,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.JsonWebKey;
@@ -120,16 +124,36 @@ final class IssuerKeys {
                 .header("Accept", "application/json")
                 .GET()
                 .build();
-        HttpResponse<InputStream> answer = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        try (InputStream body = answer.body()) {
+        HttpResponse<InputStream> answer;
+        try {
+            answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream())
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(url + ": " + (e.getCause() == null ? e : e.getCause()), e);
+        }
+        // The request's timeout ends at the headers; the body gets its own bound, so an issuer that
+        // never finishes its answer cannot hold the fetch (and every request waiting for it).
+        InputStream body = answer.body();
+        try {
             if (answer.statusCode() != 200) {
                 throw new IOException(url + " answered " + answer.statusCode());
             }
-            byte[] bytes = body.readNBytes(MAX_DOCUMENT + 1);
+            byte[] bytes = CompletableFuture.supplyAsync(() -> {
+                        try {
+                            return body.readNBytes(MAX_DOCUMENT + 1);
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    })
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             if (bytes.length > MAX_DOCUMENT) {
                 throw new IOException(url + " sent more than " + MAX_DOCUMENT + " bytes");
             }
             return new String(bytes, StandardCharsets.UTF_8);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(url + " did not finish its answer within " + TIMEOUT.toSeconds() + " s", e);
+        } finally {
+            body.close();
         }
     }
 }
