@@ -2,8 +2,8 @@
 # Benchmark of a request's authentication: a Keelson token against a CI ID token (RS256, keys already
 # cached), side by side, on the same read endpoint (GET /api/v1/targets/NAME), with wrk.
 #   An ID token is used once (its jti is spent in the database), so the ID-token run sends a fresh
-#   token per request, minted beforehand with openssl; the issuer is openssl s_server serving the
-#   discovery document and the JWKS over HTTPS with a CA of the bench's own.
+#   token per request, minted beforehand with openssl; the issuer is python's http.server serving
+#   the discovery document and the JWKS over HTTPS with a CA of the bench's own.
 # Prints, for each: requests/s and latency p50/p99 (median of RUNS runs of SECONDS s each), and the
 # p99 difference (goal: an ID-token check costs at most 1 ms p99 more).
 # Usage: bench/auth.sh [SECONDS] [RUNS]. Needs openssl, wrk, curl, python3 (scripts/test-env.sh installs them).
@@ -46,8 +46,17 @@ openssl genrsa -out "$WORK/sign.key" 2048 2>/dev/null
 n=$(openssl rsa -in "$WORK/sign.key" -noout -modulus | cut -d= -f2 | xxd -r -p | b64url)
 printf '{"keys":[{"kty":"RSA","use":"sig","alg":"RS256","kid":"bench-1","n":"%s","e":"AQAB"}]}' "$n" >"$WORK/www/jwks"
 printf '{"issuer":"%s","jwks_uri":"%s/jwks"}' "$ISSUER" "$ISSUER" >"$WORK/www/.well-known/openid-configuration"
-(cd "$WORK/www" && exec openssl s_server -quiet -accept "127.0.0.1:$ISSUER_PORT" -cert "$WORK/tls.pem" \
-  -key "$WORK/tls.key" -WWW) >"$WORK/issuer.log" 2>&1 &
+# The issuer's two documents over HTTPS (python's http.server: openssl s_server -WWW never ends its
+# answers for Java's client).
+python3 - "$WORK/www" "$ISSUER_PORT" "$WORK/tls.pem" "$WORK/tls.key" >"$WORK/issuer.log" 2>&1 <<'PY' &
+import http.server, os, ssl, sys
+os.chdir(sys.argv[1])
+server = http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[2])), http.server.SimpleHTTPRequestHandler)
+tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+tls.load_cert_chain(sys.argv[3], sys.argv[4])
+server.socket = tls.wrap_socket(server.socket, server_side=True)
+server.serve_forever()
+PY
 SERVER_PID=$!
 for _ in $(seq 50); do curl -fs --cacert "$WORK/ca.pem" "$ISSUER/jwks" >/dev/null 2>&1 && break; sleep 0.1; done
 
