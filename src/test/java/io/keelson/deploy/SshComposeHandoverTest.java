@@ -18,8 +18,13 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -153,22 +158,33 @@ class SshComposeHandoverTest {
         String before = nonce();
 
         TestImages.push(TestImages.Kind.APP, repo + ":latest");
-        java.util.concurrent.CompletableFuture<JsonPath> deployed =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> deploy(target, 200));
-        await().atMost(java.time.Duration.ofSeconds(60))
-                .pollInterval(java.time.Duration.ofMillis(50))
+        CompletableFuture<JsonPath> deployed = CompletableFuture.supplyAsync(() -> deploy(target, 200));
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
                 .until(() -> Shell.run("docker", "exec", "keelson-edge", "/usr/share/keelson-edge/edge", "holds")
                         .output()
                         .lines()
                         .anyMatch(l -> l.matches(".*-" + port + " 1")));
-        String during =
-                Shell.run("curl", "-fsS", "--max-time", "60", url()).output().strip();
-        JsonPath d = deployed.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        // The edge's state is read while the connection still waits, if it waits long.
+        AtomicReference<String> duringEdge = new AtomicReference<>("");
+        CompletableFuture<String> asked = CompletableFuture.supplyAsync(() ->
+                Shell.run("curl", "-fsS", "--max-time", "60", url()).output().strip());
+        try {
+            asked.get(45, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            duringEdge.set(EdgeRoutes.describe(port));
+        }
+        String during = asked.get(30, TimeUnit.SECONDS);
+        JsonPath d = deployed.get(120, TimeUnit.SECONDS);
 
         assertThat(String.join("\n", d.getList("log", String.class)))
                 .contains("the edge holds new connections", "lets the held connections on");
         assertThat(nonce()).isNotEqualTo(before);
-        assertThat(during).as("the connection made during the hold").isEqualTo(nonce());
+        assertThat(during)
+                .as(
+                        "the connection made during the hold; the deployment said:%n%s%nthe edge then: %s",
+                        String.join("\n", d.getList("log", String.class)), duringEdge.get())
+                .isEqualTo(nonce());
         assertThat(get()).isEqualTo(nonce());
     }
 
