@@ -29,9 +29,11 @@ import org.jose4j.lang.JoseException;
 /**
  * One issuer's signing keys, found through its discovery document and fetched over HTTPS, then
  * cached. A token naming a key Keelson has not seen makes it fetch again, at most once a minute, so
- * a flood of made-up key ids costs the issuer one request a minute and no request thread more than
- * one fetch; a fetch that fails leaves the cached keys in use, so an issuer that is down stops no
- * pipeline whose key Keelson already holds.
+ * a flood of made-up key ids costs the issuer one request a minute. Only the request that starts a
+ * fetch waits for it (at most two bounded HTTPS calls); one that comes while a fetch runs is judged
+ * on the cached keys at once, so a slow issuer and a flood of unknown key ids together cannot tie up
+ * Keelson's request threads. A fetch that fails leaves the cached keys in use, so an issuer that is
+ * down stops no pipeline whose key Keelson already holds.
  */
 final class IssuerKeys {
 
@@ -64,7 +66,9 @@ final class IssuerKeys {
         if (known != null) {
             return Optional.of(known);
         }
-        fetching.lock();
+        if (!fetching.tryLock()) {
+            return Optional.empty(); // a fetch runs: its caller waits for it, no one else does
+        }
         try {
             known = keys.get(kid); // another request may have just fetched it
             if (known == null

@@ -5,6 +5,7 @@ import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.OPS;
 import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
@@ -17,10 +18,13 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import java.net.URL;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.junit.jupiter.api.AfterAll;
@@ -251,6 +255,37 @@ class CiIdentityTest {
                     .statusCode(200);
         } finally {
             issuer.up();
+        }
+    }
+
+    @Test
+    void whileASlowIssuerIsAskedForKeysOnlyTheRequestThatAskedWaits() throws Exception {
+        String target = target();
+        String known = issuer.gitlab("1234", "lappis/tais", "50").sign();
+        String first = issuer.gitlab("1234", "lappis/tais", "1")
+                .with(m -> m.kid = "slow-1")
+                .sign();
+        String second = issuer.gitlab("1234", "lappis/tais", "1")
+                .with(m -> m.kid = "slow-2")
+                .sign();
+        deploy(target, known, "{}").statusCode(200); // the keys are cached
+        Thread.sleep(2100); // past the test profile's 2 s between fetches
+        int before = issuer.jwksFetches();
+        issuer.delayKeys(Duration.ofSeconds(4)); // within Keelson's 5 s
+        try {
+            var fetching = CompletableFuture.supplyAsync(
+                    () -> deploy(target, first, "{}").extract().statusCode());
+            await().atMost(Duration.ofSeconds(10)).until(() -> issuer.jwksFetches() > before);
+
+            deploy(target, second, "{}").statusCode(401);
+            deploy(target, issuer.gitlab("1234", "lappis/tais", "51").sign(), "{}")
+                    .statusCode(200);
+            assertThat(fetching)
+                    .as("the other requests were answered while the fetch still ran")
+                    .isNotDone();
+            assertThat(fetching.get(20, TimeUnit.SECONDS)).isEqualTo(401);
+        } finally {
+            issuer.delayKeys(Duration.ZERO);
         }
     }
 

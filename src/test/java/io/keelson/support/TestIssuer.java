@@ -64,6 +64,7 @@ public final class TestIssuer implements AutoCloseable {
     private final SSLContext tls;
     private final List<PublicJsonWebKey> keys = new ArrayList<>();
     private final AtomicInteger jwksFetches = new AtomicInteger();
+    private volatile long keysDelayMillis;
     private HttpsServer server;
 
     private TestIssuer(SSLContext tls) {
@@ -89,6 +90,11 @@ public final class TestIssuer implements AutoCloseable {
                 {"issuer": "%s", "jwks_uri": "%s/oauth/discovery/keys"}""".formatted(URL, URL)));
         server.createContext("/oauth/discovery/keys", ex -> {
             jwksFetches.incrementAndGet();
+            try {
+                Thread.sleep(keysDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             List<JsonWebKey> published;
             synchronized (keys) {
                 published = List.copyOf(keys);
@@ -120,7 +126,12 @@ public final class TestIssuer implements AutoCloseable {
         down();
     }
 
-    /** How many times the JWKS was fetched. */
+    /** Answers each JWKS request {@code delay} late (a slow issuer); zero for on time. */
+    public void delayKeys(java.time.Duration delay) {
+        keysDelayMillis = delay.toMillis();
+    }
+
+    /** How many times the JWKS was fetched (counted as each request arrives). */
     public int jwksFetches() {
         return jwksFetches.get();
     }
