@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
 @ApplicationScoped
 public class EdgeTraffic {
 
-    /** One unit's route on one host, as last read; counters since that edge started. */
+    /**
+     * One unit's route on one host, as last read; the counters are totals since this replica first
+     * read the route, across the edge's reloads (see {@link EdgeTally}).
+     */
     public record Reading(
             String unit, String host, int port, long connections, long failed, long open, Instant checkedAt) {}
 
@@ -41,6 +44,7 @@ public class EdgeTraffic {
     private final MeterRegistry meters;
     private final Clock clock;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
+    private final Map<String, EdgeTally> tallies = new ConcurrentHashMap<>();
     private final ExecutorService scrapes = new ThreadPoolExecutor(
             1,
             1,
@@ -137,13 +141,26 @@ public class EdgeTraffic {
                 .sum();
         String key = target + "/" + route.unit() + "/" + host + "/" + route.hostPort();
         boolean first = !readings.containsKey(key);
+        String worker = stats.worker();
+        EdgeTally tally = tallies.merge(
+                key,
+                EdgeTally.first(worker, frontend[0], failed),
+                (before, now) -> before.next(worker, frontend[0], failed));
         readings.put(
-                key, new Reading(route.unit(), host, route.hostPort(), frontend[0], failed, open, clock.instant()));
+                key,
+                new Reading(
+                        route.unit(),
+                        host,
+                        route.hostPort(),
+                        tally.connections(),
+                        tally.failed(),
+                        open,
+                        clock.instant()));
         if (first) {
             Tags tags = Tags.of(
                     "target", target, "unit", route.unit(), "host", host, "port", String.valueOf(route.hostPort()));
             FunctionCounter.builder("keelson.edge.connections", readings, r -> value(r, key, Reading::connections))
-                    .description("Connections the edge took for the unit (since the edge started)")
+                    .description("Connections the edge took for the unit (across the edge's reloads)")
                     .tags(tags)
                     .register(meters);
             FunctionCounter.builder("keelson.edge.failed.connections", readings, r -> value(r, key, Reading::failed))

@@ -39,9 +39,12 @@ public final class EdgeCommands {
         return "set server " + route.proxyName() + "/" + slot + " state maint";
     }
 
-    /** The counters of every proxy and server, as CSV (HAProxy's {@code show stat}). */
+    /**
+     * The worker's identity ({@code show info}: its pid; a reload starts a new one, counting from
+     * zero) and the counters of every proxy and server, as CSV ({@code show stat}).
+     */
     public static String stats() {
-        return "show stat";
+        return "show info; show stat";
     }
 
     private static String address(String ip) {

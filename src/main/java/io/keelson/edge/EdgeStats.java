@@ -18,7 +18,7 @@ public final class EdgeStats {
      * @param status HAProxy's word: {@code no check} or {@code UP} when it serves, {@code DRAIN}, {@code MAINT}
      * @param address {@code ip:port} it forwards to
      * @param open connections open now ({@code scur})
-     * @param total connections it took since the edge started ({@code stot})
+     * @param total connections it took since its worker started ({@code stot})
      * @param failed connections it could not make or that broke ({@code econ} + {@code eresp})
      */
     public record Slot(String name, String status, String address, long open, long total, long failed) {
@@ -33,24 +33,42 @@ public final class EdgeStats {
         }
     }
 
+    private final String worker;
     private final List<String> header;
     private final List<String[]> rows;
 
-    private EdgeStats(List<String> header, List<String[]> rows) {
+    private EdgeStats(String worker, List<String> header, List<String[]> rows) {
+        this.worker = worker;
         this.header = header;
         this.rows = rows;
     }
 
-    public static EdgeStats parse(String showStat) {
-        List<String> lines = showStat.lines().filter(l -> !l.isBlank()).toList();
-        if (lines.isEmpty() || !lines.get(0).startsWith("# ")) {
-            return new EdgeStats(List.of(), List.of());
+    /** Reads {@link EdgeCommands#stats()}'s answer: {@code show info}'s lines, then {@code show stat}'s CSV. */
+    public static EdgeStats parse(String answer) {
+        List<String> lines = answer.lines().filter(l -> !l.isBlank()).toList();
+        String worker = lines.stream()
+                .filter(l -> l.startsWith("Pid: "))
+                .map(l -> l.substring(5).strip())
+                .findFirst()
+                .orElse("");
+        int csv = 0;
+        while (csv < lines.size() && !lines.get(csv).startsWith("# ")) {
+            csv++;
+        }
+        if (csv == lines.size()) {
+            return new EdgeStats(worker, List.of(), List.of());
         }
         return new EdgeStats(
-                List.of(lines.get(0).substring(2).split(",")),
-                lines.subList(1, lines.size()).stream()
+                worker,
+                List.of(lines.get(csv).substring(2).split(",")),
+                lines.subList(csv + 1, lines.size()).stream()
                         .map(l -> l.split(",", -1))
                         .toList());
+    }
+
+    /** The HAProxy worker that answered (its pid), empty if unknown: counters start at zero in each. */
+    public String worker() {
+        return worker;
     }
 
     /** Whether the edge has the route's frontend. */

@@ -19,6 +19,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -165,6 +166,7 @@ class SshComposeHandoverTest {
                         .output()
                         .lines()
                         .anyMatch(l -> l.matches(".*-" + port + " 1")));
+        Instant heldAt = Instant.now();
         // The edge's state is read while the connection still waits, if it waits long.
         AtomicReference<String> duringEdge = new AtomicReference<>("");
         CompletableFuture<String> asked = CompletableFuture.supplyAsync(() ->
@@ -175,6 +177,7 @@ class SshComposeHandoverTest {
             duringEdge.set(EdgeRoutes.describe(port));
         }
         String during = asked.get(30, TimeUnit.SECONDS);
+        Instant answeredAt = Instant.now();
         JsonPath d = deployed.get(120, TimeUnit.SECONDS);
 
         assertThat(String.join("\n", d.getList("log", String.class)))
@@ -182,8 +185,14 @@ class SshComposeHandoverTest {
         assertThat(nonce()).isNotEqualTo(before);
         assertThat(during)
                 .as(
-                        "the connection made during the hold; the deployment said:%n%s%nthe edge then: %s",
-                        String.join("\n", d.getList("log", String.class)), duringEdge.get())
+                        "the connection made during the hold (held from %s, answered %s; the deployment ran %s to %s)"
+                                + "; the deployment said:%n%s%nthe edge then: %s",
+                        heldAt,
+                        answeredAt,
+                        d.getString("startedAt"),
+                        d.getString("finishedAt"),
+                        String.join("\n", d.getList("log", String.class)),
+                        duringEdge.get())
                 .isEqualTo(nonce());
         assertThat(get()).isEqualTo(nonce());
     }

@@ -42,6 +42,10 @@ class EdgeRouteTest {
     @Test
     void slotsAndOpenConnectionsAreReadFromTheStats() {
         String stat = """
+                Name: HAProxy
+                Version: 2.6.12-1+deb12u4
+                Pid: 4711
+
                 # pxname,svname,qcur,qmax,scur,smax,slim,stot,econ,eresp,status,addr
                 web-8080,FRONTEND,,,3,9,4096,40,,,OPEN,
                 web-8080,blue,0,0,2,5,,30,1,0,DRAIN,10.0.0.2:8000
@@ -51,6 +55,7 @@ class EdgeRouteTest {
         EdgeRoute route = new EdgeRoute("web", "", 8080, 8000);
         EdgeStats stats = EdgeStats.parse(stat);
 
+        assertThat(stats.worker()).isEqualTo("4711");
         assertThat(stats.has(route)).isTrue();
         assertThat(stats.slots(route).get("blue").open()).isEqualTo(2);
         assertThat(stats.slots(route).get("blue").failed()).isEqualTo(1);
@@ -58,5 +63,6 @@ class EdgeRouteTest {
         assertThat(stats.serving(route).orElseThrow().ip()).isEqualTo("10.0.0.3");
         assertThat(stats.has(new EdgeRoute("api", "", 9090, 9000))).isFalse();
         assertThat(EdgeStats.parse("Unknown command").serving(route)).isEmpty();
+        assertThat(EdgeStats.parse("Unknown command").worker()).isEmpty();
     }
 }

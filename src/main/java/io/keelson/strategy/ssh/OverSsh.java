@@ -2,6 +2,7 @@ package io.keelson.strategy.ssh;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.Edge;
+import io.keelson.edge.EdgeCommands;
 import io.keelson.strategy.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public interface OverSsh extends Strategy {
             return stats;
         }
         List<String> argv = new ArrayList<>(target.ssh().usesSudo() ? List.of("sudo", "-n") : List.of());
-        argv.addAll(List.of("docker", "exec", Edge.CONTAINER, Edge.TOOL, "api", "show stat"));
+        argv.addAll(List.of("docker", "exec", Edge.CONTAINER, Edge.TOOL, "api", EdgeCommands.stats()));
         for (String host : target.ssh().hosts()) {
             try (SshHost ssh = SshHost.connect(host, target.ssh(), Duration.ofSeconds(10))) {
                 SshHost.Result result =
