@@ -292,7 +292,7 @@ function showTarget(name) {
         can('deploy') && !target.paused ? h('button', { type: 'button', class: 'primary', 'data-action': 'deploy', onclick: deployAgain }, 'Deploy again') : null,
         can('operate') && !target.paused ? h('button', { type: 'button', 'data-action': 'pause', onclick: pause }, 'Pause') : null,
         can('operate') && target.paused ? h('button', { type: 'button', 'data-action': 'resume', onclick: resume }, 'Resume') : null)]);
-    renderIfChanged(state, { r: target.running, h: (target.health || []).map((x) => [x.endpoint, x.reachable]), e: target.edge }, () => [
+    renderIfChanged(state, { r: target.running, h: (target.health || []).map((x) => [x.endpoint, x.reachable]), e: target.edge, p: target.policy, ph: target.policyHold }, () => [
       h('h2', {}, 'Running'),
       table('running', ['unit', 'host', 'image', 'digest', 'recorded', 'by deployment'],
         (target.running || []).map((u) => h('tr', { 'data-unit': u.unit, 'data-host': u.host },
@@ -304,6 +304,11 @@ function showTarget(name) {
           h('td', {}, x.endpoint),
           h('td', {}, x.reachable === null ? 'not yet probed' : badge(x.reachable ? 'up' : 'down')),
           h('td', { class: 'muted' }, x.detail || ''), h('td', {}, when(x.checkedAt))))),
+      target.policy ? h('h2', {}, 'Policy') : null,
+      target.policy ? h('div', { id: 'policy' },
+        target.policyHold ? h('p', { 'data-held': 'true' }, badge('held'), ' ', target.policyHold.message) : h('p', { class: 'muted' }, 'deployments may run now'),
+        (target.policy.windows || []).length ? h('p', {}, 'Windows: ', target.policy.windows.join('; ')) : null,
+        ...(target.policy.freezes || []).map((f) => h('p', {}, `Freeze ${f.from} → ${f.to}: ${f.reason}`))) : null,
       target.edge ? h('h2', {}, 'Through the edge') : null,
       target.edge ? table('edge', ['unit', 'host', 'port', 'connections', 'failed', 'open now', 'read'],
         target.edge.map((x) => h('tr', { 'data-unit': x.unit, 'data-port': String(x.port) },
@@ -314,7 +319,7 @@ function showTarget(name) {
       ['deployment', 'status', 'trigger', 'by', 'reason', 'pipeline', 'digests', 'created', 'finished', ''],
       deployments.map((d) => h('tr', { 'data-deployment': d.id, class: FINAL.has(d.status) ? null : 'live' },
         h('td', {}, deploymentLink(d.id)), h('td', {}, badge(d.status)), h('td', {}, d.trigger),
-        h('td', {}, d.requestedBy || '—'), h('td', {}, d.reason || ''), h('td', {}, pipelineOf(d.pipeline)),
+        h('td', {}, d.requestedBy || '—'), h('td', {}, d.reason || '', d.override ? h('div', { class: 'override' }, badge('override'), ` ${d.override.reason} (${d.override.by})`) : null), h('td', {}, pipelineOf(d.pipeline)),
         h('td', {}, digestsOf(d.changes)), h('td', {}, when(d.createdAt)), h('td', {}, when(d.finishedAt)),
         h('td', {}, can('operate') && d.status === 'SUCCEEDED' && d.changes.some((c) => c.toDigest) && !inPlace(d, target.running)
           ? h('button', { type: 'button', class: 'danger', 'data-action': 'rollback', 'data-deployment': d.id, onclick: rollBackTo(d.id) }, 'Roll back to this')

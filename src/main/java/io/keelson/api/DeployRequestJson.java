@@ -3,6 +3,7 @@ package io.keelson.api;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.TargetValidator;
 import io.keelson.deploy.Pipeline;
+import io.keelson.deploy.PolicyOverride;
 import io.keelson.deploy.Provenance;
 import io.keelson.deploy.Trigger;
 import io.keelson.registry.ImageRef;
@@ -22,7 +23,11 @@ public record DeployRequestJson(
         String reason,
         DeploymentJson.PipelineJson pipeline,
         Map<String, String> release,
-        Boolean allowOutdated) {
+        Boolean allowOutdated,
+        OverrideJson override) {
+
+    /** An operator's pass through the target's deploy windows and freezes, and why. */
+    public record OverrideJson(String reason) {}
 
     /** At most this many image references in {@code images}. */
     static final int MAX_IMAGES = 100;
@@ -74,6 +79,12 @@ public record DeployRequestJson(
             });
         }
         Text.limit("reason", reason, 1000);
+        if (override != null) {
+            if (override.reason() == null || override.reason().isBlank()) {
+                throw ApiException.badRequest("override.reason: must say why the policy is overridden");
+            }
+            Text.limit("override.reason", override.reason(), 1000);
+        }
         if (pipeline != null) {
             Text.limit("pipeline.project", pipeline.project(), 255);
             Text.limit("pipeline.id", pipeline.id(), 255);
@@ -109,15 +120,26 @@ public record DeployRequestJson(
     /**
      * Who asked, why, and from which pipeline; call after {@link #validate}. A caller with an ID token
      * is its signed claims (the body's {@code pipeline} is ignored); {@code allowOutdated} counts only
-     * for the operate role.
+     * for the operate role, and an {@code override} without it is refused ({@code 403}).
      */
     Provenance provenance(Caller caller, String idempotencyKey) {
+        if (override != null && !caller.role().includes(Role.OPERATE)) {
+            throw ApiException.forbidden(
+                    "override: passing a target's deploy windows and freezes needs the operate role");
+        }
         Pipeline reported = caller.idToken() != null
                 ? caller.idToken().pipeline()
                 : pipeline == null ? null : pipeline.toPipeline();
         boolean outdatedAllowed =
                 Boolean.TRUE.equals(allowOutdated) && caller.role().includes(Role.OPERATE);
-        return new Provenance(Trigger.API, caller.name(), reason, reported, idempotencyKey, outdatedAllowed);
+        return new Provenance(
+                Trigger.API,
+                caller.name(),
+                reason,
+                reported,
+                idempotencyKey,
+                outdatedAllowed,
+                override == null ? null : new PolicyOverride(override.reason(), caller.name()));
     }
 
     /**

@@ -17,6 +17,7 @@ public record DeploymentJson(
         String requestedBy,
         String reason,
         PipelineJson pipeline,
+        OverrideJson override,
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
@@ -55,6 +56,9 @@ public record DeploymentJson(
                 d.requestedBy(),
                 d.reason(),
                 PipelineJson.from(d.pipeline()),
+                d.override() == null
+                        ? null
+                        : new OverrideJson(d.override().reason(), d.override().by()),
                 d.createdAt(),
                 d.startedAt(),
                 d.finishedAt(),
@@ -62,6 +66,9 @@ public record DeploymentJson(
                 d.changes().stream().map(ChangeJson::from).toList(),
                 d.log());
     }
+
+    /** The operator's pass through the target's windows and freezes: why, and who. */
+    public record OverrideJson(String reason, String by) {}
 
     /** The pipeline that asked, as it reported itself. */
     @JsonInclude(JsonInclude.Include.ALWAYS)

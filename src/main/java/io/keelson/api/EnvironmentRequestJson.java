@@ -19,7 +19,7 @@ public record EnvironmentRequestJson(
 
     /** The deployment part, checked as any deployment's body is. */
     DeployRequestJson deployment() {
-        return new DeployRequestJson(services, force, image, images, reason, pipeline, release, null);
+        return new DeployRequestJson(services, force, image, images, reason, pipeline, release, null, null);
     }
 
     /** The lifetime asked for ({@code "20s"}, {@code "72h"}), or null for the template's. */

@@ -97,7 +97,7 @@ public class TargetDeploymentResource {
         CatalogTarget target = Targets.require(catalog, name);
         DeployRequestJson parsed = bodies.read(body, DeployRequestJson.class);
         DeployRequestJson request =
-                parsed == null ? new DeployRequestJson(null, null, null, null, null, null, null, null) : parsed;
+                parsed == null ? new DeployRequestJson(null, null, null, null, null, null, null, null, null) : parsed;
         Set<String> known = request.image() == null && request.release() == null
                 ? Set.of()
                 : deployments.knownRepositories(target.name());

@@ -12,6 +12,7 @@ import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.EdgeTraffic;
 import io.keelson.deploy.TargetHealth;
+import io.keelson.policy.DeployTimes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +24,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -41,6 +43,7 @@ public class TargetResource {
     private final TargetHealth health;
     private final EdgeTraffic traffic;
     private final ObjectMapper json;
+    private final Clock clock;
 
     public TargetResource(
             TargetCatalog catalog,
@@ -48,7 +51,9 @@ public class TargetResource {
             CurrentCaller caller,
             ObjectMapper json,
             TargetHealth health,
-            EdgeTraffic traffic) {
+            EdgeTraffic traffic,
+            Clock clock) {
+        this.clock = clock;
         this.health = health;
         this.traffic = traffic;
         this.catalog = catalog;
@@ -163,6 +168,11 @@ public class TargetResource {
             node.set("edge", json.valueToTree(traffic.of(target.spec())));
         }
         node.set("running", json.valueToTree(deployments.recordedUnits(target.name())));
+        // Why deployments and checks wait now, if the policy holds them (null when they may run).
+        node.set(
+                "policyHold",
+                json.valueToTree(DeployTimes.holdAt(target.spec().policy(), clock.instant())
+                        .orElse(null)));
         return node;
     }
 

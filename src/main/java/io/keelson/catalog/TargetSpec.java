@@ -28,7 +28,8 @@ public record TargetSpec(
         List<ContainerSpec> containers,
         EnvironmentsSpec environments,
         HandoverSpec handover,
-        List<TrustedPipelineSpec> trustedPipelines) {
+        List<TrustedPipelineSpec> trustedPipelines,
+        PolicySpec policy) {
 
     /** A target without notifications of its own. */
     public TargetSpec(
@@ -59,6 +60,7 @@ public record TargetSpec(
                 null,
                 null,
                 null,
+                null,
                 null);
     }
 
@@ -81,7 +83,8 @@ public record TargetSpec(
                 others,
                 environments,
                 handover,
-                trustedPipelines);
+                trustedPipelines,
+                policy);
     }
 
     /**
@@ -106,7 +109,8 @@ public record TargetSpec(
                 containers,
                 null,
                 null,
-                trustedPipelines);
+                trustedPipelines,
+                policy);
     }
 
     /** The container a unit name stands for in an ssh-docker target. */

@@ -53,6 +53,7 @@ public class TargetValidator {
         checkNotify(spec.notifications(), checks);
         checkAllowedImages(spec, checks);
         TrustedPipelineSpec.check(spec.trustedPipelines(), checks);
+        PolicySpec.check(spec.policy(), checks);
         return checks.problems();
     }
 

@@ -8,6 +8,8 @@ import io.keelson.cluster.Leases;
 import io.keelson.cluster.Replica;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
+import io.keelson.policy.DeployTimes;
+import io.keelson.policy.PolicyHold;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
@@ -99,6 +101,17 @@ public class Deployer {
         }
         if (found.get().paused()) {
             LOG.debugf("%s: paused, not checked", target);
+            return;
+        }
+        Optional<PolicyHold> hold = DeployTimes.holdAt(found.get().spec().policy(), clock.instant());
+        if (hold.isPresent()) {
+            // Said once per freeze or closed window (its message stays the same meanwhile), not at every check.
+            String note = "not checked, the policy defers it: " + hold.get().message();
+            if (quiet.fresh(target, List.of(note)).isEmpty()) {
+                LOG.debugf("%s: %s", target, note);
+            } else {
+                LOG.infof("%s: %s", target, note);
+            }
             return;
         }
         DeployOrder order = DeployOrder.check(images);

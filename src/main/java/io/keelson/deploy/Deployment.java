@@ -1,5 +1,6 @@
 package io.keelson.deploy;
 
+import io.keelson.strategy.DeployOrder;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Sort;
@@ -54,6 +55,12 @@ public class Deployment extends PanacheEntityBase {
     public String pipelineJob;
 
     public String request;
+
+    @Column(name = "override_reason")
+    public String overrideReason;
+
+    @Column(name = "override_by")
+    public String overrideBy;
 
     @Column(name = "idempotency_key")
     public String idempotencyKey;
@@ -140,5 +147,37 @@ public class Deployment extends PanacheEntityBase {
             return null;
         }
         return new Pipeline(pipelineProject, pipelineId, pipelineCommit, pipelineRef, pipelineUrl, pipelineJob);
+    }
+
+    /** The override that let it run outside the target's windows or in a freeze; null for none. */
+    public PolicyOverride override() {
+        return overrideReason == null ? null : new PolicyOverride(overrideReason, overrideBy);
+    }
+
+    /** A new row for a requested deployment: who asked, why, from which pipeline, what; not yet persisted. */
+    static Deployment requested(String id, String target, DeployOrder order, Provenance provenance, Instant now) {
+        Deployment d = new Deployment();
+        d.id = id;
+        d.target = target;
+        d.trigger = provenance.trigger();
+        d.requestedBy = provenance.requestedBy();
+        d.reason = provenance.reason();
+        Pipeline pipeline = provenance.pipeline();
+        if (pipeline != null) {
+            d.pipelineProject = pipeline.project();
+            d.pipelineId = pipeline.id();
+            d.pipelineCommit = pipeline.commit();
+            d.pipelineRef = pipeline.ref();
+            d.pipelineUrl = pipeline.url();
+            d.pipelineJob = pipeline.job();
+        }
+        if (provenance.override() != null) {
+            d.overrideReason = provenance.override().reason();
+            d.overrideBy = provenance.override().by();
+        }
+        d.request = order.toJson();
+        d.idempotencyKey = provenance.idempotencyKey();
+        d.createdAt = now;
+        return d;
     }
 }

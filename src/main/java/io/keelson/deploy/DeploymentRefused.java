@@ -12,17 +12,30 @@ public class DeploymentRefused extends RuntimeException {
         /** An older pipeline than the newest that succeeded: it would put an older release back. */
         OUTDATED,
         /** Something it needs now (a host) cannot be reached: try again later. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The target's policy holds deployments now (a freeze, or outside its windows). */
+        FROZEN
     }
 
     private final Kind kind;
+    private final long retryAfterSeconds;
 
     public DeploymentRefused(Kind kind, String message) {
+        this(kind, message, 0);
+    }
+
+    /** A refusal that says when to try again: whole seconds, 0 for the API's default. */
+    public DeploymentRefused(Kind kind, String message, long retryAfterSeconds) {
         super(message);
         this.kind = kind;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

@@ -7,6 +7,7 @@ import io.keelson.cluster.Lane;
 import io.keelson.cluster.Leases;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
+import io.keelson.policy.DeployTimes;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Strategies;
@@ -119,7 +120,7 @@ public class Deployments {
     /** A deployment a check found necessary, recorded as running; must run inside a transaction. */
     static String recordRunning(
             Leases leases, String target, DeployOrder order, Provenance provenance, Clock clock, String runBy) {
-        Deployment d = row(leases.lock(target).nextId(), target, order, provenance, clock);
+        Deployment d = Deployment.requested(leases.lock(target).nextId(), target, order, provenance, clock.instant());
         d.runBy = runBy;
         d.fence = leases.fence(target);
         d.status = Status.RUNNING;
@@ -138,6 +139,15 @@ public class Deployments {
                     DeploymentRefused.Kind.CONFLICT,
                     "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name()
                             + "/resume first");
+        }
+        if (provenance.override() == null) {
+            DeployTimes.holdAt(target.spec().policy(), clock.instant()).ifPresent(hold -> {
+                throw new DeploymentRefused(
+                        DeploymentRefused.Kind.FROZEN,
+                        "target '" + target.name() + "': " + hold.message()
+                                + "; nothing was queued (an operator may override with a reason)",
+                        hold.retryAfterSeconds(clock.instant()));
+            });
         }
         if (OutdatedPipelines.applies(provenance)) {
             QuarkusTransaction.requiringNew().run(() -> OutdatedPipelines.refuseOlder(target.name(), provenance));
@@ -251,7 +261,7 @@ public class Deployments {
                             "target '" + target + "' already has " + waiting + " deployments waiting (at most "
                                     + config.maxQueuedPerTarget() + "); nothing was queued, try again later");
                 }
-                Deployment d = row(lane.nextId(), target, order, provenance, clock);
+                Deployment d = Deployment.requested(lane.nextId(), target, order, provenance, clock.instant());
                 d.status = Status.QUEUED;
                 d.persist();
                 return new Queued(d.id, true);
@@ -267,28 +277,6 @@ public class Deployments {
 
     private Object localLock(String target) {
         return localLocks.computeIfAbsent(target, t -> new Object());
-    }
-
-    private static Deployment row(String id, String target, DeployOrder order, Provenance provenance, Clock clock) {
-        Deployment d = new Deployment();
-        d.id = id;
-        d.target = target;
-        d.trigger = provenance.trigger();
-        d.requestedBy = provenance.requestedBy();
-        d.reason = provenance.reason();
-        Pipeline pipeline = provenance.pipeline();
-        if (pipeline != null) {
-            d.pipelineProject = pipeline.project();
-            d.pipelineId = pipeline.id();
-            d.pipelineCommit = pipeline.commit();
-            d.pipelineRef = pipeline.ref();
-            d.pipelineUrl = pipeline.url();
-            d.pipelineJob = pipeline.job();
-        }
-        d.request = order.toJson();
-        d.idempotencyKey = provenance.idempotencyKey();
-        d.createdAt = clock.instant();
-        return d;
     }
 
     private List<String> defaultUnits(CatalogTarget target) {

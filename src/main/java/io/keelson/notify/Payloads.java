@@ -37,6 +37,13 @@ public final class Payloads {
                     .put("ref", d.pipeline().ref())
                     .put("url", d.pipeline().url());
         }
+        if (d.override() == null) {
+            body.putNull("override");
+        } else {
+            body.putObject("override")
+                    .put("reason", d.override().reason())
+                    .put("by", d.override().by());
+        }
         ArrayNode changes = body.putArray("changes");
         for (UnitChange c : d.changes()) {
             changes.addObject()
@@ -69,6 +76,12 @@ public final class Payloads {
                     .append(plain(d.pipeline().id()));
         }
         text.append(")");
+        if (d.override() != null) {
+            text.append("\nPolicy overridden by ")
+                    .append(plain(d.override().by()))
+                    .append(": ")
+                    .append(plain(d.override().reason()));
+        }
         text.append(d.changes().stream()
                 .map(c -> "\n• " + c.unit() + " on " + c.host() + ": " + shortDigest(c.fromDigest()) + " → "
                         + shortDigest(c.toDigest()) + " " + c.status())

@@ -84,6 +84,7 @@ class EnvironmentsSpecTest {
                 null,
                 GOOD,
                 null,
+                null,
                 null);
         assertThat(CatalogRules.validator().validate(watch).stream().map(CatalogProblem::field))
                 .contains("environments");
@@ -106,6 +107,7 @@ class EnvironmentsSpecTest {
                 null,
                 null,
                 block,
+                null,
                 null,
                 null);
         return CatalogRules.validator().validate(spec).stream()
