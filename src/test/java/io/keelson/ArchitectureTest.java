@@ -4,6 +4,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -18,7 +19,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -91,6 +97,70 @@ class ArchitectureTest {
                         "io.keelson.strategy.engine..",
                         "io.keelson.strategy.sshdocker..")
                 .check(MAIN);
+    }
+
+    /**
+     * The package list is the architecture: each package and the Keelson packages it may use. A new
+     * package, or a new arrow between two, fails here until it is added on purpose.
+     */
+    private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
+            Map.entry("io.keelson", Set.of()),
+            Map.entry(
+                    "io.keelson.api",
+                    keelson(
+                            "catalog",
+                            "cluster",
+                            "deploy",
+                            "environment",
+                            "identity",
+                            "policy",
+                            "registry",
+                            "strategy")),
+            Map.entry("io.keelson.catalog", keelson("cluster", "edge")),
+            Map.entry("io.keelson.cluster", Set.of()),
+            Map.entry("io.keelson.deploy", keelson("catalog", "cluster", "edge", "policy", "registry", "strategy")),
+            Map.entry("io.keelson.edge", keelson("catalog", "strategy", "strategy.engine")),
+            // environment -> strategy.ssh: review environments know compose's folders; to go with the split of ssh.
+            Map.entry("io.keelson.environment", keelson("catalog", "cluster", "deploy", "strategy", "strategy.ssh")),
+            Map.entry("io.keelson.identity", keelson("deploy")),
+            Map.entry("io.keelson.notify", keelson("catalog", "deploy", "strategy")),
+            Map.entry("io.keelson.policy", keelson("catalog")),
+            Map.entry("io.keelson.registry", Set.of()),
+            Map.entry("io.keelson.strategy", keelson("catalog", "registry")),
+            Map.entry("io.keelson.strategy.engine", keelson("catalog", "registry", "strategy")),
+            Map.entry("io.keelson.strategy.ssh", keelson("catalog", "edge", "registry", "strategy", "strategy.engine")),
+            Map.entry(
+                    "io.keelson.strategy.sshdocker",
+                    keelson("catalog", "edge", "registry", "strategy", "strategy.engine", "strategy.ssh")),
+            Map.entry(
+                    "io.keelson.strategy.watch",
+                    keelson("catalog", "edge", "registry", "strategy", "strategy.engine")));
+
+    private static Set<String> keelson(String... packages) {
+        return java.util.Arrays.stream(packages)
+                .map(p -> "io.keelson." + p)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    @Test
+    void everyPackageIsKnownAndUsesOnlyThePackagesItMay() {
+        Map<String, Set<String>> actual = new TreeMap<>();
+        for (JavaClass c : MAIN) {
+            Set<String> uses = actual.computeIfAbsent(c.getPackageName(), p -> new TreeSet<>());
+            c.getDirectDependenciesFromSelf().stream()
+                    .map(d -> d.getTargetClass().getPackageName())
+                    .filter(p -> p.startsWith("io.keelson") && !p.equals(c.getPackageName()))
+                    .forEach(uses::add);
+        }
+        List<String> wrong = new ArrayList<>();
+        actual.forEach((pkg, uses) -> {
+            if (!MAY_USE.containsKey(pkg)) {
+                wrong.add("new package " + pkg + " (uses " + uses + "): add it to MAY_USE on purpose");
+            } else {
+                uses.stream().filter(u -> !MAY_USE.get(pkg).contains(u)).forEach(u -> wrong.add(pkg + " -> " + u));
+            }
+        });
+        assertThat(wrong).as("the package graph now: %s", actual).isEmpty();
     }
 
     /** Small classes: a file that grows past this is doing two things. */
