@@ -6,6 +6,7 @@ import io.keelson.catalog.TargetCatalog;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.Trigger;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.Strategies;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -34,8 +35,15 @@ public class WatchTriggerResource {
     private final Deployments deployments;
     private final CurrentCaller caller;
     private final JsonBody bodies;
+    private final Strategies strategies;
 
-    public WatchTriggerResource(TargetCatalog catalog, Deployments deployments, CurrentCaller caller, JsonBody bodies) {
+    public WatchTriggerResource(
+            TargetCatalog catalog,
+            Deployments deployments,
+            CurrentCaller caller,
+            JsonBody bodies,
+            Strategies strategies) {
+        this.strategies = strategies;
         this.catalog = catalog;
         this.deployments = deployments;
         this.caller = caller;
@@ -106,7 +114,9 @@ public class WatchTriggerResource {
         List<String> coalesced = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (CatalogTarget target : catalog.list()) {
-            if (target.spec().isWatch() && !target.paused() && caller.get().mayAct(target.name())) {
+            if (strategies.of(target.spec()).followsRegistry()
+                    && !target.paused()
+                    && caller.get().mayAct(target.name())) {
                 try {
                     if (deployments.requestCycle(
                                     target.name(), trigger, only, caller.get().name())

@@ -151,11 +151,6 @@ public record TargetSpec(
     }
 
     @JsonIgnore
-    public boolean isWatch() {
-        return WATCH.equals(strategy);
-    }
-
-    @JsonIgnore
     public boolean isSshCompose() {
         return SSH_COMPOSE.equals(strategy);
     }

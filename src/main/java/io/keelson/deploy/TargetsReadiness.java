@@ -54,12 +54,12 @@ abstract class TargetsReadiness implements HealthCheck {
         }
     }
 
-    /** The Docker engines of the watch targets. */
+    /** The Docker engines of the targets reached without SSH (their endpoints are engines). */
     @Readiness
     @Singleton
     static class DockerEngines extends TargetsReadiness {
         DockerEngines(TargetCatalog catalog, TargetHealth health) {
-            super("docker-engines", t -> t.spec().isWatch(), catalog, health);
+            super("docker-engines", t -> t.spec().ssh() == null, catalog, health);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.keelson.catalog.WatchSpec;
 import io.keelson.cluster.OwnThread;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
+import io.keelson.strategy.Strategies;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -51,10 +52,13 @@ public class WatchSlots {
     private final Deployments deployments;
     private final Signals signals;
     private final Clock clock;
+    private final Strategies strategies;
     private final OwnThread ticker = new OwnThread("watch-schedules");
     private int ticks;
 
-    public WatchSlots(TargetCatalog catalog, Deployments deployments, Signals signals, Clock clock) {
+    public WatchSlots(
+            TargetCatalog catalog, Deployments deployments, Signals signals, Clock clock, Strategies strategies) {
+        this.strategies = strategies;
         this.catalog = catalog;
         this.deployments = deployments;
         this.signals = signals;
@@ -114,11 +118,11 @@ public class WatchSlots {
         }
     }
 
-    /** Makes the slots follow the catalog: one per watch target, started over when its schedule changes. */
+    /** Makes the slots follow the catalog: one per target that follows its registry, started over when its schedule changes. */
     synchronized void sync() {
         Map<String, String> wanted = new LinkedHashMap<>();
         for (CatalogTarget target : catalog.list()) {
-            if (target.spec().isWatch()) {
+            if (strategies.of(target.spec()).followsRegistry()) {
                 wanted.put(target.name(), schedule(target.spec().effectiveWatch()));
             }
         }
