@@ -130,19 +130,35 @@ cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
-lock() { # a lock left by a call that died is broken after 30 s
-  i=0
+# The lock names its holder (pid and start time, so a pid used again is another process). A waiter
+# takes over a lock only from a holder that is gone (a call killed, the edge restarted: the lock is on
+# the volume), never from one that is slow: two changes of hold.map at once could lose one, and a
+# release lost keeps every held connection waiting. A live holder past a minute fails the waiter.
+me() { echo "$$ $(cut -d' ' -f22 "/proc/$$/stat")"; }
+alive() { set -- $1; [ -n "${2:-}" ] && [ "$(cut -d' ' -f22 "/proc/$1/stat" 2>/dev/null)" = "$2" ]; }
+# Its counter is its own: the callers' loops count with other names.
+lock() {
+  local tries=0 holder
   until mkdir "$dir/.lock" 2>/dev/null; do
-    i=$((i + 1)); [ "$i" -lt 600 ] || { rmdir "$dir/.lock" 2>/dev/null || true; }
+    tries=$((tries + 1))
+    if [ $((tries % 20)) = 0 ]; then
+      holder=$(cat "$dir/.lock/holder" 2>/dev/null || true)
+      if { [ -n "$holder" ] && ! alive "$holder"; } || { [ -z "$holder" ] && [ "$tries" -ge 600 ]; }; then
+        mv "$dir/.lock" "$dir/.lock.stale.$$" 2>/dev/null && rm -rf "$dir/.lock.stale.$$"
+        continue
+      fi
+    fi
+    [ "$tries" -lt 1200 ] || { echo "the edge's lock has been held by process ${holder:-?} for over a minute" >&2; exit 5; }
     sleep 0.05
   done
-  trap 'rmdir "$dir/.lock" 2>/dev/null || true' EXIT
+  me >"$dir/.lock/holder"
+  trap 'rm -rf "$dir/.lock"' EXIT
 }
-unlock() { rmdir "$dir/.lock" 2>/dev/null || true; trap - EXIT; }
+unlock() { rm -rf "$dir/.lock"; trap - EXIT; }
 worker() { api "show info" 2>/dev/null | grep '^Pid:' || true; }
 master() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/master.sock; }
 case "${1:-}" in
-  protocol) echo 6 ;;
+  protocol) echo 7 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
   check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
@@ -164,17 +180,17 @@ case "${1:-}" in
   drop-route)
     lock
     rm -f "$dir/routes/$2.cfg"
-    { grep -v "^$2 " "$dir/hold.map" || true; } >"$dir/.hold.new"
-    mv "$dir/.hold.new" "$dir/hold.map" ;;
+    { grep -v "^$2 " "$dir/hold.map" || true; } >"$dir/.hold.new.$$"
+    mv "$dir/.hold.new.$$" "$dir/hold.map" ;;
   reload)
     # Never while a route is held: a connection held by the worker a reload replaces would go on to that
     # worker's outdated servers. Under the lock until the new worker answers, so no hold starts meanwhile.
-    i=0
+    waits=0
     while :; do
       lock
       grep -q ' 1$' "$dir/hold.map" || break
       unlock
-      i=$((i + 1)); [ "$i" -lt 300 ] || { lock; break; }
+      waits=$((waits + 1)); [ "$waits" -lt "${EDGE_RELOAD_HOLD_WAITS:-300}" ] || { lock; break; }
       sleep 0.1
     done
     old=$(worker)
@@ -199,13 +215,13 @@ case "${1:-}" in
     done ;;
   hold)
     lock
-    { grep -v "^$2 " "$dir/hold.map" || true; printf '%s 1\n' "$2"; } >"$dir/.hold.new"
-    mv "$dir/.hold.new" "$dir/hold.map" ;;
+    { grep -v "^$2 " "$dir/hold.map" || true; printf '%s 1\n' "$2"; } >"$dir/.hold.new.$$"
+    mv "$dir/.hold.new.$$" "$dir/hold.map" ;;
   unhold)
     # With IP:PORT, the connections that waited go there, whichever worker holds them.
     lock
-    { grep -v "^$2 " "$dir/hold.map" || true; [ -z "${3:-}" ] || printf '%s %s\n' "$2" "$3"; } >"$dir/.hold.new"
-    mv "$dir/.hold.new" "$dir/hold.map" ;;
+    { grep -v "^$2 " "$dir/hold.map" || true; [ -z "${3:-}" ] || printf '%s %s\n' "$2" "$3"; } >"$dir/.hold.new.$$"
+    mv "$dir/.hold.new.$$" "$dir/hold.map" ;;
   holds) cat "$dir/hold.map" ;;
   *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol" >&2; exit 2 ;;
 esac

@@ -86,7 +86,8 @@ public final class ContainerHandover {
             return new Result(oldId, null, Optional.of(e.getMessage()));
         }
         if (adopt) {
-            progress.log(name + ": adopt: " + ports() + " move from the container to the edge (one gap)");
+            progress.log(name + ": adopt: " + EdgeRoute.hostPorts(routes)
+                    + " move from the container to the edge (one gap)");
         }
         if (mode == HandoverSpec.Mode.OVERLAP) {
             return overlap(name, oldId, create, stopSeconds, adopt);
@@ -114,8 +115,8 @@ public final class ContainerHandover {
             } catch (RuntimeException e) {
                 return undo(started.id(), oldId, e, true);
             }
-            progress.log(name + ": adopt: the edge serves " + ports() + " from the new copy, " + millisSince(gated)
-                    + " ms after its gate");
+            progress.log(name + ": adopt: the edge serves " + EdgeRoute.hostPorts(routes) + " from the new copy, "
+                    + millisSince(gated) + " ms after its gate");
         } else {
             int switched = 0;
             try {
@@ -173,12 +174,19 @@ public final class ContainerHandover {
         routes.forEach(edge::hold);
         progress.log(name + ": the edge holds new connections; the old copy finishes what it serves");
         long open = 0;
-        for (EdgeRoute route : routes) {
-            open += edge.awaitIdle(route, edge.servingSlot(route), drain);
+        Result started;
+        try {
+            for (EdgeRoute route : routes) {
+                open += edge.awaitIdle(route, edge.servingSlot(route), drain);
+            }
+            started = restart(name, oldId, create, stopSeconds);
+            String ip = started.ip() != null ? started.ip() : ipOf(started.id());
+            routes.forEach(route -> edge.release(route, target, ip));
+        } catch (RuntimeException e) {
+            // Never leave the route held: its new connections would wait until the edge gives up on each.
+            edge.endHolds(routes);
+            throw e;
         }
-        Result started = restart(name, oldId, create, stopSeconds);
-        String ip = started.ip() != null ? started.ip() : ipOf(started.id());
-        routes.forEach(route -> edge.release(route, target, ip));
         if (started.failure().isPresent()) {
             progress.log(name + ": the old copy is back and the edge serves it again");
             return started;
@@ -196,7 +204,7 @@ public final class ContainerHandover {
             return started;
         }
         routes.forEach(route -> edge.install(route, target, started.ip()));
-        progress.log(name + ": adopt: the edge serves " + ports() + " from the new copy");
+        progress.log(name + ": adopt: the edge serves " + EdgeRoute.hostPorts(routes) + " from the new copy");
         finish(name, oldId, started.id());
         return started;
     }
@@ -251,6 +259,11 @@ public final class ContainerHandover {
 
     /** Whether the edge serves this container on every route and it publishes none of their ports itself. */
     public boolean adopted(ObjectNode inspect) {
+        return adopted(inspect, routes, edge);
+    }
+
+    /** Whether {@code edge} serves the container {@code inspect} on every route and it publishes none of their ports. */
+    public static boolean adopted(ObjectNode inspect, List<EdgeRoute> routes, Edge edge) {
         return EdgePorts.adopted(inspect, routes, edge);
     }
 
@@ -262,10 +275,6 @@ public final class ContainerHandover {
     /** The container's address on its first network: the edge, on the host's network, reaches any of them. */
     public static String ip(ObjectNode inspect) {
         return EdgePorts.ip(inspect);
-    }
-
-    private String ports() {
-        return routes.stream().map(r -> String.valueOf(r.hostPort())).toList().toString();
     }
 
     private static long millisSince(long nanos) {

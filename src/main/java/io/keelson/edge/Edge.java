@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  */
 public final class Edge {
 
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Edge.class);
+
     public static final String CONTAINER = "keelson-edge";
     public static final String VOLUME = "keelson-edge";
     /** The HAProxy line Keelson's configuration and runtime commands are written for. */
@@ -28,7 +30,7 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "6";
+    private static final String PROTOCOL = "7";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Duration RELOAD_CALL = Duration.ofSeconds(60);
@@ -201,6 +203,12 @@ public final class Edge {
     /** hold: new connections to the route wait (accepted, nothing sent on) until {@link #release}. */
     public void hold(EdgeRoute route) {
         call("hold", route.proxyName());
+        if (!held(route)) {
+            // The changes of hold.map take turns under the edge's lock; read back all the same, since a
+            // hold that did not take would let new connections reach a copy that is about to stop.
+            LOG.warnf("edge on %s: the hold of %s did not take; holding again", host, route.proxyName());
+            call("hold", route.proxyName());
+        }
     }
 
     /** The routes this edge serves, with the target each is for. */
@@ -222,6 +230,27 @@ public final class Edge {
                 RouteFile.route(route, target, slot, ip + ":" + route.containerPort()),
                 EdgeCommands.serve(route, slot, ip));
         call("unhold", route.proxyName(), ip + ":" + route.containerPort());
+        if (held(route)) {
+            // Read back, as for the hold: a release that did not take would keep every held connection
+            // waiting until the edge gives up on it (75 s).
+            LOG.warnf("edge on %s: the release of %s did not take; releasing again", host, route.proxyName());
+            call("unhold", route.proxyName(), ip + ":" + route.containerPort());
+        }
+    }
+
+    /**
+     * Ends holds without a new copy: what a handover that failed half-way does, so no route stays
+     * held. The connections that waited go on to whatever the route serves (the old copy, if it runs).
+     */
+    public void endHolds(List<EdgeRoute> routes) {
+        for (EdgeRoute route : routes) {
+            try {
+                call("unhold", route.proxyName());
+            } catch (RuntimeException e) {
+                // Best effort, on the way out of a failure: the repair after the deployment re-points the route.
+                LOG.warnf("edge on %s: could not end the hold of %s: %s", host, route.proxyName(), e.getMessage());
+            }
+        }
     }
 
     /** Removes a route: the edge lets its port go (a reload), for the unit to publish it itself again. */

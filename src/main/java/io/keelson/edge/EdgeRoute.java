@@ -45,4 +45,9 @@ public record EdgeRoute(String unit, String bindAddress, int hostPort, int conta
     public String proxyName() {
         return unit.replaceAll("[^a-zA-Z0-9_.-]", "_") + "-" + hostPort;
     }
+
+    /** The routes' host ports, as a log line names them: {@code [8080, 8443]}. */
+    public static String hostPorts(java.util.List<EdgeRoute> routes) {
+        return routes.stream().map(r -> String.valueOf(r.hostPort())).toList().toString();
+    }
 }

@@ -1,6 +1,7 @@
 package io.keelson.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.engine.DockerEngine;
@@ -155,14 +156,7 @@ class EdgeHandoverTest {
         Thread.sleep(700);
         // A reload straight through HAProxy's master (the edge tool would wait for the hold to end): the
         // worker holding the connection is replaced, and the release's runtime call reaches only the new one.
-        Shell.run(
-                        "docker",
-                        "exec",
-                        "keelson-edge",
-                        "sh",
-                        "-c",
-                        "printf 'reload\\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock")
-                .require();
+        inEdge("printf 'reload\\n' | socat -t 5 stdio unix-connect:/run/haproxy/master.sock");
         Thread.sleep(1500);
         String fresh = copy("new"); // made before the old one goes, so it has another address
         Shell.run("docker", "rm", "-f", old).require();
@@ -173,6 +167,58 @@ class EdgeHandoverTest {
                 .as("the held connection reaches the copy the release named")
                 .isEqualTo("new");
         assertThat(get(web)).isEqualTo("new");
+    }
+
+    /**
+     * The edge's lock (changes to routes and holds take turns) is taken over from a holder that is
+     * gone, and never from one that is alive: two changes of the hold file at once could lose a release.
+     */
+    @Test
+    void theEdgesLockIsTakenOverFromAHolderThatIsGoneAndWaitedForWhileItsHolderLives() throws Exception {
+        EdgeRoute web = route("web", 8000);
+        String one = copy("one");
+        edge.install(web, "t", ip(one));
+        String lock = "/etc/haproxy/keelson/.lock";
+        // pid 1 is HAProxy, but not with this start time: the holder is gone
+        inEdge("until mkdir " + lock + "; do sleep 0.05; done; echo '1 0' >" + lock + "/holder");
+        edge.hold(web);
+        assertThat(edge.held(web)).isTrue();
+        // A reload waits for the hold a bounded while (here 1 s instead of 30), then goes ahead.
+        Process reload = new ProcessBuilder(
+                        "docker",
+                        "exec",
+                        "-e",
+                        "EDGE_RELOAD_HOLD_WAITS=10",
+                        "keelson-edge",
+                        "/usr/share/keelson-edge/edge",
+                        "reload")
+                .start();
+        assertThat(reload.waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
+                .as("a reload under a hold that does not end")
+                .isTrue();
+        assertThat(reload.exitValue()).isZero();
+
+        String done = "/tmp/holder-done-" + id;
+        Process holder = new ProcessBuilder(
+                        "docker",
+                        "exec",
+                        "keelson-edge",
+                        "sh",
+                        "-c",
+                        "until mkdir " + lock + "; do sleep 0.05; done; echo \"$$ $(cut -d' ' -f22 /proc/$$/stat)\" >"
+                                + lock + "/holder; sleep 3; touch " + done + "; rm -rf " + lock)
+                .start();
+        await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> Shell.run("docker", "exec", "keelson-edge", "cat", lock + "/holder")
+                        .output()
+                        .matches("(?s)\\d+ \\d+\\s*"));
+        edge.release(web, "t", ip(one));
+        assertThat(Shell.run("docker", "exec", "keelson-edge", "ls", done).exit())
+                .as("the release waited for the live holder")
+                .isZero();
+        assertThat(holder.waitFor()).isZero();
+        assertThat(edge.held(web)).isFalse();
+        assertThat(get(web)).isEqualTo("one");
     }
 
     @Test
@@ -191,6 +237,11 @@ class EdgeHandoverTest {
                     .as("the port is free for the unit again")
                     .isEqualTo(web.hostPort());
         }
+    }
+
+    /** Runs a shell script in the edge container, as an operator (or another process) would. */
+    private static void inEdge(String script) {
+        Shell.run("docker", "exec", "keelson-edge", "sh", "-c", script).require();
     }
 
     private EdgeRoute route(String unit, int containerPort) throws IOException {

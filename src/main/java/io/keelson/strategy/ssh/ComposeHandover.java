@@ -106,7 +106,8 @@ final class ComposeHandover implements AutoCloseable {
             return false;
         }
         return engine().inspectContainer(ids.get(0))
-                .map(inspect -> handover(service).adopted(inspect))
+                .map(inspect ->
+                        ContainerHandover.adopted(inspect, target.handover().routes(service), edge()))
                 .orElse(false);
     }
 
@@ -135,7 +136,8 @@ final class ComposeHandover implements AutoCloseable {
         List<String> old = containers.ids(service);
         boolean adopt = !adopted(service, containers);
         if (adopt) {
-            log.accept(service + ": adopt: " + ports(service) + " move to the edge (one gap)");
+            log.accept(service + ": adopt: "
+                    + EdgeRoute.hostPorts(target.handover().routes(service)) + " move to the edge (one gap)");
         }
         return target.handover().unit(service).orElseThrow().mode() == HandoverSpec.Mode.HOLD
                 ? hold(service, overridePinned, overrideBack, containers, adopt)
@@ -173,7 +175,8 @@ final class ComposeHandover implements AutoCloseable {
         if (adopt) {
             old.forEach(id -> engine().stop(id, STOP_SECONDS));
             routes.forEach(route -> edge.install(route, target.name(), ip));
-            log.accept(service + ": adopt: the edge serves " + ports(service) + " from the new copy");
+            log.accept(service + ": adopt: the edge serves "
+                    + EdgeRoute.hostPorts(target.handover().routes(service)) + " from the new copy");
         } else {
             for (int i = 0; i < routes.size(); i++) {
                 edge.switchTo(routes.get(i), target.name(), ip, used.get(i));
@@ -203,32 +206,42 @@ final class ComposeHandover implements AutoCloseable {
         if (!adopt) {
             routes.forEach(edge::hold);
             log.accept(service + ": the edge holds new connections; the old copy finishes what it serves");
-            routes.forEach(route -> edge.awaitIdle(
-                    route, edge.servingSlot(route), target.handover().effectiveDrain()));
         }
-        progress.guard();
-        require.apply(commands.pinAndUp(overridePinned, service, true), "docker-compose up " + service);
-        List<String> fresh = containers.ids(service);
-        Optional<String> failure = fresh.size() == 1
-                ? gate(fresh.get(0))
-                : Optional.of("no single container for " + service + " after up");
-        if (failure.isPresent()) {
-            log.accept(service + ": the new copy failed (" + failure.get() + "); compose starts the old version again");
-            require.apply(commands.pinAndUp(overrideBack, service, true), "docker-compose up " + service);
-            fresh = containers.ids(service);
-            fresh.stream().findFirst().ifPresent(this::gate);
-        }
-        String ip = ipOf(fresh.get(0));
-        routes.forEach(route -> {
-            if (adopt) {
-                edge.install(route, target.name(), ip);
-            } else {
-                edge.release(route, target.name(), ip);
+        try {
+            if (!adopt) {
+                routes.forEach(route -> edge.awaitIdle(
+                        route, edge.servingSlot(route), target.handover().effectiveDrain()));
             }
-        });
-        log.accept(service + ": the edge serves " + ports(service) + " from "
-                + fresh.get(0).substring(0, 12) + (adopt ? "" : " and lets the held connections on"));
-        return failure;
+            progress.guard();
+            require.apply(commands.pinAndUp(overridePinned, service, true), "docker-compose up " + service);
+            List<String> fresh = containers.ids(service);
+            Optional<String> failure = fresh.size() == 1
+                    ? gate(fresh.get(0))
+                    : Optional.of("no single container for " + service + " after up");
+            if (failure.isPresent()) {
+                log.accept(service + ": the new copy failed (" + failure.get()
+                        + "); compose starts the old version again");
+                require.apply(commands.pinAndUp(overrideBack, service, true), "docker-compose up " + service);
+                fresh = containers.ids(service);
+                fresh.stream().findFirst().ifPresent(this::gate);
+            }
+            String ip = ipOf(fresh.get(0));
+            for (EdgeRoute route : routes) {
+                if (adopt) {
+                    edge.install(route, target.name(), ip);
+                } else {
+                    edge.release(route, target.name(), ip);
+                }
+            }
+            log.accept(service + ": the edge serves " + EdgeRoute.hostPorts(routes) + " from "
+                    + fresh.get(0).substring(0, 12) + (adopt ? "" : " and lets the held connections on"));
+            return failure;
+        } catch (RuntimeException e) {
+            if (!adopt) {
+                edge.endHolds(routes); // never left held: new connections would wait until the edge gives up
+            }
+            throw e;
+        }
     }
 
     private String ipOf(String id) {
@@ -239,20 +252,6 @@ final class ComposeHandover implements AutoCloseable {
         log.accept(id.substring(0, 12) + ": new copy started beside the old one, waiting for the health gate");
         var rollout = target.effectiveRollout();
         return new HealthGate(rollout.healthTimeout(), rollout.stableFor(), clock).await(() -> engine().state(id));
-    }
-
-    private ContainerHandover handover(String service) {
-        HandoverSpec spec = target.handover();
-        return new ContainerHandover(
-                engine(),
-                edge(),
-                target.name(),
-                spec.unit(service).orElseThrow().mode(),
-                spec.routes(service),
-                target.effectiveRollout(),
-                spec.effectiveDrain(),
-                clock,
-                progress);
     }
 
     private Edge edge() {
@@ -276,13 +275,6 @@ final class ComposeHandover implements AutoCloseable {
             engine = DockerEngine.connect(new DockerSpec(tunnel.dockerHost(), null), ENGINE_CONNECTIONS);
         }
         return engine;
-    }
-
-    private String ports(String service) {
-        return target.handover().routes(service).stream()
-                .map(r -> String.valueOf(r.hostPort()))
-                .toList()
-                .toString();
     }
 
     @Override
