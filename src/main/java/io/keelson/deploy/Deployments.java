@@ -140,20 +140,29 @@ public class Deployments {
                     "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name()
                             + "/resume first");
         }
-        if (provenance.override() == null) {
-            DeployTimes.holdAt(target.spec().policy(), clock.instant()).ifPresent(hold -> {
-                throw new DeploymentRefused(
-                        DeploymentRefused.Kind.FROZEN,
-                        "target '" + target.name() + "': " + hold.message()
-                                + "; nothing was queued (an operator may override with a reason)",
-                        hold.retryAfterSeconds(clock.instant()));
-            });
-        }
+        requireOpen(target, provenance);
         if (OutdatedPipelines.applies(provenance)) {
             QuarkusTransaction.requiringNew().run(() -> OutdatedPipelines.refuseOlder(target.name(), provenance));
         }
         List<String> units = order.isRelease() ? List.copyOf(order.release().keySet()) : defaultUnits(target);
         return submit(target.name(), order.withUnits(units), provenance);
+    }
+
+    /**
+     * Refuses ({@code 423}) a deployment of {@code target} while its policy holds deployments (outside
+     * its windows, or in a freeze), unless an operator overrides it. Nothing is recorded.
+     */
+    public void requireOpen(CatalogTarget target, Provenance provenance) {
+        if (provenance.override() != null) {
+            return;
+        }
+        DeployTimes.holdAt(target.spec().policy(), clock.instant()).ifPresent(hold -> {
+            throw new DeploymentRefused(
+                    DeploymentRefused.Kind.FROZEN,
+                    "target '" + target.name() + "': " + hold.message()
+                            + "; nothing was queued (an operator may override with a reason)",
+                    hold.retryAfterSeconds(clock.instant()));
+        });
     }
 
     /**

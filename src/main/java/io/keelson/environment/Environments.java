@@ -101,6 +101,7 @@ public class Environments {
                             + "' is paused: its environments are not deployed; POST /api/v1/targets/" + template.name()
                             + "/resume first");
         }
+        deployments.requireOpen(template, provenance); // before anything is created
         EnvironmentsSpec spec = template.spec().environments();
         Duration lifetime = ttl == null ? spec.effectiveTtl() : ttl;
         Optional<Environment> existing = QuarkusTransaction.requiringNew().call(() -> Environment.byTarget(name));
