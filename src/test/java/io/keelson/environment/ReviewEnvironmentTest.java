@@ -218,6 +218,13 @@ class ReviewEnvironmentTest {
                 .put("/api/v1/targets/" + template + "/environments/ok")
                 .then()
                 .statusCode(400);
+        // Under the template's freeze: 423, and nothing is made (checked below with the rest)
+        String frozen = ReviewTemplates.json(
+                template, projects.get(projects.size() - 1), envRoot, firstPort + "-" + (firstPort + 3), "1h", 5);
+        frozen = frozen.substring(0, frozen.lastIndexOf('}')) + """
+                , "policy": {"freezes": [{"from": "2020-01-01T00:00:00Z", "to": "2100-01-01T00:00:00Z", "reason": "audit"}]}}""";
+        as(ADMIN).body(frozen).put("/api/v1/targets/" + template).then().statusCode(200);
+        assertThat(put(template, "ok", "{}", 423).getString("error")).isEqualTo("frozen");
         String foreign = template(
                 "rv-" + UUID.randomUUID().toString().substring(0, 8), firstPort + "-" + (firstPort + 3), "1h", 5);
         as(CI).body("{}")
