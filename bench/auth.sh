@@ -1,21 +1,21 @@
 #!/usr/bin/env bash
 # Benchmark of a request's authentication: a Keelson token against a CI ID token (RS256, keys already
-# cached), side by side, on the same read endpoint (GET /api/v1/targets/NAME), with wrk.
+# cached), side by side, on the same read endpoint (GET /api/v1/targets/NAME), with a JDK client.
 #   An ID token is used once (its jti is spent in the database), so the ID-token run sends a fresh
 #   token per request, minted beforehand (the JDK signs); the issuer is python's http.server serving
 #   the discovery document and the JWKS over HTTPS with a CA of the bench's own.
-# Each run sends a fixed number of requests (wrk stops its thread after the last answer), the two kinds
+# Each run sends a fixed number of requests, the two kinds
 # take turns, and one run of each before the measured ones warms the JIT up (not counted).
 # Prints, for each: requests/s and latency p50/p99 (medians over RUNS runs), and the p99 difference
 # (goal: an ID-token check costs at most 1 ms p99 more).
-# Usage: bench/auth.sh [REQUESTS] [RUNS]. Needs openssl, wrk, curl, python3, java (scripts/test-env.sh installs them).
+# Usage: bench/auth.sh [REQUESTS] [RUNS]. Needs openssl, curl, python3 and a JDK (scripts/test-env.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REQUESTS=${1:-3000}
 RUNS=${2:-5}
 CONNECTIONS=4
 source bench/lib.sh
-for tool in openssl wrk curl python3 java; do
+for tool in openssl curl python3 java javac; do
   command -v "$tool" >/dev/null || { echo "bench/auth.sh needs $tool: run scripts/test-env.sh as root" >&2; exit 1; }
 done
 WORK=$(mktemp -d /var/tmp/keelson-bench-auth.XXXXXX)
@@ -108,54 +108,64 @@ first=$(mint 1)
 code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $first" "localhost:$PORT/api/v1/targets/bench-auth")
 [ "$code" = 200 ] || { echo "an ID token was refused ($code); see ${TMPDIR:-/tmp}/keelson-bench-auth-last.log" >&2; exit 1; }
 
-# Both kinds stop after REQUESTS answers; the ID-token kind sends each token of its file once.
-cat >"$WORK/static.lua" <<LUA
-wrk.headers["Authorization"] = "Bearer $TOKEN"
-local limit, answered = 0, 0
-function init(args) limit = tonumber(args[1]) end
-function response() answered = answered + 1; if answered >= limit then wrk.thread:stop() end end
-LUA
-cat >"$WORK/idtoken.lua" <<'LUA'
-local tokens, next, answered = {}, 1, 0
-function init(args) for line in io.lines(args[1]) do tokens[#tokens + 1] = line end end
-function request()
-  local t = tokens[next] or tokens[#tokens]
-  next = next + 1
-  return wrk.format("GET", nil, {Authorization = "Bearer " .. t})
-end
-function response() answered = answered + 1; if answered >= #tokens then wrk.thread:stop() end end
-LUA
-
-run() { # run KIND [TOKENS]: one wrk run, prints "rps p50_ms p99_ms non2xx"
-  local out url="http://localhost:$PORT/api/v1/targets/bench-auth"
-  if [ "$1" = static ]; then
-    out=$(wrk -t1 -c"$CONNECTIONS" -d600s --latency -s "$WORK/static.lua" "$url" -- "$REQUESTS")
-  else
-    out=$(wrk -t1 -c"$CONNECTIONS" -d600s --latency -s "$WORK/idtoken.lua" "$url" -- "$2")
-  fi
-  printf '%s\n' "$out" >>"$WORK/wrk.log"
-  python3 - "$out" <<'PY'
-import re, sys
-out = sys.argv[1]
-def ms(v):
-    n, unit = re.match(r"([\d.]+)(us|ms|s)", v).groups()
-    return float(n) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-p50 = ms(re.search(r"\s50%\s+(\S+)", out).group(1))
-p99 = ms(re.search(r"\s99%\s+(\S+)", out).group(1))
-bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-print(f"{rps:.0f} {p50:.2f} {p99:.2f} {bad.group(1) if bad else 0}")
-PY
+# The load: one small JDK client for both kinds, so they are measured the same way. It sends a fixed
+# number of requests over CONNECTIONS threads (each its own keep-alive connection), each with the next
+# token of its list (one static token repeated, or one ID token per request), and prints
+# "rps p50_ms p99_ms non2xx". (wrk cannot stop after a number of requests, and a time-bound run either
+# runs out of ID tokens or wastes minting.)
+cat >"$WORK/Load.java" <<'JAVA'
+import java.net.URI;
+import java.net.http.*;
+import java.nio.file.*;
+import java.util.*;
+import java.util.concurrent.*;
+import java.util.concurrent.atomic.*;
+/** Load URL TOKENS_FILE REQUESTS CONNECTIONS: a line of tokens is used per request (the last one again when short). */
+public class Load {
+    public static void main(String[] a) throws Exception {
+        List<String> tokens = Files.readAllLines(Path.of(a[1]));
+        int requests = Integer.parseInt(a[2]), connections = Integer.parseInt(a[3]);
+        long[] took = new long[requests];
+        AtomicInteger next = new AtomicInteger(), bad = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(connections);
+        long start = System.nanoTime();
+        for (int c = 0; c < connections; c++) {
+            pool.submit(() -> {
+                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                for (int i; (i = next.getAndIncrement()) < requests; ) {
+                    HttpRequest r = HttpRequest.newBuilder(URI.create(a[0]))
+                            .header("Authorization", "Bearer " + tokens.get(Math.min(i, tokens.size() - 1))).build();
+                    long t = System.nanoTime();
+                    try {
+                        if (http.send(r, HttpResponse.BodyHandlers.discarding()).statusCode() != 200) bad.incrementAndGet();
+                    } catch (Exception e) { bad.incrementAndGet(); }
+                    took[i] = System.nanoTime() - t;
+                }
+                return null;
+            });
+        }
+        pool.shutdown();
+        pool.awaitTermination(1, TimeUnit.HOURS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        Arrays.sort(took);
+        System.out.printf(Locale.ROOT, "%.0f %.2f %.2f %d%n", requests / seconds,
+                took[requests / 2] / 1e6, took[(int) (requests * 0.99)] / 1e6, bad.get());
+    }
+}
+JAVA
+javac -d "$WORK/classes" "$WORK/Load.java"
+printf '%s\n' "$TOKEN" >"$WORK/static.tokens"
+run() { # run TOKENS_FILE: prints "rps p50_ms p99_ms non2xx"
+  java -cp "$WORK/classes" Load "http://localhost:$PORT/api/v1/targets/bench-auth" "$1" "$REQUESTS" "$CONNECTIONS"
 }
 
 echo "auth bench: ${RUNS} runs of ${REQUESTS} requests each per kind (after one warm-up run each), ${CONNECTIONS} connections, GET /api/v1/targets/bench-auth"
 echo "minting $(( (RUNS + 1) * REQUESTS )) ID tokens..."
-# A few more than REQUESTS per run: wrk's connections may have requests in flight when it stops.
-for r in $(seq 0 "$RUNS"); do mint $(( REQUESTS + CONNECTIONS * 2 )) >"$WORK/tokens.$r"; done
+for r in $(seq 0 "$RUNS"); do mint "$REQUESTS" >"$WORK/tokens.$r"; done
 for r in $(seq 0 "$RUNS"); do
   target=runs; [ "$r" = 0 ] && target=warmup
-  run static | tee -a "$WORK/static.$target" >/dev/null
-  run idtoken "$WORK/tokens.$r" | tee -a "$WORK/idtoken.$target" >/dev/null
+  run "$WORK/static.tokens" | tee -a "$WORK/static.$target" >/dev/null
+  run "$WORK/tokens.$r" | tee -a "$WORK/idtoken.$target" >/dev/null
 done
 mid() { awk "{print \$$1}" "$2" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 for kind in static idtoken; do
