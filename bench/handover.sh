@@ -55,6 +55,7 @@ DF
 
 write_catalog() { # one ssh-docker target per Keelson way
   local way mode
+  mkdir -p "$WORK/catalog"
   for way in overlap hold plain; do
     mode=
     [ "$way" != plain ] && mode="
