@@ -124,7 +124,7 @@ class ArchitectureTest {
             Map.entry("io.keelson.environment", keelson("catalog", "cluster", "deploy", "strategy", "strategy.ssh")),
             Map.entry("io.keelson.identity", keelson("deploy")),
             Map.entry("io.keelson.notify", keelson("catalog", "deploy", "strategy")),
-            Map.entry("io.keelson.policy", keelson("catalog")),
+            Map.entry("io.keelson.policy", keelson("catalog", "registry", "strategy")),
             Map.entry("io.keelson.registry", Set.of()),
             Map.entry("io.keelson.strategy", keelson("catalog", "registry")),
             Map.entry("io.keelson.strategy.engine", keelson("catalog", "registry", "strategy")),

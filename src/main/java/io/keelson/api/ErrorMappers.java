@@ -54,6 +54,10 @@ public class ErrorMappers {
                 Response.fromResponse(answer(423, "frozen", e.getMessage()))
                         .header("Retry-After", e.retryAfterSeconds())
                         .build();
+            case TOO_YOUNG ->
+                Response.fromResponse(answer(423, "too-young", e.getMessage()))
+                        .header("Retry-After", e.retryAfterSeconds())
+                        .build();
             case TOO_MANY ->
                 Response.fromResponse(answer(429, "too_many_requests", e.getMessage()))
                         .header("Retry-After", RETRY_AFTER_SECONDS)

@@ -5,6 +5,7 @@ import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.Trigger;
+import io.keelson.policy.Sightings;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.Strategies;
 import jakarta.ws.rs.POST;
@@ -36,14 +37,20 @@ public class WatchTriggerResource {
     private final CurrentCaller caller;
     private final JsonBody bodies;
     private final Strategies strategies;
+    private final Sightings sightings;
+
+    /** Digests noted per notification: an envelope is bounded in bytes, not in events. */
+    private static final int MAX_SIGHTINGS = 100;
 
     public WatchTriggerResource(
             TargetCatalog catalog,
             Deployments deployments,
             CurrentCaller caller,
             JsonBody bodies,
-            Strategies strategies) {
+            Strategies strategies,
+            Sightings sightings) {
         this.strategies = strategies;
+        this.sightings = sightings;
         this.catalog = catalog;
         this.deployments = deployments;
         this.caller = caller;
@@ -78,9 +85,17 @@ public class WatchTriggerResource {
             throw ApiException.badRequest("events: expected the registry's notification envelope {\"events\": [...]}");
         }
         Set<ImageRef> pushed = new LinkedHashSet<>();
+        Set<String> seen = new LinkedHashSet<>();
         for (JsonNode event : envelope.get("events")) {
-            if (!"push".equals(event.path("action").asText())
-                    || !event.path("target").hasNonNull("tag")) {
+            if (!"push".equals(event.path("action").asText())) {
+                continue;
+            }
+            String digest = event.path("target").path("digest").asText("");
+            if (ImageRef.isDigest(digest) && seen.size() < MAX_SIGHTINGS && seen.add(digest)) {
+                // A deploy policy's minAge counts from here for every target (the push's first sight).
+                sightings.firstSeen(digest);
+            }
+            if (!event.path("target").hasNonNull("tag")) {
                 continue;
             }
             String host = event.path("request").path("host").asText("");

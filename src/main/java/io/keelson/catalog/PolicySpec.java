@@ -12,6 +12,10 @@ import java.util.List;
  * A target's deploy policy: when it may change ({@code windows}, {@code freezes}) and which images
  * it may run ({@code signatures}, {@code minAge}), for API deployments and the watcher alike.
  *
+ * @param signatures cosign key-pair signatures each digest must carry ({@code required}), or must
+ *     carry validly if it carries any ({@code ifSigned})
+ * @param minAge how long ago Keelson must first have seen a digest for it to deploy
+ *
  * @param windows the times deployments may run ({@link DeployWindow}); none: any time
  * @param freezes periods no deployment runs in, whatever the windows say
  */
@@ -20,7 +24,13 @@ public record PolicySpec(SignaturesSpec signatures, Duration minAge, List<String
 
     /** Cosign key-pair signatures an image must (or, if it has any, must validly) carry. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SignaturesSpec(String mode, List<String> publicKeyFiles) {}
+    public record SignaturesSpec(String mode, List<String> publicKeyFiles) {
+        /** Whether a digest without any signature may still run. */
+        @JsonIgnore
+        public boolean allowsUnsigned() {
+            return "ifSigned".equals(mode);
+        }
+    }
 
     /**
      * No deployment from {@code from} (included) to {@code to} (excluded), RFC 3339 times.
@@ -39,6 +49,16 @@ public record PolicySpec(SignaturesSpec signatures, Duration minAge, List<String
     }
 
     public static final int MAX_REASON = 200;
+    /** Longer is a freeze, not an age: say it with {@code freezes}. */
+    public static final Duration MAX_MIN_AGE = Duration.ofDays(30);
+
+    private static final List<String> MODES = List.of("required", "ifSigned", "off");
+
+    /** Whether deployments must show signatures to run: mode {@code required} or {@code ifSigned}. */
+    @JsonIgnore
+    public boolean checksSignatures() {
+        return signatures != null && signatures.mode() != null && !"off".equals(signatures.mode());
+    }
 
     /** The windows, read; call on a validated spec. */
     @JsonIgnore
@@ -58,15 +78,12 @@ public record PolicySpec(SignaturesSpec signatures, Duration minAge, List<String
         if (policy == null) {
             return;
         }
-        if (policy.signatures() != null
-                && !(policy.signatures().mode() == null
-                        || "off".equals(policy.signatures().mode()))) {
-            checks.problem(
-                    "policy.signatures",
-                    "signature checks are not in this version of Keelson yet; use mode off or leave the block out");
-        }
-        if (policy.minAge() != null) {
-            checks.problem("policy.minAge", "a minimum age is not in this version of Keelson yet; leave it out");
+        checkSignatures(policy.signatures(), checks);
+        if (policy.minAge() != null
+                && (policy.minAge().isNegative()
+                        || policy.minAge().isZero()
+                        || policy.minAge().compareTo(MAX_MIN_AGE) > 0)) {
+            checks.problem("policy.minAge", "must be a duration from 1s to " + MAX_MIN_AGE.toDays() + "d, as in 2h");
         }
         if (policy.windows() != null && checks.bounded("policy.windows", policy.windows())) {
             for (int i = 0; i < policy.windows().size(); i++) {
@@ -80,6 +97,32 @@ public record PolicySpec(SignaturesSpec signatures, Duration minAge, List<String
         if (policy.freezes() != null && checks.bounded("policy.freezes", policy.freezes())) {
             for (int i = 0; i < policy.freezes().size(); i++) {
                 checkFreeze("policy.freezes[" + i + "]", policy.freezes().get(i), checks);
+            }
+        }
+    }
+
+    private static void checkSignatures(SignaturesSpec signatures, CatalogChecks checks) {
+        if (signatures == null) {
+            return;
+        }
+        if (!MODES.contains(String.valueOf(signatures.mode()))) {
+            checks.problem("policy.signatures.mode", "must be one of " + MODES);
+            return;
+        }
+        List<String> files = signatures.publicKeyFiles();
+        if (!signatures.mode().equals("off") && (files == null || files.isEmpty())) {
+            checks.problem(
+                    "policy.signatures.publicKeyFiles",
+                    "must name at least one public key for mode " + signatures.mode());
+            return;
+        }
+        if (files != null && checks.bounded("policy.signatures.publicKeyFiles", files)) {
+            for (int i = 0; i < files.size(); i++) {
+                try {
+                    PublicKeyFiles.read(files.get(i));
+                } catch (IllegalArgumentException e) {
+                    checks.problem("policy.signatures.publicKeyFiles[" + i + "]", e.getMessage());
+                }
             }
         }
     }

@@ -9,6 +9,8 @@ import io.keelson.cluster.Replica;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
 import io.keelson.policy.DeployTimes;
+import io.keelson.policy.ImageRefused;
+import io.keelson.policy.OrderPolicy;
 import io.keelson.policy.PolicyHold;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
@@ -44,6 +46,7 @@ public class Deployer {
     private final Leases leases;
     private final Signals signals;
     private final Replica replica;
+    private final OrderPolicy images;
     private final QuietChecks quiet = new QuietChecks();
 
     public Deployer(
@@ -57,7 +60,9 @@ public class Deployer {
             Repair repairs,
             Leases leases,
             Signals signals,
-            Replica replica) {
+            Replica replica,
+            OrderPolicy images) {
+        this.images = images;
         this.ends = ends;
         this.signals = signals;
         this.leases = leases;
@@ -186,6 +191,11 @@ public class Deployer {
                     return Outcome.failed("nothing to roll back to: " + e.getMessage());
                 }
                 progress.log("rollback plan: " + order.pins());
+            }
+            try {
+                order = images.verified(spec, strategy, order);
+            } catch (ImageRefused | IllegalStateException | IllegalArgumentException e) {
+                return Outcome.failed(e.getMessage() + " (checked before any host was changed)");
             }
             return strategy.deploy(spec, order.withRefused(refused), progress);
         } catch (RuntimeException e) {

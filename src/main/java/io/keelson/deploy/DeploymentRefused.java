@@ -14,7 +14,9 @@ public class DeploymentRefused extends RuntimeException {
         /** Something it needs now (a host) cannot be reached: try again later. */
         UNAVAILABLE,
         /** The target's policy holds deployments now (a freeze, or outside its windows). */
-        FROZEN
+        FROZEN,
+        /** A digest the deployment would run was first seen too recently for the target's minAge. */
+        TOO_YOUNG
     }
 
     private final Kind kind;

@@ -7,7 +7,6 @@ import io.keelson.cluster.Lane;
 import io.keelson.cluster.Leases;
 import io.keelson.cluster.Signal;
 import io.keelson.cluster.Signals;
-import io.keelson.policy.DeployTimes;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Strategies;
@@ -36,6 +35,7 @@ public class Deployments {
     private final DeployConfig config;
     private final Redactor redactor;
     private final Strategies strategies;
+    private final PolicyAdmission admission;
     private final ConcurrentHashMap<String, Object> localLocks = new ConcurrentHashMap<>();
 
     public Deployments(
@@ -46,7 +46,9 @@ public class Deployments {
             Clock clock,
             DeployConfig config,
             Redactor redactor,
-            Strategies strategies) {
+            Strategies strategies,
+            PolicyAdmission admission) {
+        this.admission = admission;
         this.leases = leases;
         this.signals = signals;
         this.strategies = strategies;
@@ -140,29 +142,12 @@ public class Deployments {
                     "target '" + target.name() + "' is paused; POST /api/v1/targets/" + target.name()
                             + "/resume first");
         }
-        requireOpen(target, provenance);
+        admission.requireOpen(target, provenance);
         if (OutdatedPipelines.applies(provenance)) {
             QuarkusTransaction.requiringNew().run(() -> OutdatedPipelines.refuseOlder(target.name(), provenance));
         }
         List<String> units = order.isRelease() ? List.copyOf(order.release().keySet()) : defaultUnits(target);
-        return submit(target.name(), order.withUnits(units), provenance);
-    }
-
-    /**
-     * Refuses ({@code 423}) a deployment of {@code target} while its policy holds deployments (outside
-     * its windows, or in a freeze), unless an operator overrides it. Nothing is recorded.
-     */
-    public void requireOpen(CatalogTarget target, Provenance provenance) {
-        if (provenance.override() != null) {
-            return;
-        }
-        DeployTimes.holdAt(target.spec().policy(), clock.instant()).ifPresent(hold -> {
-            throw new DeploymentRefused(
-                    DeploymentRefused.Kind.FROZEN,
-                    "target '" + target.name() + "': " + hold.message()
-                            + "; nothing was queued (an operator may override with a reason)",
-                    hold.retryAfterSeconds(clock.instant()));
-        });
+        return submit(target.name(), admission.oldEnough(target, order.withUnits(units)), provenance);
     }
 
     /**

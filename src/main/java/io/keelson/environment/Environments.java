@@ -10,6 +10,7 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.deploy.DeploymentRefused;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
+import io.keelson.deploy.PolicyAdmission;
 import io.keelson.deploy.Provenance;
 import io.keelson.deploy.Trigger;
 import io.keelson.strategy.DeployOrder;
@@ -42,6 +43,7 @@ public class Environments {
     private final TargetCatalog catalog;
     private final EnvironmentTargets targets;
     private final Deployments deployments;
+    private final PolicyAdmission admission;
     private final EnvironmentEnds ends;
     private final Clock clock;
 
@@ -49,11 +51,13 @@ public class Environments {
             TargetCatalog catalog,
             EnvironmentTargets targets,
             Deployments deployments,
+            PolicyAdmission admission,
             EnvironmentEnds ends,
             Clock clock) {
         this.catalog = catalog;
         this.targets = targets;
         this.deployments = deployments;
+        this.admission = admission;
         this.ends = ends;
         this.clock = clock;
     }
@@ -101,7 +105,7 @@ public class Environments {
                             + "' is paused: its environments are not deployed; POST /api/v1/targets/" + template.name()
                             + "/resume first");
         }
-        deployments.requireOpen(template, provenance); // before anything is created
+        admission.requireOpen(template, provenance); // before anything is created
         EnvironmentsSpec spec = template.spec().environments();
         Duration lifetime = ttl == null ? spec.effectiveTtl() : ttl;
         Optional<Environment> existing = QuarkusTransaction.requiringNew().call(() -> Environment.byTarget(name));

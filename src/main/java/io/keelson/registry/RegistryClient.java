@@ -1,18 +1,13 @@
 package io.keelson.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,11 +18,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jboss.logging.Logger;
 
 /**
  * Asks a registry which digest a tag names, with a {@code HEAD} on the manifest: no pull, and no
- * pull quota spent. Speaks the anonymous, basic and bearer-token flows, remembers tokens until they
+ * pull quota spent; and reads the small manifests and blobs a signature is made of. Speaks the anonymous, basic and bearer-token flows, remembers tokens until they
  * expire, and backs off from a registry that answers 429 or reports its rate limit used up.
  */
 @ApplicationScoped
@@ -44,36 +38,31 @@ public class RegistryClient {
     /** The longest a registry may make Keelson wait: Docker Hub's own rate-limit window. */
     static final Duration MAX_BACKOFF = Duration.ofHours(6);
     /** Real token answers are a few KiB (a JWT or two); more is a realm misbehaving. */
-    static final int MAX_TOKEN_BODY = 64 * 1024;
-
-    private static final Pattern CHALLENGE_PARAM = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Logger LOG = Logger.getLogger(RegistryClient.class);
+    static final int MAX_TOKEN_BODY = RegistryTokens.MAX_TOKEN_BODY;
 
     /** What a registry said about a tag. */
     public sealed interface Answer permits Digest, Failed {}
 
     public record Digest(String digest) implements Answer {}
 
-    public record Failed(String reason) implements Answer {}
-
-    private record Token(String value, Instant expires) {}
+    public record Failed(String reason) implements Answer, Content {}
 
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
             // Never follow: a redirect to another host would carry the Authorization header along.
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-    private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<String, Instant> backoff = new ConcurrentHashMap<>();
     private final MeterRegistry meters;
     private final Clock clock;
     private final Duration timeout;
+    private final RegistryTokens tokens;
 
     public RegistryClient(MeterRegistry meters, Clock clock, RegistryConfig config) {
         this.meters = meters;
         this.clock = clock;
         this.timeout = config.timeout();
+        this.tokens = new RegistryTokens(http, clock, timeout);
     }
 
     /** The digest the registry holds for {@code ref}'s tag; never pulls. */
@@ -91,28 +80,14 @@ public class RegistryClient {
     }
 
     private Answer ask(ImageRef ref, String host, CredentialSource credentials) {
-        Instant until = backoff.get(host);
-        if (until != null && clock.instant().isBefore(until)) {
-            return new Failed("registry " + host + " asked to wait until " + until + " (rate limit); not asked");
-        }
         String path = RegistryHost.path(ref);
         String reference = ref.digest() != null ? ref.digest() : ref.effectiveTag();
-        URI uri = URI.create(RegistryHost.scheme(host) + "://" + host + "/v2/" + path + "/manifests/" + reference);
-        String scope = "repository:" + path + ":pull";
         try {
-            Optional<Credentials> creds = credentials.forRegistry(host);
-            HttpResponse<Void> response = head(uri, cachedAuthorization(host, scope));
-            if (response.statusCode() == 401) {
-                Optional<String> authorization = authorize(response, host, scope, creds, credentials.realmHosts());
-                if (authorization.isEmpty()) {
-                    return new Failed("registry " + host + " refused access to " + path
-                            + (creds.isEmpty()
-                                    ? " and no credentials are configured for it"
-                                    : " with the configured credentials"));
-                }
-                response = head(uri, authorization.get());
-            }
+            HttpResponse<Void> response = exchange(
+                    ref, "manifests/" + reference, "HEAD", ACCEPT, HttpResponse.BodyHandlers.discarding(), credentials);
             return interpret(response, host, path, reference);
+        } catch (NoAccess e) {
+            return new Failed(e.getMessage());
         } catch (IOException e) {
             return new Failed("registry " + host + " cannot be reached: " + e);
         } catch (InterruptedException e) {
@@ -125,6 +100,112 @@ public class RegistryClient {
             return new Failed(
                     "registry " + host + " gave an answer Keelson cannot use for " + path + ":" + reference + ": " + e);
         }
+    }
+
+    /** What a registry gave for a manifest or blob read: its bytes, nothing (404), or why not. */
+    public sealed interface Content permits Body, Missing, Failed {}
+
+    /** @param mediaType the answer's Content-Type, null without one */
+    public record Body(byte[] bytes, String mediaType) implements Content {}
+
+    public record Missing() implements Content {}
+
+    /**
+     * Reads {@code manifests/<reference>} or {@code blobs/<digest>} of {@code repository}'s repository,
+     * at most {@code maxBytes}: for the signature a deployment's digest must carry. Counted as
+     * {@code keelson_registry_reads_total}, and held back like the digest checks by a rate limit.
+     */
+    public Content read(ImageRef repository, String what, int maxBytes, CredentialSource credentials) {
+        String host = RegistryHost.of(repository);
+        Content content = fetch(repository, host, what, maxBytes, credentials);
+        meters.counter(
+                        "keelson.registry.reads",
+                        "registry",
+                        host,
+                        "result",
+                        content instanceof Failed ? "failed" : content instanceof Missing ? "missing" : "ok")
+                .increment();
+        return content;
+    }
+
+    private Content fetch(ImageRef repository, String host, String what, int maxBytes, CredentialSource credentials) {
+        String path = RegistryHost.path(repository);
+        try {
+            HttpResponse<InputStream> response =
+                    exchange(repository, what, "GET", ACCEPT, HttpResponse.BodyHandlers.ofInputStream(), credentials);
+            try (InputStream body = response.body()) {
+                int status = response.statusCode();
+                if (status == 404) {
+                    return new Missing();
+                }
+                if (status == 429) {
+                    backoff.put(host, clock.instant().plus(retryAfter(response)));
+                }
+                if (status != 200) {
+                    return new Failed("registry " + host + " answered HTTP " + status + " for " + path + "/" + what);
+                }
+                byte[] bytes = body.readNBytes(maxBytes + 1);
+                if (bytes.length > maxBytes) {
+                    return new Failed("registry " + host + " answered more than " + maxBytes + " bytes for " + path
+                            + "/" + what + "; refused");
+                }
+                return new Body(
+                        bytes, response.headers().firstValue("Content-Type").orElse(null));
+            }
+        } catch (NoAccess | IllegalStateException e) {
+            return new Failed(e.getMessage());
+        } catch (IOException e) {
+            return new Failed("registry " + host + " cannot be reached: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Failed("interrupted while asking " + host);
+        }
+    }
+
+    /** A registry that refused access, as the reason a read failed. */
+    private static final class NoAccess extends Exception {
+        NoAccess(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * One request to the repository's {@code /v2/<path>/<what>}, answering the registry's challenge
+     * once when it asks for credentials.
+     */
+    private <T> HttpResponse<T> exchange(
+            ImageRef ref,
+            String what,
+            String method,
+            String accept,
+            HttpResponse.BodyHandler<T> handler,
+            CredentialSource credentials)
+            throws IOException, InterruptedException, NoAccess {
+        String host = RegistryHost.of(ref);
+        Instant until = backoff.get(host);
+        if (until != null && clock.instant().isBefore(until)) {
+            throw new NoAccess("registry " + host + " asked to wait until " + until + " (rate limit); not asked");
+        }
+        String path = RegistryHost.path(ref);
+        URI uri = URI.create(RegistryHost.scheme(host) + "://" + host + "/v2/" + path + "/" + what);
+        String scope = "repository:" + path + ":pull";
+        Optional<Credentials> creds = credentials.forRegistry(host);
+        HttpResponse<T> response = send(uri, method, accept, tokens.cached(host, scope), handler);
+        if (response.statusCode() != 401) {
+            return response;
+        }
+        if (response.body() instanceof InputStream unread) {
+            unread.close();
+        }
+        Optional<String> authorization =
+                tokens.authorize(response.headers(), host, scope, creds, credentials.realmHosts());
+        if (authorization.isEmpty()) {
+            throw new NoAccess("registry " + host + " refused access to " + path
+                    + (creds.isEmpty()
+                            ? " and no credentials are configured for it"
+                            : " with the configured credentials"));
+        }
+        return send(uri, method, accept, authorization.get(), handler);
     }
 
     private Answer interpret(HttpResponse<Void> response, String host, String path, String reference) {
@@ -149,90 +230,17 @@ public class RegistryClient {
         return new Failed("registry " + host + " answered HTTP " + status + " for " + path + ":" + reference);
     }
 
-    private HttpResponse<Void> head(URI uri, String authorization) throws IOException, InterruptedException {
+    private <T> HttpResponse<T> send(
+            URI uri, String method, String accept, String authorization, HttpResponse.BodyHandler<T> handler)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri)
                 .timeout(timeout)
-                .method("HEAD", HttpRequest.BodyPublishers.noBody()) // HEAD() is Java 18+
-                .header("Accept", ACCEPT);
+                .method(method, HttpRequest.BodyPublishers.noBody()) // HEAD() is Java 18+
+                .header("Accept", accept);
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-    }
-
-    private String cachedAuthorization(String host, String scope) {
-        Token token = tokens.get(host + " " + scope);
-        return token != null && clock.instant().isBefore(token.expires()) ? token.value() : null;
-    }
-
-    /** Answers the registry's challenge: basic with the credentials, or a bearer token from its realm. */
-    private Optional<String> authorize(
-            HttpResponse<Void> challenge,
-            String host,
-            String scope,
-            Optional<Credentials> creds,
-            java.util.Set<String> realmHosts)
-            throws IOException, InterruptedException {
-        String header = challenge.headers().firstValue("WWW-Authenticate").orElse("");
-        if (header.regionMatches(true, 0, "Basic", 0, 5)) {
-            return creds.map(Credentials::basicHeader);
-        }
-        if (!header.regionMatches(true, 0, "Bearer", 0, 6)) {
-            return Optional.empty();
-        }
-        Map<String, String> params = new ConcurrentHashMap<>();
-        Matcher m = CHALLENGE_PARAM.matcher(header);
-        while (m.find()) {
-            params.put(m.group(1).toLowerCase(), m.group(2));
-        }
-        String realm = params.get("realm");
-        if (realm == null) {
-            return Optional.empty();
-        }
-        URI tokenUri = realmUri(
-                host,
-                realm + (realm.contains("?") ? "&" : "?")
-                        + (params.containsKey("service") ? "service=" + encode(params.get("service")) + "&" : "")
-                        + "scope=" + encode(params.getOrDefault("scope", scope)));
-        if (!tokenUri.getScheme().equals("https")
-                && !RegistryHost.scheme(tokenUri.getAuthority()).equals("http")) {
-            throw new IllegalStateException(
-                    "registry " + host + " sent a token realm over plain HTTP (" + realm + "); refused");
-        }
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(tokenUri).timeout(timeout).GET();
-        String realmHost = tokenUri.getAuthority();
-        if (realmHost.equals(host) || realmHosts.contains(realmHost) || RegistryHost.knownRealm(host, realmHost)) {
-            creds.ifPresent(c -> request.header("Authorization", c.basicHeader()));
-        } else if (creds.isPresent()) {
-            // The realm is elsewhere and the catalog did not trust it: ask for an anonymous token instead.
-            LOG.warnf(
-                    "registry %s names token realm %s on another host; credentials not sent there (list it in registryAuth.realmHosts to trust it)",
-                    host, realmHost);
-        }
-        HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        JsonNode body;
-        try (InputStream stream = response.body()) {
-            if (response.statusCode() != 200) {
-                return Optional.empty();
-            }
-            byte[] bytes = stream.readNBytes(MAX_TOKEN_BODY + 1);
-            if (bytes.length > MAX_TOKEN_BODY) {
-                throw new IllegalStateException("token realm " + realmHost + " of registry " + host
-                        + " answered more than " + MAX_TOKEN_BODY / 1024 + " KiB; refused");
-            }
-            body = JSON.readTree(bytes);
-        }
-        String token = body.hasNonNull("token")
-                ? body.get("token").asText()
-                : body.path("access_token").asText(null);
-        if (token == null || token.isEmpty()) {
-            return Optional.empty();
-        }
-        long seconds = Math.max(60, body.path("expires_in").asLong(60));
-        String value = "Bearer " + token;
-        tokens.put(host + " " + scope, new Token(value, clock.instant().plusSeconds(seconds - 10)));
-        return Optional.of(value);
+        return http.send(request.build(), handler);
     }
 
     private void noteRateLimit(String host, String remaining) {
@@ -245,7 +253,7 @@ public class RegistryClient {
     }
 
     /** Retry-After in seconds or as an HTTP date, within 1 s and {@link #MAX_BACKOFF}; 60 s when unreadable. */
-    private Duration retryAfter(HttpResponse<Void> response) {
+    private Duration retryAfter(HttpResponse<?> response) {
         String value = response.headers().firstValue("Retry-After").orElse("60").trim();
         try {
             return bounded(
@@ -265,26 +273,5 @@ public class RegistryClient {
             return MAX_BACKOFF;
         }
         return wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait;
-    }
-
-    /** The realm a challenge names, which must be an absolute http(s) URL. */
-    private static URI realmUri(String host, String realm) {
-        try {
-            URI uri = new URI(realm);
-            if (uri.getScheme() != null
-                    && (uri.getScheme().equals("https") || uri.getScheme().equals("http"))
-                    && uri.getRawAuthority() != null) {
-                return uri;
-            }
-        } catch (URISyntaxException e) {
-            // reported below
-        }
-        throw new IllegalStateException(
-                "registry " + host + " named a token realm that is not an absolute http(s) URL ("
-                        + realm.substring(0, Math.min(realm.length(), 200)) + "); refused");
-    }
-
-    private static String encode(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 }

@@ -27,6 +27,9 @@ import java.util.Set;
  *     and are not tried again; found when the order runs, never stored
  * @param folder for a review environment: the project folder to make on each host before deploying (null for none)
  * @param stop remove the target's project from every host instead of deploying (a review environment's end)
+ * @param digests image reference (as the order and the target name it) → the digest it runs: set when a
+ *     deploy policy checked it, so every host runs exactly the digest that passed, whatever the tag
+ *     names by then ({@link UnitImages} applies it); empty when no policy looked
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record DeployOrder(
@@ -40,7 +43,8 @@ public record DeployOrder(
         Map<String, Map<String, Pin>> pins,
         @JsonIgnore Set<String> refused,
         ProjectFolder folder,
-        boolean stop) {
+        boolean stop,
+        Map<String, String> digests) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -63,12 +67,14 @@ public record DeployOrder(
         images = images == null ? List.of() : List.copyOf(images);
         pins = pins == null ? Map.of() : pins;
         refused = refused == null ? Set.of() : Set.copyOf(refused);
+        digests = digests == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(digests));
     }
 
     /** A deployment asked through the API. */
     public static DeployOrder deploy(
             List<String> units, boolean force, ImageRef image, Map<String, ImageRef> release, List<ImageRef> images) {
-        return new DeployOrder(units, force, image, release, images, false, null, Map.of(), Set.of(), null, false);
+        return new DeployOrder(
+                units, force, image, release, images, false, null, Map.of(), Set.of(), null, false, Map.of());
     }
 
     /** A check of a target that follows its registry, limited to {@code images} when there are any. */
@@ -79,19 +85,41 @@ public record DeployOrder(
     /** A rollback to an earlier deployment's digests, or (null) undoing the newest change. */
     public static DeployOrder rollbackTo(String toDeployment) {
         return new DeployOrder(
-                List.of(), false, null, Map.of(), List.of(), true, toDeployment, Map.of(), Set.of(), null, false);
+                List.of(),
+                false,
+                null,
+                Map.of(),
+                List.of(),
+                true,
+                toDeployment,
+                Map.of(),
+                Set.of(),
+                null,
+                false,
+                Map.of());
     }
 
     /** The order that ends a review environment: its project removed from every host. */
     public static DeployOrder stopProject() {
         return new DeployOrder(
-                List.of(), false, null, Map.of(), List.of(), false, null, Map.of(), Set.of(), null, true);
+                List.of(), false, null, Map.of(), List.of(), false, null, Map.of(), Set.of(), null, true, Map.of());
     }
 
     /** The same deployment, made in {@code projectFolder} (created first when missing). */
     public DeployOrder inFolder(ProjectFolder projectFolder) {
         return new DeployOrder(
-                units, force, image, release, images, rollback, toDeployment, pins, refused, projectFolder, stop);
+                units,
+                force,
+                image,
+                release,
+                images,
+                rollback,
+                toDeployment,
+                pins,
+                refused,
+                projectFolder,
+                stop,
+                digests);
     }
 
     /** This rollback with the pins planned when it runs; its units are the pinned ones. */
@@ -102,20 +130,65 @@ public record DeployOrder(
                 .sorted()
                 .toList();
         return new DeployOrder(
-                planUnits, false, null, Map.of(), List.of(), true, toDeployment, planned, refused, folder, stop);
+                planUnits,
+                false,
+                null,
+                Map.of(),
+                List.of(),
+                true,
+                toDeployment,
+                planned,
+                refused,
+                folder,
+                stop,
+                digests);
     }
 
     /** The same order, told which digests failed before. */
     public DeployOrder withRefused(Set<String> failedBefore) {
         return new DeployOrder(
-                units, force, image, release, images, rollback, toDeployment, pins, failedBefore, folder, stop);
+                units,
+                force,
+                image,
+                release,
+                images,
+                rollback,
+                toDeployment,
+                pins,
+                failedBefore,
+                folder,
+                stop,
+                digests);
+    }
+
+    /** The same order, to run exactly these digests (reference → digest, as a policy checked them). */
+    public DeployOrder withDigests(Map<String, String> checked) {
+        return new DeployOrder(
+                units, force, image, release, images, rollback, toDeployment, pins, refused, folder, stop, checked);
+    }
+
+    /** {@code image} as this order runs it: with the digest a policy checked for it, if one did. */
+    public ImageRef checked(ImageRef image) {
+        String digest = digests.get(image.toString());
+        return digest == null ? image : new ImageRef(image.domain(), image.path(), image.tag(), digest);
     }
 
     /** The same order with its units named: the target's defaults when the request named none. */
     public DeployOrder withUnits(List<String> defaults) {
         return units.isEmpty()
                 ? new DeployOrder(
-                        defaults, force, image, release, images, rollback, toDeployment, pins, refused, folder, stop)
+                        defaults,
+                        force,
+                        image,
+                        release,
+                        images,
+                        rollback,
+                        toDeployment,
+                        pins,
+                        refused,
+                        folder,
+                        stop,
+                        digests)
                 : this;
     }
 

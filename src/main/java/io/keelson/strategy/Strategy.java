@@ -60,6 +60,17 @@ public interface Strategy {
         return Outcome.failed("a " + name() + " target has no project to stop; only ssh-compose environments stop");
     }
 
+    /**
+     * The image each unit of {@code order} runs, as the order and the target name it (a tag, until a
+     * deploy policy pins its digest): what the policy checks before anything is pulled or changed.
+     * Empty when the strategy finds its images itself (a watch check asks {@link ImageGate} instead).
+     *
+     * @throws IllegalStateException when the images cannot be known now (a host that does not answer)
+     */
+    default Optional<Map<String, ImageRef>> plannedImages(TargetSpec target, DeployOrder order) {
+        return Optional.empty();
+    }
+
     /** The hosts or engines the target depends on, as shown in its health ({@code host:port}, an engine URL). */
     List<String> endpoints(TargetSpec target);
 

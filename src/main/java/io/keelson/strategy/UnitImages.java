@@ -12,7 +12,8 @@ import java.util.Map;
  * named units: a release names one image per unit; an {@code image} goes to the units whose
  * repository it names, or to the one unit named when the target's {@code allowedImages} let it run
  * that repository; otherwise each unit gets its configured reference again. A unit never gets an
- * image from a repository neither its own nor allowed, so a deploy token cannot swap one in.
+ * image from a repository neither its own nor allowed, so a deploy token cannot swap one in. When a
+ * deploy policy checked the order, each image comes pinned to the digest that passed.
  */
 public final class UnitImages {
 
@@ -47,7 +48,26 @@ public final class UnitImages {
             images.put(
                     units.get(0), allowed(target, units.get(0), order.image(), configured.get(units.get(0)), "image "));
         }
-        return images;
+        return checked(images, order);
+    }
+
+    /**
+     * Each image with the digest the deploy policy checked for it. When a policy checked the order,
+     * an image it did not check is refused rather than pulled by its tag.
+     */
+    private static Map<String, ImageRef> checked(Map<String, ImageRef> images, DeployOrder order) {
+        if (order.digests().isEmpty()) {
+            return images;
+        }
+        Map<String, ImageRef> pinned = new LinkedHashMap<>();
+        images.forEach((unit, image) -> {
+            if (image.digest() == null && !order.digests().containsKey(image.toString())) {
+                throw new IllegalArgumentException(unit + ": image " + image
+                        + " was not checked against the target's deploy policy; nothing was changed");
+            }
+            pinned.put(unit, order.checked(image));
+        });
+        return pinned;
     }
 
     private static ImageRef allowed(TargetSpec target, String unit, ImageRef image, ImageRef own, String what) {

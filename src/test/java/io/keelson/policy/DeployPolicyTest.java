@@ -144,7 +144,7 @@ class DeployPolicyTest {
                                     "freezes": [{"from": "2026-12-20", "to": "2026-12-19T00:00:00Z"},
                                                 {"from": "2027-01-02T00:00:00Z", "to": "2027-01-01T00:00:00Z", "reason": "x"}],
                                     "signatures": {"mode": "required", "publicKeyFiles": ["/k.pub"]},
-                                    "minAge": "2h"}}
+                                    "minAge": "0s"}}
                         """.formatted(name, name))
                 .post("/api/v1/targets")
                 .then()
@@ -153,7 +153,7 @@ class DeployPolicyTest {
                 .body("message", containsString("policy.freezes[0].from"))
                 .body("message", containsString("policy.freezes[0].reason"))
                 .body("message", containsString("policy.freezes[1].to"))
-                .body("message", containsString("policy.signatures"))
+                .body("message", containsString("policy.signatures.publicKeyFiles[0]"))
                 .body("message", containsString("policy.minAge"));
     }
 

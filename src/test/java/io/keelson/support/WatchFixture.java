@@ -38,7 +38,13 @@ public final class WatchFixture {
 
     /** Creates the target through the API; {@code extra} is more JSON members, e.g. {@code "registryAuth": {...}}. */
     public WatchFixture create(String watchExtra, String extra) {
-        String body = """
+        as(ADMIN).body(body(watchExtra, extra)).post("/api/v1/targets").then().statusCode(201);
+        return this;
+    }
+
+    /** The target's JSON, as {@link #create} sends it (for a PUT that changes it). */
+    public String body(String watchExtra, String extra) {
+        return """
                 {"name": "%s", "strategy": "watch", "docker": {"host": "%s"},
                  "watch": {%s"labelEnable": true, "scope": "%s", "stopTimeout": "5s"%s},
                  "rollout": {"healthTimeout": "8s", "stableFor": "1s", "onFailure": "rollback"}%s}
@@ -49,8 +55,6 @@ public final class WatchFixture {
                         scope,
                         watchExtra,
                         extra);
-        as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
-        return this;
     }
 
     public WatchFixture create() {

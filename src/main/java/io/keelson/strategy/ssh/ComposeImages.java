@@ -1,9 +1,11 @@
 package io.keelson.strategy.ssh;
 
+import io.keelson.catalog.ComposeSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.UnitImages;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -14,6 +16,38 @@ import java.util.Map;
 final class ComposeImages {
 
     private ComposeImages() {}
+
+    /**
+     * The images a deployment (not a rollback) would run, read before it runs: a release names
+     * them; otherwise the compose files on the first host do (a review environment not made yet:
+     * its template's folder). Nothing is pulled or changed.
+     */
+    static Map<String, ImageRef> planned(TargetSpec target, DeployOrder order) {
+        DeployOrder unpinned = order.withDigests(Map.of());
+        if (order.isRelease()) {
+            return new LinkedHashMap<>(order.release());
+        }
+        String host = target.ssh().hosts().get(0);
+        try (SshHost ssh = SshHost.connect(host, target.ssh(), Duration.ofSeconds(15))) {
+            SshHost.Result config = ssh.run(configIn(target, target.compose().projectDir()), line -> {});
+            if (!config.ok() && order.folder() != null) {
+                config = ssh.run(configIn(target, order.folder().copyOf()), line -> {});
+            }
+            if (!config.ok()) {
+                throw new IllegalStateException("[" + host + "] docker-compose config failed: " + config.lastError());
+            }
+            return resolve(unpinned, host, target, new OverridePins(), config.stdout());
+        }
+    }
+
+    private static RemoteCommand configIn(TargetSpec target, String folder) {
+        ComposeSpec c = target.compose();
+        return new ComposeCommands(
+                        new ComposeSpec(folder, c.projectName(), c.files(), c.services(), c.command()),
+                        target.ssh().usesSudo())
+                .config()
+                .withTimeout(Duration.ofSeconds(30));
+    }
 
     static Map<String, ImageRef> resolve(
             DeployOrder order, String host, TargetSpec target, OverridePins pins, String configYaml) {

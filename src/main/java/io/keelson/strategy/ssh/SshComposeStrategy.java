@@ -4,6 +4,7 @@ import io.keelson.catalog.RegistrySpec;
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.EdgeSettings;
+import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.LaneLost;
@@ -15,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -74,6 +77,12 @@ public class SshComposeStrategy implements OverSsh {
                 rollout,
                 progress,
                 "service");
+    }
+
+    /** Read from the compose files on the first host (a read only: nothing is pulled or changed). */
+    @Override
+    public Optional<Map<String, ImageRef>> plannedImages(TargetSpec target, DeployOrder order) {
+        return Optional.of(ComposeImages.planned(target, order));
     }
 
     /**

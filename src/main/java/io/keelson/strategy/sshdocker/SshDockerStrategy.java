@@ -72,6 +72,14 @@ public class SshDockerStrategy implements OverSsh {
         UnitImages.choose(configured, DeployOrder.deploy(names, false, image, release, List.of()), target, "container");
     }
 
+    @Override
+    public Optional<Map<String, ImageRef>> plannedImages(TargetSpec target, DeployOrder order) {
+        List<String> names = order.units().isEmpty() ? units(target) : order.units();
+        Map<String, ImageRef> configured = new LinkedHashMap<>();
+        names.forEach(unit -> configured.put(unit, configured(target, unit)));
+        return Optional.of(UnitImages.choose(configured, order.withDigests(Map.of()), target, "container"));
+    }
+
     private static ImageRef configured(TargetSpec target, String unit) {
         return ImageRef.parse(target.container(unit)
                 .orElseThrow(() -> new IllegalArgumentException("'" + unit + "' is not a container of this target"))

@@ -8,6 +8,8 @@ import io.keelson.registry.CredentialSource;
 import io.keelson.registry.ImageRef;
 import io.keelson.registry.RegistryClient;
 import io.keelson.registry.RepoDigests;
+import io.keelson.strategy.ImageGate;
+import io.keelson.strategy.RegistryCredentials;
 import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.strategy.engine.ImageDigests;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,11 +31,14 @@ final class WatchPlanner {
 
     private final DockerEngines engines;
     private final RegistryClient registry;
+    private final ImageGate gate;
     private final MeterRegistry meters;
     private final Redactor redactor;
     private final Map<String, AtomicInteger> watched = new ConcurrentHashMap<>();
 
-    WatchPlanner(DockerEngines engines, RegistryClient registry, MeterRegistry meters, Redactor redactor) {
+    WatchPlanner(
+            DockerEngines engines, RegistryClient registry, ImageGate gate, MeterRegistry meters, Redactor redactor) {
+        this.gate = gate;
         this.engines = engines;
         this.registry = registry;
         this.meters = meters;
@@ -70,8 +75,9 @@ final class WatchPlanner {
             watchedGauge(target.name())
                     .set(byImage.values().stream().mapToInt(List::size).sum());
         }
-        CredentialSource credentials = WatchCredentials.of(target, redactor);
+        CredentialSource credentials = RegistryCredentials.of(target, redactor);
         List<WatchPlan.Update> updates = new ArrayList<>();
+        List<WatchPlan.Refused> refusals = new ArrayList<>();
         for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
             ImageRef ref = ImageRef.parse(group.getKey());
             RegistryClient.Answer answer = registry.digestOf(ref, credentials);
@@ -81,6 +87,7 @@ final class WatchPlanner {
                 continue;
             }
             String remote = ((RegistryClient.Digest) answer).digest();
+            Optional<ImageGate.Refusal> verdict = null; // asked once per digest, and only when a container would move
             for (ObjectNode inspect : group.getValue()) {
                 String name = nameOf(inspect);
                 ObjectNode oldImage =
@@ -95,10 +102,20 @@ final class WatchPlanner {
                             + ", which failed its health gate before; push a new image or deploy it by hand");
                     continue;
                 }
-                updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
+                if (verdict == null) {
+                    verdict = gate.refusal(target, ref, remote);
+                    if (verdict.isPresent() && verdict.get() instanceof ImageGate.TooYoung young) {
+                        notes.add(young.reason() + "; the watcher tries again at each check");
+                    }
+                }
+                if (verdict.isPresent() && verdict.get() instanceof ImageGate.BadSignature bad) {
+                    refusals.add(new WatchPlan.Refused(name, ref, local, remote, bad.reason()));
+                } else if (verdict.isEmpty()) {
+                    updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
+                }
             }
         }
-        return new WatchPlan(updates, notes);
+        return new WatchPlan(updates, refusals, notes);
     }
 
     /** keelson_watched_containers{target}: how many containers the target's last full check watched. */

@@ -13,9 +13,11 @@ import io.keelson.registry.RegistryClient;
 import io.keelson.registry.RegistryHost;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
+import io.keelson.strategy.ImageGate;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.RecordedGates;
+import io.keelson.strategy.RegistryCredentials;
 import io.keelson.strategy.RepairReport;
 import io.keelson.strategy.Strategy;
 import io.keelson.strategy.UnitChange;
@@ -52,6 +54,7 @@ public class WatchStrategy implements Strategy {
     public WatchStrategy(
             DockerEngines engines,
             RegistryClient registry,
+            ImageGate gate,
             Clock clock,
             MeterRegistry meters,
             Redactor redactor,
@@ -60,7 +63,7 @@ public class WatchStrategy implements Strategy {
         this.engines = engines;
         this.clock = clock;
         this.redactor = redactor;
-        this.planner = new WatchPlanner(engines, registry, meters, redactor);
+        this.planner = new WatchPlanner(engines, registry, gate, meters, redactor);
     }
 
     @Override
@@ -122,7 +125,11 @@ public class WatchStrategy implements Strategy {
             return Outcome.succeeded();
         }
         plan.notes().forEach(progress::log);
-        return apply(target, plan, progress);
+        Optional<String> refused = plan.recordRefused(engines.of(target).host(), progress);
+        Outcome outcome = plan.updates().isEmpty() ? Outcome.succeeded() : apply(target, plan, progress);
+        return refused.isPresent() && outcome.result() == Outcome.Result.SUCCEEDED
+                ? Outcome.failed(refused.get())
+                : outcome;
     }
 
     /** Pulls what moved and replaces the containers one at a time; all old ones stay until all pass. */
@@ -145,19 +152,9 @@ public class WatchStrategy implements Strategy {
             }
             return Outcome.succeeded();
         }
-        CredentialSource credentials = WatchCredentials.of(target, redactor);
-        Map<String, String> pulled = new LinkedHashMap<>();
-        for (WatchPlan.Update u : plan.updates()) {
-            if (!pulled.containsKey(u.image().toString())) {
-                progress.log("pulling " + u.image());
-                String registryHost = RegistryHost.of(u.image());
-                engine.pull(u.image(), credentials.forRegistry(registryHost), registryHost);
-                String now = engine.inspectImage(u.image().toString())
-                        .flatMap(i -> ImageDigests.in(i, u.image()))
-                        .orElse(u.toDigest());
-                pulled.put(u.image().toString(), now);
-            }
-        }
+        CredentialSource credentials = RegistryCredentials.of(target, redactor);
+        boolean exact = target.policy() != null && target.policy().checksSignatures();
+        Map<String, String> pulled = WatchPulls.pullAll(engine, plan.updates(), credentials, exact, progress);
         return replaceAll(target, engine, plan.updates(), pulled, progress);
     }
 
@@ -186,7 +183,7 @@ public class WatchStrategy implements Strategy {
         Outcome outcome =
                 new Replacements(engine, engine.host(), target.effectiveRollout(), clock, progress).run(replacements);
         if (outcome.result() == Outcome.Result.SUCCEEDED && !handedOver.isEmpty()) {
-            CredentialSource credentials = WatchCredentials.of(target, redactor);
+            CredentialSource credentials = RegistryCredentials.of(target, redactor);
             outcome = new WatchHandovers(
                             engine,
                             target,
@@ -245,7 +242,7 @@ public class WatchStrategy implements Strategy {
         }
         List<WatchPlan.Update> updates = new ArrayList<>();
         Map<String, String> pulled = new LinkedHashMap<>();
-        CredentialSource credentials = WatchCredentials.of(target, redactor);
+        CredentialSource credentials = RegistryCredentials.of(target, redactor);
         for (Map.Entry<String, DeployOrder.Pin> pin : pins.entrySet()) {
             Optional<ObjectNode> inspect = engine.inspectContainer(pin.getKey());
             if (inspect.isEmpty()) {
@@ -256,15 +253,7 @@ public class WatchStrategy implements Strategy {
                     .path("Config")
                     .path("Image")
                     .asText(pin.getValue().image())));
-            ImageRef pinned = tag.pinned(pin.getValue().digest());
-            progress.log("pulling " + pinned);
-            String registryHost = RegistryHost.of(pinned);
-            engine.pull(pinned, credentials.forRegistry(registryHost), registryHost);
-            String imageId = engine.inspectImage(pinned.toString())
-                    .map(i -> i.path("Id").asText())
-                    .orElseThrow(
-                            () -> new IllegalStateException("pulled " + pinned + " but the engine does not know it"));
-            engine.tag(imageId, tag.repository(), tag.effectiveTag());
+            WatchPulls.pullExactly(engine, tag, pin.getValue().digest(), credentials, progress);
             ObjectNode oldImage =
                     engine.inspectImage(inspect.get().path("Image").asText()).orElse(null);
             String from =

@@ -1,4 +1,4 @@
-package io.keelson.strategy.watch;
+package io.keelson.strategy;
 
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.RegistryAuthSpec;
@@ -8,17 +8,30 @@ import io.keelson.registry.Credentials;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** Where a watch target's registry checks and pulls find credentials, bound to the registry they belong to. */
-final class WatchCredentials {
+/**
+ * Where Keelson's own registry requests for a target (a watch check, a pull on a watched engine,
+ * a deploy policy's digest and signature reads) find credentials, bound to the registry they
+ * belong to.
+ */
+public final class RegistryCredentials {
 
-    private WatchCredentials() {}
+    private RegistryCredentials() {}
 
     /**
-     * The target's registry credentials, else the Docker config.json of the user Keelson runs as;
-     * credentials read from a config.json go to {@code redactor} as they are read.
+     * The target's {@code registryAuth}, else the {@code registry} login its hosts use, else the
+     * Docker config.json of the user Keelson runs as; credentials read from a config.json go to
+     * {@code redactor} as they are read.
      */
-    static CredentialSource of(TargetSpec target, Redactor redactor) {
+    public static CredentialSource of(TargetSpec target, Redactor redactor) {
         RegistryAuthSpec auth = target.registryAuth();
+        if (auth == null && target.registry() != null && target.registry().username() != null) {
+            return new CredentialSource.Fixed(
+                    target.registry().server(),
+                    new Credentials(
+                            target.registry().username(),
+                            target.registry().password().read().orElseThrow()),
+                    Set.of());
+        }
         if (auth == null) {
             return new CredentialSource.DockerConfig(
                     Path.of(System.getProperty("user.home"), ".docker", "config.json"), Set.of(), redactor::register);

@@ -1,0 +1,152 @@
+package io.keelson.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.UUID;
+
+/**
+ * Cosign key-pair signatures made in the test, laid out in the test registry as cosign lays them
+ * out: an ECDSA P-256 key, a simple-signing payload naming the digest and repository, and an OCI
+ * manifest under the {@code sha256-<hex>.sig} tag whose one layer is that payload, annotated with
+ * its signature. Pushed with the registry's own HTTP API.
+ */
+public final class TestSignatures {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private TestSignatures() {}
+
+    /** A fresh key pair, and its public half as a PEM file Keelson can read. */
+    public record Key(KeyPair pair, Path publicKeyFile) {}
+
+    public static Key newKey() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair pair = generator.generateKeyPair();
+            Path dir = Files.createDirectories(Path.of("target", "test-keys"));
+            Path file = dir.resolve(UUID.randomUUID() + ".pub").toAbsolutePath();
+            String pem = "-----BEGIN PUBLIC KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(pair.getPublic().getEncoded())
+                    + "\n-----END PUBLIC KEY-----\n";
+            Files.writeString(file, pem);
+            return new Key(pair, file);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Signs {@code digest} of {@code repository} with {@code key}: the signature cosign would push. */
+    public static void sign(String repository, String digest, Key key) {
+        push(repository, digest, key, payload(repository, digest), false);
+    }
+
+    /** Pushes, under {@code digest}'s signature tag, a valid signature of {@code otherDigest} instead. */
+    public static void signOther(String repository, String digest, String otherDigest, Key key) {
+        push(repository, digest, key, payload(repository, otherDigest), false);
+    }
+
+    /** Pushes a signature whose payload was changed after it was signed. */
+    public static void signTampered(String repository, String digest, Key key) {
+        push(repository, digest, key, payload(repository, digest), true);
+    }
+
+    /** The simple-signing payload cosign signs. */
+    public static String payload(String repository, String digest) {
+        return """
+                {"critical":{"identity":{"docker-reference":"%s"},"image":{"docker-manifest-digest":"%s"},\
+                "type":"cosign container image signature"},"optional":null}""".formatted(repository, digest);
+    }
+
+    private static void push(String repository, String digest, Key key, String payload, boolean tamper) {
+        byte[] signed = payload.getBytes(StandardCharsets.UTF_8);
+        String signature = Base64.getEncoder().encodeToString(ecdsa(signed, key.pair()));
+        byte[] stored = tamper
+                ? payload.replace("cosign container", "cosign  container").getBytes(StandardCharsets.UTF_8)
+                : signed;
+        String name = repository.substring(repository.indexOf('/') + 1);
+        String payloadDigest = upload(name, stored);
+        byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+        String configDigest = upload(name, config);
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                 "config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":%d,"digest":"%s"},
+                 "layers":[{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","size":%d,"digest":"%s",
+                            "annotations":{"dev.cosignproject.cosign/signature":"%s"}}]}""".formatted(config.length, configDigest, stored.length, payloadDigest, signature);
+        send(
+                HttpRequest.newBuilder(registry("/v2/" + name + "/manifests/" + digest.replace(':', '-') + ".sig"))
+                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(manifest)),
+                201);
+    }
+
+    private static String upload(String name, byte[] blob) {
+        String digest = "sha256:" + sha256(blob);
+        HttpResponse<String> started = send(
+                HttpRequest.newBuilder(registry("/v2/" + name + "/blobs/uploads/"))
+                        .POST(HttpRequest.BodyPublishers.noBody()),
+                202);
+        String location = started.headers().firstValue("Location").orElseThrow();
+        URI put = URI.create((location.startsWith("http") ? location : "http://" + TestEnv.REGISTRY + location)
+                + (location.contains("?") ? "&" : "?") + "digest=" + digest);
+        send(
+                HttpRequest.newBuilder(put)
+                        .header("Content-Type", "application/octet-stream")
+                        .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)),
+                201);
+        return digest;
+    }
+
+    private static URI registry(String path) {
+        return URI.create("http://" + TestEnv.REGISTRY + path);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request, int expected) {
+        try {
+            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != expected) {
+                throw new IllegalStateException("registry answered " + response.statusCode() + ": " + response.body());
+            }
+            return response;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] ecdsa(byte[] data, KeyPair pair) {
+        try {
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(pair.getPrivate());
+            signer.update(data);
+            return signer.sign();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
