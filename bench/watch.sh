@@ -5,11 +5,15 @@
 #   - wall time and Keelson CPU time of one check that changes nothing (median of 5)
 #   - push-to-running latency by polling (interval 5s) and by the registry's push notification
 #   - time to recreate one container (Keelson, stableFor 0) against docker stop; rm; run (the floor)
-# Usage: bench/watch.sh [N] [M]. Needs root and scripts/test-env.sh (run here).
+#   With "policy" as third argument, the targets carry a deploy policy that checks every new digest
+#   (signatures ifSigned with a key of the bench's own: a lookup per new digest; a
+#   freeze long past), to compare: an unchanged check must make the same registry requests.
+# Usage: bench/watch.sh [N] [M] [policy]. Needs root and scripts/test-env.sh (run here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-50}
 M=${2:-5}
+POLICY=${3:-}
 RUNS=5
 bash scripts/test-env.sh >/dev/null
 ENVDIR=${KEELSON_TEST_ENV_DIR:-/var/tmp/keelson-test-env}
@@ -78,12 +82,20 @@ YML
 docker-registry serve "$WORK/registry.yml" >"$WORK/registry.log" 2>&1 &
 REGISTRY_PID=$!
 
+POLICY_YAML=
+if [ "$POLICY" = policy ]; then
+  openssl ecparam -name prime256v1 -genkey -noout -out "$WORK/cosign.key" 2>/dev/null
+  openssl ec -in "$WORK/cosign.key" -pubout -out "$WORK/cosign.pub" 2>/dev/null
+  POLICY_YAML="policy: {signatures: {mode: ifSigned, publicKeyFiles: [$WORK/cosign.pub]},
+  freezes: [{from: '2020-01-01T00:00:00Z', to: '2020-01-02T00:00:00Z', reason: past}]}"
+fi
 target() { # target NAME INTERVAL SCOPE
   cat >"$WORK/catalog/$1.yaml" <<YML
 name: $1
 strategy: watch
 watch: {interval: $2, labelEnable: true, scope: "$3", stopTimeout: 5s}
 rollout: {healthTimeout: 30s, stableFor: 0s, onFailure: rollback}
+$POLICY_YAML
 YML
 }
 target bench-many 1h "$SCOPE"
@@ -106,7 +118,7 @@ done
 deploy() { curl -fsS -o "$WORK/last.json" -X POST -H "Authorization: Bearer $TOKEN" "$API/targets/$1/deployments?wait=true" -d '{}'; }
 deploy bench-many   # warm-up: the JIT, the engine client, the registry connections
 
-heads() { grep -c "HEAD /v2/bench/watch$$-.*Java-http-client" "$ENVDIR/registry.log" || true; }
+heads() { grep -c "\(HEAD\|GET\) /v2/bench/watch$$-.*Java-http-client" "$ENVDIR/registry.log" || true; }
 walls=(); cpus=(); requests=
 for run in $(seq "$RUNS"); do
   h0=$(heads); c0=$(cpu_ms); t0=$(now_ms)
@@ -159,7 +171,7 @@ for run in 1 2 3; do
 done
 k1=$(printf '%s\n' "${keelson_one[@]}" | median); f1=$(printf '%s\n' "${floor_one[@]}" | median)
 
-echo "watch benchmark: $N containers over $M images"
+echo "watch benchmark: $N containers over $M images${POLICY:+, with a deploy policy}"
 echo "registry requests per check            $requests"
 echo "unchanged check, wall ms (median)      $wall   [${walls[*]}]"
 echo "unchanged check, Keelson CPU ms        $cpu   [${cpus[*]}]"
