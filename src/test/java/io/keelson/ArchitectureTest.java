@@ -120,7 +120,8 @@ class ArchitectureTest {
             Map.entry("io.keelson.cluster", Set.of()),
             Map.entry("io.keelson.deploy", keelson("catalog", "cluster", "edge", "policy", "registry", "strategy")),
             Map.entry("io.keelson.edge", keelson("catalog", "strategy", "strategy.engine")),
-            // environment -> strategy.ssh: review environments know compose's folders; to go with the split of ssh.
+            // environment -> strategy.ssh: an environment's ports are picked among those free on its hosts
+            // (ListeningPorts).
             Map.entry("io.keelson.environment", keelson("catalog", "cluster", "deploy", "strategy", "strategy.ssh")),
             Map.entry("io.keelson.identity", keelson("deploy")),
             Map.entry("io.keelson.notify", keelson("catalog", "deploy", "strategy")),
@@ -128,7 +129,11 @@ class ArchitectureTest {
             Map.entry("io.keelson.registry", Set.of()),
             Map.entry("io.keelson.strategy", keelson("catalog", "registry")),
             Map.entry("io.keelson.strategy.engine", keelson("catalog", "registry", "strategy")),
-            Map.entry("io.keelson.strategy.ssh", keelson("catalog", "edge", "registry", "strategy", "strategy.engine")),
+            Map.entry(
+                    "io.keelson.strategy.compose",
+                    keelson("catalog", "edge", "registry", "strategy", "strategy.engine", "strategy.ssh")),
+            // The SSH wrapper: connections, commands, and what a strategy over SSH shares (OverSsh).
+            Map.entry("io.keelson.strategy.ssh", keelson("catalog", "edge", "strategy")),
             Map.entry(
                     "io.keelson.strategy.sshdocker",
                     keelson("catalog", "edge", "registry", "strategy", "strategy.engine", "strategy.ssh")),

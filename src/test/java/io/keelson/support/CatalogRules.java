@@ -1,7 +1,7 @@
 package io.keelson.support;
 
 import io.keelson.catalog.TargetValidator;
-import io.keelson.strategy.ssh.SshComposeRules;
+import io.keelson.strategy.compose.SshComposeRules;
 import io.keelson.strategy.sshdocker.SshDockerRules;
 import io.keelson.strategy.watch.WatchRules;
 import java.util.List;

@@ -32,7 +32,7 @@ public record RemoteCommand(
      * does not fork here: a background job of a shell without job control never leads a process
      * group), so stopping it reaches its children too.
      */
-    static final String DETACH_SCRIPT = "o=$(mktemp \"${TMPDIR:-/tmp}/keelson.XXXXXX\") || exit 125; exec 3<&0; "
+    public static final String DETACH_SCRIPT = "o=$(mktemp \"${TMPDIR:-/tmp}/keelson.XXXXXX\") || exit 125; exec 3<&0; "
             + RemoteProcess.IDENTITY_FUNCTION
             + "if command -v setsid >/dev/null 2>&1; then setsid \"$@\" <&3 >\"$o\" 2>&1 & "
             + "else \"$@\" <&3 >\"$o\" 2>&1 & fi; p=$!; exec 3<&-; "

@@ -47,7 +47,7 @@ public record RemoteProcess(long pid, long startTime, String bootId) {
      * still runs; otherwise removes the stale marker and prints {@code stale}, or prints nothing when
      * there is no marker.
      */
-    static RemoteCommand runningIn(String dir) {
+    public static RemoteCommand runningIn(String dir) {
         String script = IDENTITY_FUNCTION
                 + "m=$(cat " + RemoteCommand.RUNNING_MARKER + " 2>/dev/null) || exit 0; p=${m%% *}; "
                 + "case $p in ''|*[!0-9]*) ;; *) [ \"$(ident \"$p\")\" = \"$m\" ] && echo \"$m\" && exit 0 ;; esac; "
@@ -62,7 +62,7 @@ public record RemoteProcess(long pid, long startTime, String bootId) {
      * the KILL: a root command under {@code sudo} can be reached by TERM only (sudo relays it) and
      * survives the KILL of sudo itself.
      */
-    RemoteCommand stop(int seconds) {
+    public RemoteCommand stop(int seconds) {
         String script = IDENTITY_FUNCTION
                 + "m=$1; p=${m%% *}; mine() { [ \"$(ident \"$p\")\" = \"$m\" ]; }; mine || exit 0; "
                 + "i=0; while mine && [ \"$i\" -lt \"$2\" ]; do sleep 1; i=$((i+1)); done; "

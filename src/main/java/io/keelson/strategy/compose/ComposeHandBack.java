@@ -1,9 +1,11 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.Edge;
 import io.keelson.edge.EdgeRoute;
 import io.keelson.edge.RouteFile;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

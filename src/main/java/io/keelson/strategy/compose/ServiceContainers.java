@@ -1,8 +1,10 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.RolloutSpec;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.HealthGate;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.DockerSpec;
 import io.keelson.catalog.HandoverSpec;
@@ -10,6 +10,9 @@ import io.keelson.registry.ImageRef;
 import io.keelson.strategy.HealthGate;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.ssh.EngineTunnel;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;

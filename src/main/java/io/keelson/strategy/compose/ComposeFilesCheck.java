@@ -1,7 +1,8 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.EdgeRoute;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Duration;
 import java.util.Optional;
 import org.jboss.logging.Logger;

@@ -1,4 +1,4 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.keelson.catalog.DockerSpec;
@@ -10,6 +10,8 @@ import io.keelson.edge.EdgeRoute;
 import io.keelson.edge.EdgeStats;
 import io.keelson.strategy.RepairReport;
 import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.ssh.EngineTunnel;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

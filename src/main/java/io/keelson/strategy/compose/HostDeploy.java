@@ -1,4 +1,4 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
@@ -6,6 +6,9 @@ import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.HostRollout;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.RemoteProcess;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.RegistrySpec;
 import io.keelson.catalog.RolloutSpec;
@@ -12,6 +12,7 @@ import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.RecordedGates;
 import io.keelson.strategy.RepairReport;
+import io.keelson.strategy.ssh.OverSsh;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;

@@ -1,9 +1,11 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.catalog.ComposeSpec;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.ShellQuote;
 import io.keelson.support.Shell;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,11 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.CatalogChecks;
 import io.keelson.catalog.ComposeSpec;
 import io.keelson.catalog.RegistrySpec;
 import io.keelson.catalog.StrategyRules;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.strategy.ssh.SshRules;
 import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Set;

@@ -1,6 +1,9 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.strategy.DeployOrder;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshFailure;
+import io.keelson.strategy.ssh.SshHost;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

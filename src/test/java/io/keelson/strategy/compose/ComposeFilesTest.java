@@ -1,4 +1,4 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,9 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.RemoteProcess;
+import io.keelson.strategy.ssh.SshFailure;
+import io.keelson.strategy.ssh.SshHost;
 import java.util.function.Consumer;
 
 /**

@@ -1,8 +1,11 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.RemoteProcess;
+import io.keelson.strategy.ssh.SshHost;
 import io.keelson.support.TestEnv;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,10 +1,12 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.ComposeSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.UnitImages;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,5 +1,6 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
+import io.keelson.strategy.ssh.SshHost;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

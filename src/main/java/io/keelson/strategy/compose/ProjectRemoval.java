@@ -1,7 +1,9 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.TargetSpec;
 import io.keelson.strategy.Progress;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.SshHost;
 import java.time.Duration;
 import java.util.List;
 

@@ -1,7 +1,9 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.catalog.ComposeSpec;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.ssh.RemoteCommand;
+import io.keelson.strategy.ssh.ShellQuote;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.keelson.strategy.ssh;
+package io.keelson.strategy.compose;
 
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.ChangeStatus;
