@@ -112,6 +112,7 @@ class ArchitectureTest {
                             "cluster",
                             "deploy",
                             "environment",
+                            "health",
                             "identity",
                             "policy",
                             "registry",
@@ -123,6 +124,7 @@ class ArchitectureTest {
             // environment -> strategy.ssh: an environment's ports are picked among those free on its hosts
             // (ListeningPorts).
             Map.entry("io.keelson.environment", keelson("catalog", "cluster", "deploy", "strategy", "strategy.ssh")),
+            Map.entry("io.keelson.health", keelson("catalog", "strategy")),
             Map.entry("io.keelson.identity", keelson("deploy")),
             Map.entry("io.keelson.notify", keelson("catalog", "deploy", "strategy")),
             Map.entry("io.keelson.policy", keelson("catalog", "registry", "strategy")),

@@ -11,7 +11,7 @@ import io.keelson.catalog.TargetSpec;
 import io.keelson.deploy.DeploymentView;
 import io.keelson.deploy.Deployments;
 import io.keelson.deploy.EdgeTraffic;
-import io.keelson.deploy.TargetHealth;
+import io.keelson.health.TargetHealth;
 import io.keelson.policy.DeployTimes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -1,4 +1,4 @@
-package io.keelson.deploy;
+package io.keelson.health;
 
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
