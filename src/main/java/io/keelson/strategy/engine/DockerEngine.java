@@ -43,7 +43,13 @@ public final class DockerEngine implements AutoCloseable {
     public static final int MAX_STOP_SECONDS = 240;
 
     /** A running container as listed: enough to select it by label before inspecting it. */
-    public record Listed(String id, String name, Map<String, String> labels) {}
+    /**
+     * A container as the engine lists it, without inspecting it.
+     *
+     * @param image the reference it was created from, or the image id when that reference now names another image
+     * @param imageId the id of the image it runs
+     */
+    public record Listed(String id, String name, Map<String, String> labels, String image, String imageId) {}
 
     private final String host;
     private final DockerHttpClient http;
@@ -275,7 +281,8 @@ public final class DockerEngine implements AutoCloseable {
     private static Listed listed(Container c) {
         String name =
                 c.getNames() == null || c.getNames().length == 0 ? c.getId() : c.getNames()[0].replaceFirst("^/", "");
-        return new Listed(c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels());
+        return new Listed(
+                c.getId(), name, c.getLabels() == null ? Map.of() : c.getLabels(), c.getImage(), c.getImageId());
     }
 
     private static String encode(String value) {

@@ -15,6 +15,7 @@ import io.keelson.strategy.engine.ImageDigests;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,22 +46,25 @@ final class WatchPlanner {
         this.redactor = redactor;
     }
 
-    /** The runbook of a check: select, group by reference, one registry request each, compare. */
+    /**
+     * The runbook of a check: select, group by reference, one registry request each, compare. What
+     * the engine's container list says is enough for a container that did not move: the engine is
+     * asked about each distinct image once, and about a container only when it is to be updated.
+     */
     WatchPlan plan(TargetSpec target, List<ImageRef> only, Set<String> refused) {
         DockerEngine engine = engines.of(target);
         WatchSpec watch = target.effectiveWatch();
         List<String> notes = new ArrayList<>();
-        Map<String, List<ObjectNode>> byImage = new LinkedHashMap<>();
+        Map<String, List<DockerEngine.Listed>> byImage = new LinkedHashMap<>();
         for (DockerEngine.Listed listed : engine.runningContainers()) {
             if (!Selection.selected(listed.labels(), watch.labelEnable(), watch.scope())) {
                 continue;
             }
-            Optional<ObjectNode> inspect = engine.inspectContainer(listed.id());
-            if (inspect.isEmpty()) {
-                continue;
+            String configured = configuredImage(engine, listed);
+            Optional<ImageRef> ref = configured == null ? Optional.empty() : ImageRef.tryParse(configured);
+            if (configured == null) {
+                continue; // gone since it was listed
             }
-            String configured = inspect.get().path("Config").path("Image").asText("");
-            Optional<ImageRef> ref = ImageRef.tryParse(configured);
             if (ref.isEmpty() || ref.get().digest() != null) {
                 notes.add(listed.name() + ": runs '" + configured + "', not a tag; not watched");
                 continue;
@@ -69,16 +73,17 @@ final class WatchPlanner {
                 continue;
             }
             byImage.computeIfAbsent(withTag(ref.get()).toString(), k -> new ArrayList<>())
-                    .add(inspect.get());
+                    .add(listed);
         }
         if (only.isEmpty()) {
             watchedGauge(target.name())
                     .set(byImage.values().stream().mapToInt(List::size).sum());
         }
         CredentialSource credentials = RegistryCredentials.of(target, redactor);
+        Map<String, Optional<ObjectNode>> images = new HashMap<>();
         List<WatchPlan.Update> updates = new ArrayList<>();
         List<WatchPlan.Refused> refusals = new ArrayList<>();
-        for (Map.Entry<String, List<ObjectNode>> group : byImage.entrySet()) {
+        for (Map.Entry<String, List<DockerEngine.Listed>> group : byImage.entrySet()) {
             ImageRef ref = ImageRef.parse(group.getKey());
             RegistryClient.Answer answer = registry.digestOf(ref, credentials);
             if (answer instanceof RegistryClient.Failed failed) {
@@ -88,10 +93,10 @@ final class WatchPlanner {
             }
             String remote = ((RegistryClient.Digest) answer).digest();
             Optional<ImageGate.Refusal> verdict = null; // asked once per digest, and only when a container would move
-            for (ObjectNode inspect : group.getValue()) {
-                String name = nameOf(inspect);
-                ObjectNode oldImage =
-                        engine.inspectImage(inspect.path("Image").asText()).orElse(null);
+            for (DockerEngine.Listed listed : group.getValue()) {
+                String name = listed.name();
+                ObjectNode oldImage = images.computeIfAbsent(listed.imageId(), engine::inspectImage)
+                        .orElse(null);
                 String local =
                         oldImage == null ? null : ImageDigests.in(oldImage, ref).orElse(null);
                 if (remote.equals(local)) {
@@ -111,11 +116,28 @@ final class WatchPlanner {
                 if (verdict.isPresent() && verdict.get() instanceof ImageGate.BadSignature bad) {
                     refusals.add(new WatchPlan.Refused(name, ref, local, remote, bad.reason()));
                 } else if (verdict.isEmpty()) {
-                    updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote));
+                    engine.inspectContainer(listed.id())
+                            .ifPresent(inspect ->
+                                    updates.add(new WatchPlan.Update(name, inspect, oldImage, ref, local, remote)));
                 }
             }
         }
         return new WatchPlan(updates, refusals, notes);
+    }
+
+    /**
+     * The reference a container was created from. The engine's list gives it, except when that
+     * reference has since moved to another image: then the list shows the image id, and the
+     * container's own configuration is read. Null when the container is gone.
+     */
+    private static String configuredImage(DockerEngine engine, DockerEngine.Listed listed) {
+        String image = listed.image();
+        if (image != null && !image.startsWith("sha256:") && !image.equals(listed.imageId())) {
+            return image;
+        }
+        return engine.inspectContainer(listed.id())
+                .map(inspect -> inspect.path("Config").path("Image").asText(""))
+                .orElse(null);
     }
 
     /** keelson_watched_containers{target}: how many containers the target's last full check watched. */
@@ -128,11 +150,8 @@ final class WatchPlanner {
         return ref.tag() != null ? ref : new ImageRef(ref.domain(), ref.path(), "latest", null);
     }
 
-    private static String names(List<ObjectNode> containers) {
-        return String.join(", ", containers.stream().map(WatchPlanner::nameOf).toList());
-    }
-
-    private static String nameOf(ObjectNode inspect) {
-        return inspect.path("Name").asText().replaceFirst("^/", "");
+    private static String names(List<DockerEngine.Listed> containers) {
+        return String.join(
+                ", ", containers.stream().map(DockerEngine.Listed::name).toList());
     }
 }
