@@ -292,7 +292,7 @@ function showTarget(name) {
         can('deploy') && !target.paused ? h('button', { type: 'button', class: 'primary', 'data-action': 'deploy', onclick: deployAgain }, 'Deploy again') : null,
         can('operate') && !target.paused ? h('button', { type: 'button', 'data-action': 'pause', onclick: pause }, 'Pause') : null,
         can('operate') && target.paused ? h('button', { type: 'button', 'data-action': 'resume', onclick: resume }, 'Resume') : null)]);
-    renderIfChanged(state, { r: target.running, h: (target.health || []).map((x) => [x.endpoint, x.reachable]), e: target.edge, p: target.policy, ph: target.policyHold }, () => [
+    renderIfChanged(state, { r: target.running, h: (target.health || []).map((x) => [x.endpoint, x.reachable]), e: target.edge, p: target.policy, ph: target.policyHold, lh: target.lastHeld }, () => [
       h('h2', {}, 'Running'),
       table('running', ['unit', 'host', 'image', 'digest', 'recorded', 'by deployment'],
         (target.running || []).map((u) => h('tr', { 'data-unit': u.unit, 'data-host': u.host },
@@ -307,8 +307,11 @@ function showTarget(name) {
       target.policy ? h('h2', {}, 'Policy') : null,
       target.policy ? h('div', { id: 'policy' },
         target.policyHold ? h('p', { 'data-held': 'true' }, badge('held'), ' ', target.policyHold.message) : h('p', { class: 'muted' }, 'deployments may run now'),
+        target.policy.signatures && target.policy.signatures.mode !== 'off' ? h('p', {}, `Signatures: ${target.policy.signatures.mode} (${(target.policy.signatures.publicKeyFiles || []).length} key(s))`) : null,
+        target.policy.minAge ? h('p', {}, `Minimum age: ${target.policy.minAge}`) : null,
         (target.policy.windows || []).length ? h('p', {}, 'Windows: ', target.policy.windows.join('; ')) : null,
-        ...(target.policy.freezes || []).map((f) => h('p', {}, `Freeze ${f.from} → ${f.to}: ${f.reason}`))) : null,
+        ...(target.policy.freezes || []).map((f) => h('p', {}, `Freeze ${f.from} → ${f.to}: ${f.reason}`)),
+        target.lastHeld ? h('p', { 'data-last-held': 'true', class: 'muted' }, `Last held ${when(target.lastHeld.at)}: ${target.lastHeld.message}`) : null) : null,
       target.edge ? h('h2', {}, 'Through the edge') : null,
       target.edge ? table('edge', ['unit', 'host', 'port', 'connections', 'failed', 'open now', 'read'],
         target.edge.map((x) => h('tr', { 'data-unit': x.unit, 'data-port': String(x.port) },

@@ -13,6 +13,7 @@ import io.keelson.deploy.Deployments;
 import io.keelson.deploy.EdgeTraffic;
 import io.keelson.health.TargetHealth;
 import io.keelson.policy.DeployTimes;
+import io.keelson.policy.PolicyHolds;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -44,6 +45,7 @@ public class TargetResource {
     private final EdgeTraffic traffic;
     private final ObjectMapper json;
     private final Clock clock;
+    private final PolicyHolds holds;
 
     public TargetResource(
             TargetCatalog catalog,
@@ -52,7 +54,9 @@ public class TargetResource {
             ObjectMapper json,
             TargetHealth health,
             EdgeTraffic traffic,
-            Clock clock) {
+            Clock clock,
+            PolicyHolds holds) {
+        this.holds = holds;
         this.clock = clock;
         this.health = health;
         this.traffic = traffic;
@@ -173,6 +177,8 @@ public class TargetResource {
                 "policyHold",
                 json.valueToTree(DeployTimes.holdAt(target.spec().policy(), clock.instant())
                         .orElse(null)));
+        // The last request refused or check held back by the policy, as this replica saw it (null for none).
+        node.set("lastHeld", json.valueToTree(holds.last(target.name()).orElse(null)));
         return node;
     }
 

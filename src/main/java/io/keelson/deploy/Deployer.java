@@ -12,7 +12,7 @@ import io.keelson.policy.DeployTimes;
 import io.keelson.policy.ImageRefused;
 import io.keelson.policy.OrderPolicy;
 import io.keelson.policy.PolicyHold;
-import io.keelson.registry.ImageRef;
+import io.keelson.policy.PolicyHolds;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Outcome;
@@ -47,6 +47,7 @@ public class Deployer {
     private final Signals signals;
     private final Replica replica;
     private final OrderPolicy images;
+    private final PolicyHolds holds;
     private final QuietChecks quiet = new QuietChecks();
 
     public Deployer(
@@ -61,8 +62,10 @@ public class Deployer {
             Leases leases,
             Signals signals,
             Replica replica,
-            OrderPolicy images) {
+            OrderPolicy images,
+            PolicyHolds holds) {
         this.images = images;
+        this.holds = holds;
         this.ends = ends;
         this.signals = signals;
         this.leases = leases;
@@ -98,7 +101,7 @@ public class Deployer {
      * A scheduled or notified check: the same runbook, but the deployment record is opened only when
      * the strategy starts changing something, so a quiet check leaves no deployment behind.
      */
-    public void runCheck(String target, Trigger trigger, List<ImageRef> images, String requestedBy) {
+    public void runCheck(String target, DeployOrder order, Provenance provenance) {
         Optional<CatalogTarget> found = catalog.find(target);
         if (found.isEmpty() || !strategies.of(found.get().spec()).followsRegistry()) {
             quiet.forget(target);
@@ -112,6 +115,7 @@ public class Deployer {
         if (hold.isPresent()) {
             // Said once per freeze or closed window (its message stays the same meanwhile), not at every check.
             String note = "not checked, the policy defers it: " + hold.get().message();
+            holds.note(target, "a check was deferred: " + hold.get().message());
             if (quiet.fresh(target, List.of(note)).isEmpty()) {
                 LOG.debugf("%s: %s", target, note);
             } else {
@@ -119,12 +123,10 @@ public class Deployer {
             }
             return;
         }
-        DeployOrder order = DeployOrder.check(images);
         OnFirstChange progress = new OnFirstChange(() -> {
             String id = QuarkusTransaction.requiringNew()
-                    .call(() -> Deployments.recordRunning(
-                            leases, target, order, Provenance.of(trigger, requestedBy), clock, replica.id()));
-            LOG.infof("deployment %s of %s started (%s)", id, target, trigger);
+                    .call(() -> Deployments.recordRunning(leases, target, order, provenance, clock, replica.id()));
+            LOG.infof("deployment %s of %s started (%s)", id, target, provenance.trigger());
             return journal(id, target);
         });
         Outcome outcome = runbook(target, order, new LeaseGuarded(progress, leases, target));

@@ -171,14 +171,10 @@ public class LaneDispatcher {
             if (next == null) {
                 return;
             }
-            if (next.deploymentId() != null) {
-                deployer.run(next.deploymentId());
-            } else {
-                deployer.runCheck(
-                        target,
-                        next.check().trigger(),
-                        next.check().images(),
-                        next.check().requestedBy());
+            if (next instanceof Work.Queued queued) {
+                deployer.run(queued.deploymentId());
+            } else if (next instanceof Work.Check check) {
+                deployer.runCheck(target, check.order(), check.provenance());
             }
         }
         LOG.errorf(

@@ -4,6 +4,7 @@ import io.keelson.catalog.CatalogTarget;
 import io.keelson.policy.DeployTimes;
 import io.keelson.policy.ImageRefused;
 import io.keelson.policy.OrderPolicy;
+import io.keelson.policy.PolicyHolds;
 import io.keelson.strategy.DeployOrder;
 import io.keelson.strategy.Strategies;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,10 @@ public class PolicyAdmission {
     private final OrderPolicy images;
     private final Strategies strategies;
     private final Clock clock;
+    private final PolicyHolds holds;
 
-    public PolicyAdmission(OrderPolicy images, Strategies strategies, Clock clock) {
+    public PolicyAdmission(OrderPolicy images, Strategies strategies, Clock clock, PolicyHolds holds) {
+        this.holds = holds;
         this.images = images;
         this.strategies = strategies;
         this.clock = clock;
@@ -36,6 +39,7 @@ public class PolicyAdmission {
             return;
         }
         DeployTimes.holdAt(target.spec().policy(), clock.instant()).ifPresent(hold -> {
+            holds.note(target.name(), "a request was refused: " + hold.message());
             throw new DeploymentRefused(
                     DeploymentRefused.Kind.FROZEN,
                     "target '" + target.name() + "': " + hold.message()
@@ -55,6 +59,7 @@ public class PolicyAdmission {
         } catch (ImageRefused e) {
             long retryAfter =
                     e.hold().map(h -> h.retryAfterSeconds(clock.instant())).orElse(0L);
+            holds.note(target.name(), "a request was refused: " + e.getMessage());
             throw new DeploymentRefused(
                     e.hold().isPresent() ? DeploymentRefused.Kind.TOO_YOUNG : DeploymentRefused.Kind.UNAVAILABLE,
                     "target '" + target.name() + "': " + e.getMessage(),

@@ -4,17 +4,24 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.keelson.registry.ImageRef;
+import io.keelson.strategy.DeployOrder;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
-/** The next item on a target's lane: a queued deployment, or the waiting check, whichever was queued first. */
-record Work(String deploymentId, Check check) {
+/**
+ * The next item on a target's lane, whichever was queued first: a queued deployment (its order is
+ * in its row), or the waiting check, an order like any other whose deployment row is written only
+ * when it changes something.
+ */
+sealed interface Work {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    ObjectMapper JSON = new ObjectMapper();
 
-    /** A watch check: the images to look at (empty: every watched image), and who asked. */
-    record Check(Trigger trigger, List<ImageRef> images, String requestedBy) {}
+    record Queued(String deploymentId) implements Work {}
+
+    /** A watch check: {@link DeployOrder#check} of the images to look at (none: every watched image). */
+    record Check(DeployOrder order, Provenance provenance) implements Work {}
 
     /** Must run inside a transaction; a check is taken off the lane as it is handed out. */
     static Work next(String target) {
@@ -22,16 +29,13 @@ record Work(String deploymentId, Check check) {
         CheckRequest waiting = CheckRequest.findById(target);
         if (waiting != null && (queued.isEmpty() || waiting.id.compareTo(queued.get().id) < 0)) {
             waiting.delete();
-            return new Work(
-                    null,
-                    new Check(
-                            waiting.trigger,
-                            imagesFrom(waiting.images).stream()
-                                    .map(ImageRef::parse)
-                                    .toList(),
-                            waiting.requestedBy));
+            return new Check(
+                    DeployOrder.check(imagesFrom(waiting.images).stream()
+                            .map(ImageRef::parse)
+                            .toList()),
+                    Provenance.of(waiting.trigger, waiting.requestedBy));
         }
-        return queued.map(d -> new Work(d.id, null)).orElse(null);
+        return queued.<Work>map(d -> new Queued(d.id)).orElse(null);
     }
 
     static List<String> imagesFrom(String json) {

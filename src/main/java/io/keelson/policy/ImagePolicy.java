@@ -28,8 +28,11 @@ public class ImagePolicy implements ImageGate {
     private final CosignSignatures signatures;
     private final Redactor redactor;
     private final Clock clock;
+    private final PolicyHolds holds;
 
-    public ImagePolicy(Sightings sightings, RegistryClient registry, Redactor redactor, Clock clock) {
+    public ImagePolicy(
+            Sightings sightings, RegistryClient registry, Redactor redactor, Clock clock, PolicyHolds holds) {
+        this.holds = holds;
         this.sightings = sightings;
         this.signatures = new CosignSignatures(registry);
         this.redactor = redactor;
@@ -40,9 +43,12 @@ public class ImagePolicy implements ImageGate {
     public Optional<Refusal> refusal(TargetSpec target, ImageRef image, String digest) {
         Optional<PolicyHold> young = tooYoung(target.policy(), image, digest);
         if (young.isPresent()) {
+            holds.note(target.name(), "a check deferred " + young.get().message());
             return Optional.of(new TooYoung(young.get().message(), young.get().until()));
         }
-        return signatureProblem(target, image, digest).map(BadSignature::new);
+        Optional<String> problem = signatureProblem(target, image, digest);
+        problem.ifPresent(p -> holds.note(target.name(), "a check refused " + p));
+        return problem.map(BadSignature::new);
     }
 
     /** Notes the sight of {@code digest}; a hold until it is old enough when the policy's minAge says so. */

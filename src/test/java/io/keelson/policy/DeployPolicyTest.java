@@ -101,7 +101,9 @@ class DeployPolicyTest {
                 .then()
                 .statusCode(200)
                 .body("policy.freezes[0].reason", equalTo("year-end"))
-                .body("policyHold.message", containsString("year-end"));
+                .body("policyHold.message", containsString("year-end"))
+                .body("lastHeld.message", containsString("year-end"))
+                .body("lastHeld.at", not(equalTo(null)));
     }
 
     @Test

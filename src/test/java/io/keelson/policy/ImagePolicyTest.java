@@ -163,6 +163,8 @@ class ImagePolicyTest {
         long sinceFirst = Duration.between(pushed, Instant.now()).toSeconds();
         assertThat(retryAfter).isBetween(3600 - sinceFirst - 5, 3600L);
         assertThat(history(target)).as("a refused request records nothing").isZero();
+        assertThat(as(CI).get("/api/v1/targets/" + target).jsonPath().getString("lastHeld.message"))
+                .contains("refused", digest);
         assertThat(Shell.run("docker", "inspect", name).exit()).isNotZero();
 
         as(ADMIN)
