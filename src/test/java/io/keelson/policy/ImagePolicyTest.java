@@ -178,6 +178,22 @@ class ImagePolicyTest {
         assertThat(deploy(target, 200).getString("changes[0].toDigest")).isEqualTo(digest);
     }
 
+    /** Age is Keelson's first sight, never the image's {@code created}: an image "built" in 1970 is still new. */
+    @Test
+    void anImageCreatedIn1970IsTooYoungWhenKeelsonFirstSeesIt() {
+        TestEnv.require();
+        String repo = TestImages.uniqueRepo("epoch");
+        String target = sshDockerTarget(container("epoch"), repo, ", \"policy\": {\"minAge\": \"2h\"}");
+        String digest = TestSignatures.pushImageCreated(repo, "latest", "1970-01-01T00:00:00Z");
+
+        Response refused = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments");
+        assertThat(refused.statusCode()).isEqualTo(423);
+        assertThat(refused.jsonPath().getString("error")).isEqualTo("too-young");
+        assertThat(refused.jsonPath().getString("message")).contains(digest);
+        assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(7200L - 60, 7200L);
+        assertThat(history(target)).isZero();
+    }
+
     @Test
     void theWatcherRecordsABadSignatureOnceAndWaitsForAYoungDigestToAge() throws Exception {
         TestEnv.require();

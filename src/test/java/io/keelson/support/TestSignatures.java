@@ -73,6 +73,28 @@ public final class TestSignatures {
                 "type":"cosign container image signature"},"optional":null}""".formatted(repository, digest);
     }
 
+    /**
+     * Pushes, by the registry's API, an image whose config says it was {@code created} then (as
+     * reproducible builds say 1970): it is only ever asked for, never run. Answers its digest.
+     */
+    public static String pushImageCreated(String repository, String tag, String created) {
+        String name = repository.substring(repository.indexOf('/') + 1);
+        byte[] config = """
+                {"architecture":"amd64","os":"linux","created":"%s","config":{},
+                 "rootfs":{"type":"layers","diff_ids":["sha256:%s"]}}""".formatted(created, "0".repeat(64)).getBytes(StandardCharsets.UTF_8);
+        byte[] layer = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+        String manifest = """
+                {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+                 "config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":%d,"digest":"%s"},
+                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","size":%d,"digest":"%s"}]}""".formatted(config.length, upload(name, config), layer.length, upload(name, layer));
+        HttpResponse<String> pushed = send(
+                HttpRequest.newBuilder(registry("/v2/" + name + "/manifests/" + tag))
+                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(manifest)),
+                201);
+        return pushed.headers().firstValue("Docker-Content-Digest").orElseThrow();
+    }
+
     private static void push(String repository, String digest, Key key, String payload, boolean tamper) {
         byte[] signed = payload.getBytes(StandardCharsets.UTF_8);
         String signature = Base64.getEncoder().encodeToString(ecdsa(signed, key.pair()));
