@@ -231,8 +231,10 @@ class ImagePolicyTest {
         Thread.sleep(1500);
         assertThat(fx.digest(app, repo)).as("too young: left alone").isEqualTo(v1);
         assertThat(history(fx.target)).as("a deferred check records nothing").isEqualTo(1);
+        // ignoreExceptions: while the container is replaced, its name is briefly on no container.
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptions()
                 .until(() -> {
                     check(repo);
                     return signed.equals(fx.digest(app, repo));
