@@ -70,6 +70,11 @@ defaults
     timeout client 1h
     timeout server 1h
     timeout queue 75s
+# The hold action's clock (see hold.lua): a connection here is accepted and never answered.
+frontend keelson_tick
+    bind unix@/run/haproxy/keelson-tick.sock
+    tcp-request inspect-delay 5s
+    tcp-request content reject if WAIT_END
 CFG
 
 # hold mode: a frontend named in hold.map ("NAME 1") keeps each new connection waiting (accepted,
@@ -78,14 +83,21 @@ CFG
 # release leaves "NAME IP:PORT" in the file, the copy now served, and a connection that waited is sent
 # there (set-dst to the route's "released" server), not to its worker's servers: a worker that was
 # stopping when it took the connection never learns of the switch through the runtime API.
+# The wait between two reads of the file is a read, with a 20 ms timeout, on a connection to the
+# edge's own keelson_tick listener, not core.msleep. On a loaded machine a held connection's sleep once
+# never ended: its stream had no timer left but the 80 s inspect delay, so it waited past the release.
+# A read's end comes as I/O from another stream, which wakes the waiting connection whatever its timers.
 mkdir -p "$root/usr/share/keelson-edge"
 : >"$root/etc/haproxy/keelson/hold.map"
 cat >"$root/usr/share/keelson-edge/hold.lua" <<'LUA'
 local file = "/etc/haproxy/keelson/hold.map"
 local held, to, checked = {}, {}, -1000
-local function refresh()
+local function clock()
     local now = core.now()
-    local ms = now.sec * 1000 + now.usec / 1000
+    return now.sec * 1000 + now.usec / 1000
+end
+local function refresh()
+    local ms = clock()
     if ms - checked < 20 then return end
     checked = ms
     local fresh, served = {}, {}
@@ -104,16 +116,26 @@ local function refresh()
     end
     held, to = fresh, served
 end
+local function pause(ms)
+    local tick = core.tcp()
+    tick:settimeout(ms / 1000)
+    if tick:connect("unix@/run/haproxy/keelson-tick.sock") then
+        tick:receive(1)
+    else
+        core.msleep(ms)
+    end
+    tick:close()
+end
 core.register_action("keelson_hold", { "tcp-req" }, function(txn)
     local frontend = txn.f:fe_name()
-    local waited = 0
+    local since, waited = clock(), false
     refresh()
-    while held[frontend] and waited < 75000 do
-        core.msleep(20)
-        waited = waited + 20
+    while held[frontend] and clock() - since < 75000 do
+        pause(20)
+        waited = true
         refresh()
     end
-    if waited > 0 and not held[frontend] and to[frontend] then
+    if waited and not held[frontend] and to[frontend] then
         txn:set_var("txn.keelson_ip", to[frontend].ip)
         txn:set_var("txn.keelson_port", to[frontend].port)
     end
