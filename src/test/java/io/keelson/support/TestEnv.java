@@ -67,10 +67,6 @@ public final class TestEnv {
         return DIR.resolve("ssh/known_hosts_wrong");
     }
 
-    public static Path busyboxContext() {
-        return DIR.resolve("images");
-    }
-
     /** Fails the calling test, saying what to run, unless dockerd, the registry and sshd all answer. */
     public static void require() {
         if (checked) {
