@@ -1,0 +1,11 @@
+package io.keelson.lanes;
+
+import org.junit.platform.suite.api.IncludeClassNamePatterns;
+import org.junit.platform.suite.api.SelectPackages;
+import org.junit.platform.suite.api.Suite;
+
+/** Plain containers over SSH, the dashboard in a browser, CI identity, the edge, notifications, pipeline templates. */
+@Suite
+@SelectPackages("io.keelson")
+@IncludeClassNamePatterns({Lanes.CONTAINERS, Lanes.BROWSER_AND_EDGE, Lanes.PIPELINE_TEMPLATE})
+class ContainersLane {}

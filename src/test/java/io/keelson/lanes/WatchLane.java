@@ -1,0 +1,11 @@
+package io.keelson.lanes;
+
+import org.junit.platform.suite.api.IncludeClassNamePatterns;
+import org.junit.platform.suite.api.SelectPackages;
+import org.junit.platform.suite.api.Suite;
+
+/** The watcher, deploy policies, the queue and review environments. */
+@Suite
+@SelectPackages("io.keelson")
+@IncludeClassNamePatterns({Lanes.WATCH, Lanes.POLICY_AND_QUEUE, Lanes.ENVIRONMENTS})
+class WatchLane {}
