@@ -4,8 +4,8 @@ import org.junit.platform.suite.api.IncludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
-/** Deployments through docker-compose over SSH. */
+/** Deployments through docker-compose over SSH, with and without the edge. */
 @Suite
 @SelectPackages("io.keelson")
-@IncludeClassNamePatterns(Lanes.DEPLOY_COMPOSE)
+@IncludeClassNamePatterns(Lanes.COMPOSE)
 class ComposeLane {}

@@ -4,8 +4,8 @@ import org.junit.platform.suite.api.IncludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
-/** Plain containers over SSH, the dashboard in a browser, CI identity, the edge, notifications, pipeline templates. */
+/** Plain containers over SSH, the dashboard in a browser, CI identity and notifications. */
 @Suite
 @SelectPackages("io.keelson")
-@IncludeClassNamePatterns({Lanes.CONTAINERS, Lanes.BROWSER_AND_EDGE, Lanes.PIPELINE_TEMPLATE})
+@IncludeClassNamePatterns(Lanes.CONTAINERS)
 class ContainersLane {}

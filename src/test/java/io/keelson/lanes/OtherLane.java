@@ -9,13 +9,5 @@ import org.junit.platform.suite.api.Suite;
 @Suite
 @SelectPackages("io.keelson")
 @IncludeClassNamePatterns(Lanes.ANY_TEST)
-@ExcludeClassNamePatterns({
-    Lanes.DEPLOY_COMPOSE,
-    Lanes.ENVIRONMENTS,
-    Lanes.CONTAINERS,
-    Lanes.BROWSER_AND_EDGE,
-    Lanes.WATCH,
-    Lanes.POLICY_AND_QUEUE,
-    Lanes.PIPELINE_TEMPLATE
-})
+@ExcludeClassNamePatterns({Lanes.COMPOSE, Lanes.CONTAINERS, Lanes.WATCH, Lanes.PIPELINES})
 class OtherLane {}

@@ -4,8 +4,8 @@ import org.junit.platform.suite.api.IncludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
-/** The watcher, deploy policies, the queue and review environments. */
+/** The watcher, deploy policies, the queue and deployments over several hosts. */
 @Suite
 @SelectPackages("io.keelson")
-@IncludeClassNamePatterns({Lanes.WATCH, Lanes.POLICY_AND_QUEUE, Lanes.ENVIRONMENTS})
+@IncludeClassNamePatterns(Lanes.WATCH)
 class WatchLane {}
