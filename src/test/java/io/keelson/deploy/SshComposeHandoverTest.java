@@ -1,7 +1,7 @@
 package io.keelson.deploy;
 
-import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.as;
+import static io.keelson.support.Api.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -243,12 +243,6 @@ class SshComposeHandoverTest {
                 project.dir().resolve("docker-compose.yml").toString()));
         argv.addAll(List.of(args));
         Shell.run(argv.toArray(String[]::new)).require();
-    }
-
-    private static JsonPath deploy(String target, int status) {
-        var response = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true");
-        assertThat(response.statusCode()).as(response.asString()).isEqualTo(status);
-        return response.jsonPath();
     }
 
     /** What the service's one container answers: its image's build nonce. */

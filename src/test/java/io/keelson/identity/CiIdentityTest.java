@@ -4,6 +4,7 @@ import static io.keelson.support.Api.ADMIN;
 import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.OPS;
 import static io.keelson.support.Api.as;
+import static io.keelson.support.Api.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -72,15 +73,6 @@ class CiIdentityTest {
                 .body(body)
                 .post("/api/v1/targets/" + target + "/deployments?wait=true")
                 .then();
-    }
-
-    private static int history(String target) {
-        return as(ADMIN)
-                .get("/api/v1/targets/" + target + "/deployments")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("size()");
     }
 
     @Test

@@ -3,6 +3,8 @@ package io.keelson.policy;
 import static io.keelson.support.Api.ADMIN;
 import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.as;
+import static io.keelson.support.Api.deploy;
+import static io.keelson.support.Api.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -289,15 +291,6 @@ class ImagePolicyTest {
                         policy);
     }
 
-    private static JsonPath deploy(String target, int status) {
-        return as(CI).body("{}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true")
-                .then()
-                .statusCode(status)
-                .extract()
-                .jsonPath();
-    }
-
     private static void assertFailedUntouched(JsonPath d, String container, String digest, String problem) {
         assertThat(d.getString("status")).isEqualTo("FAILED");
         assertThat(d.getString("error")).contains(digest, problem);
@@ -312,14 +305,5 @@ class ImagePolicyTest {
         return Shell.run("docker", "inspect", "--format", format, container)
                 .require()
                 .strip();
-    }
-
-    private static int history(String target) {
-        return as(ADMIN)
-                .get("/api/v1/targets/" + target + "/deployments")
-                .then()
-                .statusCode(200)
-                .extract()
-                .path("size()");
     }
 }

@@ -1,8 +1,10 @@
 package io.keelson.support;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,6 +75,26 @@ public final class Api {
     }
 
     /** Deletes an API-defined target, e.g. so that another may take its compose project (one project, one target). */
+    /**
+     * A deployment of {@code target} asked for with the CI token and an empty body, waited for
+     * ({@code ?wait=true}); fails the test, showing the answer, unless its status is {@code status}.
+     */
+    public static JsonPath deploy(String target, int status) {
+        var response = as(CI).body("{}").post("/api/v1/targets/" + target + "/deployments?wait=true");
+        assertThat(response.statusCode()).as(response.asString()).isEqualTo(status);
+        return response.jsonPath();
+    }
+
+    /** How many deployments the history of {@code target} holds. */
+    public static int history(String target) {
+        return as(ADMIN)
+                .get("/api/v1/targets/" + target + "/deployments")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("size()");
+    }
+
     public static void deleteTarget(String name) {
         as(ADMIN).delete("/api/v1/targets/" + name).then().statusCode(204);
     }

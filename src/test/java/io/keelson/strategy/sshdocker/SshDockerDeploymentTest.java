@@ -1,9 +1,9 @@
 package io.keelson.strategy.sshdocker;
 
 import static io.keelson.support.Api.ADMIN;
-import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.OPS;
 import static io.keelson.support.Api.as;
+import static io.keelson.support.Api.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.support.Api;
@@ -296,15 +296,6 @@ class SshDockerDeploymentTest {
                  "rollout": %s}""".formatted(target, ssh, name, repo, create, Api.FAST_ROLLOUT);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
         return target;
-    }
-
-    private static JsonPath deploy(String target, int status) {
-        return as(CI).body("{}")
-                .post("/api/v1/targets/" + target + "/deployments?wait=true")
-                .then()
-                .statusCode(status)
-                .extract()
-                .jsonPath();
     }
 
     private String inspect(String format) {
