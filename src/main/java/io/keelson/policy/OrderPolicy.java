@@ -80,6 +80,12 @@ public class OrderPolicy {
                     .forEach(pin -> requireSigned(target, ImageRef.parse(pin.image()), pin.digest()));
             return order;
         }
+        if (!order.digests().isEmpty()) {
+            // Admitted under a minimum age: pinned to every image it planned then, and the strategy runs
+            // nothing else (an image outside the pins is refused), so the plan is not read again.
+            order.digests().forEach((ref, digest) -> requireSigned(target, ImageRef.parse(ref), digest));
+            return order;
+        }
         Optional<Map<String, ImageRef>> planned = strategy.plannedImages(target, order);
         if (planned.isEmpty()) {
             return order;

@@ -53,7 +53,8 @@ public final class UnitImages {
 
     /**
      * Each image with the digest the deploy policy checked for it. When a policy checked the order,
-     * an image it did not check is refused rather than pulled by its tag.
+     * an image it did not check is refused rather than pulled by its tag, one that names a digest
+     * too: the policy checks the pins, not a plan read again.
      */
     private static Map<String, ImageRef> checked(Map<String, ImageRef> images, DeployOrder order) {
         if (order.digests().isEmpty()) {
@@ -61,7 +62,7 @@ public final class UnitImages {
         }
         Map<String, ImageRef> pinned = new LinkedHashMap<>();
         images.forEach((unit, image) -> {
-            if (image.digest() == null && !order.digests().containsKey(image.toString())) {
+            if (!order.digests().containsKey(image.toString())) {
                 throw new IllegalArgumentException(unit + ": image " + image
                         + " was not checked against the target's deploy policy; nothing was changed");
             }

@@ -26,8 +26,12 @@ class KillNineIT {
 
     private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"};
     /** A service whose stop takes 15 s: the `up` that replaces it outlives Keelson's kill and restart. */
+    /**
+     * An old container that takes 30 s to stop, so the up a killed Keelson leaves running outlives the
+     * restart and the repair (15 s was too short once, on a loaded machine) and the rollback meets it.
+     */
     private static final String SLOW_STOP =
-            "    stop_grace_period: 15s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
+            "    stop_grace_period: 30s\n    command: [\"sh\", \"-c\", \"trap '' TERM; while true; do sleep 1; done\"]\n";
 
     private KeelsonProcess keelson;
     private ComposeProject project;

@@ -7,6 +7,7 @@ import static io.keelson.support.Api.deploy;
 import static io.keelson.support.Api.history;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
@@ -177,6 +178,35 @@ class ImagePolicyTest {
         await().atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> Duration.between(pushed, Instant.now()).toSeconds() >= 3);
+        assertThat(deploy(target, 200).getString("changes[0].toDigest")).isEqualTo(digest);
+    }
+
+    /**
+     * Under both a minimum age and signatures, the order admitted by age is pinned to its digests, and
+     * the signature check when it runs is made on those pins (the plan is not read again).
+     */
+    @Test
+    void anAdmittedOrderIsCheckedForSignaturesOnTheDigestsItWasPinnedTo() {
+        TestEnv.require();
+        TestSignatures.Key trusted = TestSignatures.newKey();
+        String repo = TestImages.uniqueRepo("aged-signed");
+        String name = container("aged-signed");
+        String policy = signatures("required", trusted).replace("}}", "}, \"minAge\": \"2s\"}");
+        String target = sshDockerTarget(name, repo, policy);
+        String digest = TestImages.push(TestImages.Kind.HEALTHY, repo + ":latest");
+        Instant pushed = Instant.now();
+
+        as(CI).body("{}")
+                .post("/api/v1/targets/" + target + "/deployments?wait=true")
+                .then()
+                .statusCode(423)
+                .body("error", equalTo("too-young"));
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> Duration.between(pushed, Instant.now()).toSeconds() >= 3);
+        assertFailedUntouched(deploy(target, 424), name, digest, "is not signed");
+
+        TestSignatures.sign(repo, digest, trusted);
         assertThat(deploy(target, 200).getString("changes[0].toDigest")).isEqualTo(digest);
     }
 
