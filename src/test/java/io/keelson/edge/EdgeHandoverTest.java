@@ -105,9 +105,10 @@ class EdgeHandoverTest {
         String old = copy("old");
         edge.install(web, "t", ip(old));
 
-        // A new connection per request: a hold promises that none is refused.
+        // A new connection per request: a hold promises that none is refused. Ten seconds, so the load goes
+        // on after the release even when the restart under it is slow (a hold of 7 s under a full run).
         CompletableFuture<Load.Seen> load =
-                CompletableFuture.supplyAsync(() -> Load.hey(url(web), 6, "-disable-keepalive"));
+                CompletableFuture.supplyAsync(() -> Load.hey(url(web), 10, "-disable-keepalive"));
         Thread.sleep(1500);
         edge.hold(web);
         assertThat(edge.held(web)).isTrue();
