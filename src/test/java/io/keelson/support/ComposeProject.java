@@ -120,26 +120,21 @@ public final class ComposeProject {
      * interpreters for every test (compose's start-ups were a quarter of a run's CPU).
      */
     public void down() {
+        String label = "label=com.docker.compose.project=" + name;
         for (String engine : new String[] {null, TestEnv.HOST_B_DOCKER}) {
-            String label = "label=com.docker.compose.project=" + name;
-            List<String> containers = docker(engine, "ps", "-aq", "--filter", label)
-                    .output()
-                    .lines()
-                    .toList();
-            if (!containers.isEmpty()) {
-                List<String> rm = new java.util.ArrayList<>(List.of("rm", "-f"));
-                rm.addAll(containers);
-                docker(engine, rm.toArray(String[]::new));
-            }
-            List<String> networks = docker(engine, "network", "ls", "-q", "--filter", label)
-                    .output()
-                    .lines()
-                    .toList();
-            if (!networks.isEmpty()) {
-                List<String> rm = new java.util.ArrayList<>(List.of("network", "rm"));
-                rm.addAll(networks);
-                docker(engine, rm.toArray(String[]::new));
-            }
+            removeAll(engine, List.of("ps", "-aq", "--filter", label), List.of("rm", "-f"));
+            removeAll(engine, List.of("network", "ls", "-q", "--filter", label), List.of("network", "rm"));
+        }
+    }
+
+    /** Runs {@code remove} with the ids {@code list} prints, when it prints any. */
+    private static void removeAll(String engine, List<String> list, List<String> remove) {
+        List<String> ids =
+                docker(engine, list.toArray(String[]::new)).output().lines().toList();
+        if (!ids.isEmpty()) {
+            List<String> argv = new java.util.ArrayList<>(remove);
+            argv.addAll(ids);
+            docker(engine, argv.toArray(String[]::new));
         }
     }
 }
