@@ -30,6 +30,9 @@ class SshDockerDeploymentTest {
 
     private final List<String> containers = new ArrayList<>();
     private final List<String> volumes = new ArrayList<>();
+    /** Deleted after each test: Keelson probes every target's hosts (a password login) every 30 s. */
+    private final List<String> targets = new ArrayList<>();
+
     private String repo;
     private String name;
 
@@ -43,6 +46,7 @@ class SshDockerDeploymentTest {
 
     @AfterEach
     void tearDown() {
+        targets.forEach(Api::deleteTarget);
         for (String c : containers) {
             Shell.run("docker", "rm", "-f", c);
             for (String aside : Shell.run("docker", "ps", "-aq", "--filter", "name=" + c + "-keelson-old-")
@@ -295,6 +299,7 @@ class SshDockerDeploymentTest {
                  "containers": [{"name": "%s", "image": "%s:latest"%s}],
                  "rollout": %s}""".formatted(target, ssh, name, repo, create, Api.FAST_ROLLOUT);
         as(ADMIN).body(body).post("/api/v1/targets").then().statusCode(201);
+        targets.add(target);
         return target;
     }
 
