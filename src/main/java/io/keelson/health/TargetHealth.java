@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,12 +67,21 @@ public class TargetHealth {
             delayed = "2s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void probeAll() {
+        Map<Object, List<Subject>> rounds = new LinkedHashMap<>();
         for (CatalogTarget target : catalog.list()) {
             if (!target.paused()) {
-                endpointsOf(target.spec()).forEach(endpoint -> probes.execute(() -> probe(target.spec(), endpoint)));
+                TargetSpec spec = target.spec();
+                for (String endpoint : endpointsOf(spec)) {
+                    rounds.computeIfAbsent(strategies.of(spec).probeKey(spec, endpoint), k -> new ArrayList<>())
+                            .add(new Subject(spec, endpoint));
+                }
             }
         }
+        rounds.values().forEach(subjects -> probes.execute(() -> probe(subjects)));
     }
+
+    /** A target's endpoint, one of those that one probe answers for. */
+    private record Subject(TargetSpec target, String endpoint) {}
 
     /** The target's endpoints as last probed (never probes on the caller's thread). */
     public List<Endpoint> of(TargetSpec target) {
@@ -88,19 +98,31 @@ public class TargetHealth {
         probes.shutdownNow();
     }
 
-    private void probe(TargetSpec target, String endpoint) {
+    /** Probes the first subject's endpoint and records the answer for all of them (they share its {@code probeKey}). */
+    private void probe(List<Subject> subjects) {
+        Subject first = subjects.get(0);
         String problem;
         try {
-            problem = strategies.of(target).unreachable(target, endpoint).orElse(null);
+            problem = strategies
+                    .of(first.target())
+                    .unreachable(first.target(), first.endpoint())
+                    .orElse(null);
         } catch (RuntimeException e) {
             problem = e.getMessage() == null ? e.toString() : e.getMessage();
         }
-        probed.put(key(target.name(), endpoint), new Endpoint(endpoint, problem == null, problem, clock.instant()));
+        Instant at = clock.instant();
+        for (Subject subject : subjects) {
+            record(subject.target().name(), subject.endpoint(), problem, at);
+        }
+    }
+
+    private void record(String target, String endpoint, String problem, Instant at) {
+        probed.put(key(target, endpoint), new Endpoint(endpoint, problem == null, problem, at));
         gauges.computeIfAbsent(
-                        key(target.name(), endpoint),
+                        key(target, endpoint),
                         k -> meters.gauge(
                                 "keelson.target.reachable",
-                                Tags.of("target", target.name(), "endpoint", endpoint),
+                                Tags.of("target", target, "endpoint", endpoint),
                                 new AtomicInteger()))
                 .set(problem == null ? 1 : 0);
     }

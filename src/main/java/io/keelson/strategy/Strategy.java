@@ -78,6 +78,15 @@ public interface Strategy {
     Optional<String> unreachable(TargetSpec target, String endpoint);
 
     /**
+     * What {@link #unreachable} depends on: targets whose keys are equal share one probe a round, so a
+     * host that a hundred targets deploy to is probed once, not a hundred times. By default the
+     * endpoint alone (a TCP connection to {@code host:port} is the same probe for every target on it).
+     */
+    default Object probeKey(TargetSpec target, String endpoint) {
+        return endpoint;
+    }
+
+    /**
      * Brings back to running every unit a cut-off replacement left half-done, and says what it did;
      * a new container stays only when {@code gates} says the deployment that made it recorded it
      * as passed. Runs at start, before each deployment, and again soon after one that did not finish.

@@ -1,6 +1,7 @@
 package io.keelson.strategy.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.keelson.catalog.DockerSpec;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
@@ -108,6 +109,12 @@ public class WatchStrategy implements Strategy {
     @Override
     public Optional<String> unreachable(TargetSpec target, String endpoint) {
         return engines.of(target).ping() ? Optional.empty() : Optional.of("the engine does not answer a ping");
+    }
+
+    /** The engine's whole connection (address and TLS files): two targets reach one engine alike only if all are equal. */
+    @Override
+    public Object probeKey(TargetSpec target, String endpoint) {
+        return target.docker() == null ? new DockerSpec(null, null) : target.docker();
     }
 
     /**
