@@ -180,9 +180,18 @@ unlock() { rm -rf "$dir/.lock"; trap - EXIT; }
 worker() { api "show info" 2>/dev/null | grep '^Pid:' || true; }
 master() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/master.sock; }
 case "${1:-}" in
-  protocol) echo 7 ;;
+  protocol) echo 8 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
+  all-stats)
+    # The current worker's info and counters, then the counters of every older worker a reload is
+    # replacing: those still carry the connections they had, which a drain and a hold wait for.
+    now=$(api "show info; show stat")
+    printf '%s\n' "$now"
+    pid=$(printf '%s\n' "$now" | sed -n 's/^Pid: //p')
+    for old in $(master "show proc" | awk '$2 == "worker" {print $1}'); do
+      [ "$old" = "$pid" ] || master "@!$old show stat"
+    done ;;
   check) /usr/sbin/haproxy -c -q -f /etc/haproxy/haproxy.cfg -f "$dir/routes" ;;
   put-route)
     lock
@@ -245,7 +254,7 @@ case "${1:-}" in
     { grep -v "^$2 " "$dir/hold.map" || true; [ -z "${3:-}" ] || printf '%s %s\n' "$2" "$3"; } >"$dir/.hold.new.$$"
     mv "$dir/.hold.new.$$" "$dir/hold.map" ;;
   holds) cat "$dir/hold.map" ;;
-  *) echo "usage: edge api|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol" >&2; exit 2 ;;
+  *) echo "usage: edge api|all-stats|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol" >&2; exit 2 ;;
 esac
 SH
 chmod 755 "$root/usr/share/keelson-edge/edge"

@@ -30,7 +30,7 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "7";
+    private static final String PROTOCOL = "8";
     private static final Duration CALL = Duration.ofSeconds(20);
     private static final Duration RELOAD = Duration.ofSeconds(10);
     private static final Duration RELOAD_CALL = Duration.ofSeconds(60);
@@ -180,10 +180,10 @@ public final class Edge {
     /** Waits until the copy in {@code slot} has no open connection or {@code timeout} passed; answers those still open. */
     public long awaitIdle(EdgeRoute route, String slot, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        long open = openOn(route, slot);
+        long open = open(route, slot);
         while (open > 0 && System.nanoTime() < end) {
             sleep(100); // each look is a docker exec: cheap, not free
-            open = openOn(route, slot);
+            open = open(route, slot);
         }
         return open;
     }
@@ -193,11 +193,16 @@ public final class Edge {
         return stats().serving(route).map(EdgeStats.Slot::name).orElse("blue");
     }
 
-    /** The slot's open connections, and those a hold released to the copy (counted with whichever slot is asked). */
-    private long openOn(EdgeRoute route, String slot) {
-        EdgeStats now = stats();
-        EdgeStats.Slot s = now.slots(route).get(slot);
-        return (s == null ? 0 : s.open()) + now.released(route);
+    /**
+     * The slot's open connections, and those a hold released to the copy (counted with whichever slot
+     * is asked), in every HAProxy worker: after a reload (any route change on the host makes one) the
+     * worker it replaces still carries the connections it had, and a drain that looked at the new
+     * worker alone would end early and cut them.
+     */
+    public long open(EdgeRoute route, String slot) {
+        return EdgeStats.parseEach(call("all-stats")).stream()
+                .mapToLong(worker -> worker.open(route, slot))
+                .sum();
     }
 
     /** hold: new connections to the route wait (accepted, nothing sent on) until {@link #release}. */

@@ -1,5 +1,6 @@
 package io.keelson.edge;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,32 @@ public final class EdgeStats {
                 lines.subList(csv + 1, lines.size()).stream()
                         .map(l -> l.split(",", -1))
                         .toList());
+    }
+
+    /**
+     * Reads the edge's {@code all-stats} answer: the current worker's {@link #parse} answer, then one
+     * {@code show stat} CSV for each older worker; one {@link EdgeStats} each, the current first.
+     */
+    public static List<EdgeStats> parseEach(String answer) {
+        List<EdgeStats> workers = new ArrayList<>();
+        StringBuilder block = new StringBuilder();
+        boolean hasCsv = false;
+        for (String line : answer.lines().toList()) {
+            if (line.startsWith("# ") && hasCsv) {
+                workers.add(parse(block.toString()));
+                block.setLength(0);
+            }
+            hasCsv |= line.startsWith("# ");
+            block.append(line).append('\n');
+        }
+        workers.add(parse(block.toString()));
+        return workers;
+    }
+
+    /** The slot's open connections in this worker, with those a hold released to the copy. */
+    public long open(EdgeRoute route, String slot) {
+        Slot s = slots(route).get(slot);
+        return (s == null ? 0 : s.open()) + released(route);
     }
 
     /** The HAProxy worker that answered (its pid), empty if unknown: counters start at zero in each. */
