@@ -194,10 +194,8 @@ public final class Edge {
     }
 
     /**
-     * The slot's open connections, and those a hold released to the copy (counted with whichever slot
-     * is asked), in every HAProxy worker: after a reload (any route change on the host makes one) the
-     * worker it replaces still carries the connections it had, and a drain that looked at the new
-     * worker alone would end early and cut them.
+     * The slot's open connections, with those a hold released to the copy, in every HAProxy worker: a
+     * worker a reload replaces keeps its connections, which a drain must not end early under.
      */
     public long open(EdgeRoute route, String slot) {
         return EdgeStats.parseEach(call("all-stats")).stream()
