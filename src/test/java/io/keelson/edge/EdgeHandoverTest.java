@@ -115,10 +115,10 @@ class EdgeHandoverTest {
         String old = copy("old");
         edge.install(web, "t", ip(old));
 
-        // A new connection per request: a hold promises that none is refused. Ten seconds, so the load goes
-        // on after the release even when the restart under it is slow (a hold of 7 s under a full run).
+        // A new connection per request: a hold promises that none is refused. Fourteen seconds, so the load
+        // goes on after the release even when the restart under it is slow (holds of 7 and 9.6 s in full runs).
         CompletableFuture<Load.Seen> load =
-                CompletableFuture.supplyAsync(() -> Load.hey(url(web), 10, "-disable-keepalive"));
+                CompletableFuture.supplyAsync(() -> Load.hey(url(web), 14, "-disable-keepalive"));
         Thread.sleep(1500);
         edge.hold(web);
         assertThat(edge.held(web)).isTrue();
