@@ -16,8 +16,13 @@ public class DockerEngines {
 
     private final Map<String, Entry> engines = new ConcurrentHashMap<>();
 
+    /** The target's engine connection; a target that names none uses the local engine. */
+    public static DockerSpec specOf(TargetSpec target) {
+        return target.docker() == null ? new DockerSpec(null, null) : target.docker();
+    }
+
     public DockerEngine of(TargetSpec target) {
-        DockerSpec spec = target.docker() == null ? new DockerSpec(null, null) : target.docker();
+        DockerSpec spec = specOf(target);
         Entry entry = engines.compute(target.name(), (name, current) -> {
             if (current != null && current.spec().equals(spec)) {
                 return current;

@@ -1,7 +1,6 @@
 package io.keelson.strategy.watch;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.keelson.catalog.DockerSpec;
 import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
@@ -114,7 +113,7 @@ public class WatchStrategy implements Strategy {
     /** The engine's whole connection (address and TLS files): two targets reach one engine alike only if all are equal. */
     @Override
     public Object probeKey(TargetSpec target, String endpoint) {
-        return target.docker() == null ? new DockerSpec(null, null) : target.docker();
+        return DockerEngines.specOf(target);
     }
 
     /**
