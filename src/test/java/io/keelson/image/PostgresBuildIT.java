@@ -3,6 +3,7 @@ package io.keelson.image;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.keelson.support.ClassDataArchive;
 import io.keelson.support.KeelsonProcess;
 import io.keelson.support.PgReplicas;
 import io.keelson.support.TestEnv;
@@ -102,7 +103,8 @@ class PostgresBuildIT {
     }
 
     private void start() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar"))
+        ClassDataArchive.Use cds = ClassDataArchive.forJar(Path.of("target/pg-app/quarkus-run.jar"));
+        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar", cds))
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/pg-app/keelson.log"));
         pb.environment()
@@ -122,6 +124,7 @@ class PostgresBuildIT {
                         "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
                         "admin"));
         keelson = pb.start();
+        cds.whenEnded(keelson);
         for (int i = 0; i < 150; i++) {
             if (!keelson.isAlive()) {
                 throw new AssertionError(

@@ -121,7 +121,9 @@ public final class PgReplicas implements AutoCloseable {
     private int launch() throws Exception {
         int index = processes.size();
         int port = 18110 + index;
-        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar"))
+        Path jar = Path.of("target/pg-app/quarkus-run.jar");
+        ClassDataArchive.Use cds = ClassDataArchive.forJar(jar);
+        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java(jar.toString(), cds))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(index).toFile()));
         Map<String, String> env = new HashMap<>(Map.of(
@@ -141,7 +143,9 @@ public final class PgReplicas implements AutoCloseable {
         }
         env.putAll(extraEnv);
         pb.environment().putAll(env);
-        processes.add(pb.start());
+        Process process = pb.start();
+        cds.whenEnded(process);
+        processes.add(process);
         ports.add(port);
         return index;
     }
