@@ -3,7 +3,6 @@ package io.keelson.image;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.keelson.support.ClassDataArchive;
 import io.keelson.support.KeelsonProcess;
 import io.keelson.support.PgReplicas;
 import io.keelson.support.TestEnv;
@@ -103,8 +102,7 @@ class PostgresBuildIT {
     }
 
     private void start() throws Exception {
-        ClassDataArchive.Use cds = ClassDataArchive.forJar(Path.of("target/pg-app/quarkus-run.jar"));
-        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar", cds))
+        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(new File("target/pg-app/keelson.log"));
         pb.environment()
@@ -124,7 +122,6 @@ class PostgresBuildIT {
                         "KEELSON_AUTH_TOKENS_ADMIN_ROLES",
                         "admin"));
         keelson = pb.start();
-        cds.whenEnded(keelson);
         for (int i = 0; i < 150; i++) {
             if (!keelson.isAlive()) {
                 throw new AssertionError(

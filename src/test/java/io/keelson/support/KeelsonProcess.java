@@ -70,12 +70,11 @@ public final class KeelsonProcess implements AutoCloseable {
                     "no " + jar + ": the fault suite runs after `./mvnw package` (scripts/test.sh runs verify)");
         }
         starts++;
-        ClassDataArchive.Use cds = throughLauncher ? null : ClassDataArchive.forJar(jar);
         ProcessBuilder pb = new ProcessBuilder(
                         throughLauncher
                                 ? List.of(
                                         Path.of("bin/keelson").toAbsolutePath().toString())
-                                : java(jar.toAbsolutePath().toString(), cds))
+                                : java(jar.toAbsolutePath().toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile()));
         Map<String, String> env = new HashMap<>(Map.of(
@@ -95,9 +94,6 @@ public final class KeelsonProcess implements AutoCloseable {
         env.putAll(extraEnv);
         pb.environment().putAll(env);
         process = pb.start();
-        if (cds != null) {
-            cds.whenEnded(process);
-        }
         for (int i = 0; i < 300; i++) {
             if (!process.isAlive()) {
                 throw new AssertionError("Keelson exited: " + Files.readString(log()));
@@ -114,11 +110,10 @@ public final class KeelsonProcess implements AutoCloseable {
         throw new AssertionError("Keelson did not come up: " + Files.readString(log()));
     }
 
-    /** {@code java} with {@link TestEnv#QUICK_JVM} and the class-data options, then {@code -jar jar}. */
-    public static List<String> java(String jar, ClassDataArchive.Use cds) {
+    /** {@code java} with {@link TestEnv#QUICK_JVM}, then {@code -jar jar}. */
+    public static List<String> java(String jar) {
         List<String> command = new ArrayList<>(List.of("java"));
         command.addAll(TestEnv.QUICK_JVM);
-        command.addAll(cds.options());
         command.addAll(List.of("-jar", jar));
         return command;
     }

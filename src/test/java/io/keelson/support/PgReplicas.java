@@ -121,9 +121,7 @@ public final class PgReplicas implements AutoCloseable {
     private int launch() throws Exception {
         int index = processes.size();
         int port = 18110 + index;
-        Path jar = Path.of("target/pg-app/quarkus-run.jar");
-        ClassDataArchive.Use cds = ClassDataArchive.forJar(jar);
-        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java(jar.toString(), cds))
+        ProcessBuilder pb = new ProcessBuilder(KeelsonProcess.java("target/pg-app/quarkus-run.jar"))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(index).toFile()));
         Map<String, String> env = new HashMap<>(Map.of(
@@ -143,9 +141,7 @@ public final class PgReplicas implements AutoCloseable {
         }
         env.putAll(extraEnv);
         pb.environment().putAll(env);
-        Process process = pb.start();
-        cds.whenEnded(process);
-        processes.add(process);
+        processes.add(pb.start());
         ports.add(port);
         return index;
     }

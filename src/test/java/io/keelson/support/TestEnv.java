@@ -42,15 +42,6 @@ public final class TestEnv {
 
     private static volatile boolean checked;
 
-    static {
-        // The tests' waits poll Docker (a CLI process and an engine request a look), sshd and Keelson:
-        // on two cores a look every 250 ms instead of Awaitility's 100 ms is the same wait for a test and
-        // less than half the work. The first look is at once. (Set here, in the class loader of the tests
-        // that use the environment: a Quarkus test has its own copy of Awaitility.)
-        org.awaitility.Awaitility.setDefaultPollInterval(java.time.Duration.ofMillis(250));
-        org.awaitility.Awaitility.setDefaultPollDelay(java.time.Duration.ZERO);
-    }
-
     private TestEnv() {}
 
     public static Path clientKey() {
