@@ -274,11 +274,16 @@ class ClusterIT {
         Thread.sleep(10_000);
         long inTenSeconds = count(registryLog, manifest) - before;
 
-        // Never more than one check per interval across the replicas; on a loaded machine (the suite runs
-        // three test JVMs beside these replicas) a 1 s schedule slips a few beats, but keeps running.
+        // Never more than one check per interval across the replicas. The registry sees a check when it
+        // runs, not when a replica claims its slot, so the most a correct schedule shows in 10 s is: the
+        // due times a claim inside the window can serve (a claim comes less than an interval after its
+        // slot was due: 12 in 11 s), plus the two claimed before the window that the target's lane had
+        // not run yet (one running, one waiting; later claims join the waiting one). 14 in all; two
+        // replicas that both served each slot would show about 20. On a loaded machine (the suite runs
+        // three test JVMs beside these replicas) a 1 s schedule slips beats, but keeps running: 5 at least.
         assertThat(inTenSeconds)
                 .as("checks in 10 s at a 1 s interval, two replicas")
-                .isBetween(5L, 12L);
+                .isBetween(5L, 14L);
 
         replicas.kill(0);
         long atKill = count(registryLog, manifest);
