@@ -8,12 +8,15 @@
 # take turns, and one run of each before the measured ones warms the JIT up (not counted).
 # Prints, for each: requests/s and latency p50/p99 (medians over RUNS runs), and the p99 difference
 # (goal: an ID-token check costs at most 1 ms p99 more).
-# Usage: bench/auth.sh [REQUESTS] [RUNS]. Needs openssl, curl, python3 and a JDK (scripts/test-env.sh installs them).
+# Usage: bench/auth.sh [REQUESTS] [RUNS] [CONNECTIONS] (default 3000 5 4). With one connection no request
+# waits behind another, so the difference is what the check itself costs; with four, the two cores are
+# saturated and latency is mostly queueing. Needs openssl, curl, python3 and a JDK (scripts/test-env.sh
+# installs them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REQUESTS=${1:-3000}
 RUNS=${2:-5}
-CONNECTIONS=4
+CONNECTIONS=${3:-4}
 source bench/lib.sh
 for tool in openssl curl python3 java javac; do
   command -v "$tool" >/dev/null || { echo "bench/auth.sh needs $tool: run scripts/test-env.sh as root" >&2; exit 1; }
