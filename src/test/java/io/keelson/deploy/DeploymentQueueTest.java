@@ -44,6 +44,16 @@ class DeploymentQueueTest {
 
     @AfterEach
     void tearDown() {
+        // A deployment still queued or running would bring the project's container back after it is
+        // removed (its "up" comes later), leaving it running for the rest of the suite.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> as(CI)
+                        .get("/api/v1/targets/" + target + "/deployments")
+                        .jsonPath()
+                        .getList("status", String.class)
+                        .stream()
+                        .noneMatch(s -> s.equals("QUEUED") || s.equals("RUNNING")));
         project.down();
     }
 
