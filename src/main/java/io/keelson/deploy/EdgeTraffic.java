@@ -75,7 +75,7 @@ public class EdgeTraffic {
         // One read per host and login: the counters of every target on it come with it.
         Map<String, List<TargetSpec>> byReach = new java.util.LinkedHashMap<>();
         for (CatalogTarget target : catalog.list()) {
-            if (target.spec().handover() != null && !target.paused()) {
+            if (readsEdges(target)) {
                 byReach.computeIfAbsent(reach(target.spec()), k -> new ArrayList<>())
                         .add(target.spec());
             }
@@ -90,8 +90,13 @@ public class EdgeTraffic {
      */
     void onEnd(@ObservesAsync DeploymentEnded event) {
         catalog.find(event.deployment().target())
-                .filter(target -> target.spec().handover() != null && !target.paused())
+                .filter(EdgeTraffic::readsEdges)
                 .ifPresent(target -> scrapes.execute(() -> scrape(List.of(target.spec()))));
+    }
+
+    /** A target whose units are handed over, and not paused: its edges are read. */
+    private static boolean readsEdges(CatalogTarget target) {
+        return target.spec().handover() != null && !target.paused();
     }
 
     /** What reading a target's edges takes: the same hosts, port and login read the same edges. */

@@ -3,6 +3,7 @@ package io.keelson.deploy;
 import static io.keelson.support.Api.CI;
 import static io.keelson.support.Api.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.keelson.support.Api;
 import io.keelson.support.ComposeProject;
@@ -10,6 +11,7 @@ import io.keelson.support.TestEnv;
 import io.keelson.support.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +48,7 @@ class DeploymentQueueTest {
     void tearDown() {
         // A deployment still queued or running would bring the project's container back after it is
         // removed (its "up" comes later), leaving it running for the rest of the suite.
-        org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(60))
+        await().atMost(Duration.ofSeconds(60))
                 .until(() -> as(CI)
                         .get("/api/v1/targets/" + target + "/deployments")
                         .jsonPath()
