@@ -51,7 +51,7 @@ for lib in /lib/x86_64-linux-gnu/libnss_files.so.2 /lib/x86_64-linux-gnu/libnss_
 done
 mkdir -p "$root/bin" "$root/etc/haproxy/keelson/routes" "$root/run/haproxy" "$root/var/lib/haproxy" "$root/tmp"
 cp /bin/busybox "$root/bin/busybox"
-for applet in sh cat mv rm rmdir mkdir sleep ls ps kill printf grep cmp date; do ln -s busybox "$root/bin/$applet"; done
+for applet in sh cat mv rm rmdir mkdir sleep ls ps kill printf grep cmp date base64; do ln -s busybox "$root/bin/$applet"; done
 printf 'root:x:0:0:root:/root:/bin/sh\nhaproxy:x:101:101::/var/lib/haproxy:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nhaproxy:x:101:\n' >"$root/etc/group"
 printf 'hosts: files dns\n' >"$root/etc/nsswitch.conf"
@@ -142,13 +142,16 @@ core.register_action("keelson_hold", { "tcp-req" }, function(txn)
 end, 0)
 LUA
 
-# The commands Keelson runs in the edge (docker exec), each value a positional argument, never
-# spliced into a command line. Changes take a lock (mkdir: the one atomic step busybox's sh has) so
+# The commands Keelson runs in the edge, each value a positional argument, never spliced into a
+# command line: one `docker exec` per command, or many through one `edge serve` (a session Keelson
+# keeps open through a deployment, so a switch is not held up by an exec's start). Changes take a lock (mkdir: the one atomic step busybox's sh has) so
 # two deployments on one host, from one Keelson or two, never interleave a file and its reload.
 cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 #!/bin/sh
 # edge api CMDS | edge check | edge put-route NAME TEXT | edge drop-route NAME | edge reload
 # edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME [IP:PORT] | edge holds | edge routes | edge protocol
+# edge serve: the commands above, one per line read: a request number, then each argument in base64
+# ("-" for an empty one); after each, its output, then a line "#keelson-edge NUMBER STATUS" on stdout.
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
@@ -156,7 +159,7 @@ api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.so
 # takes over a lock only from a holder that is gone (a call killed, the edge restarted: the lock is on
 # the volume), never from one that is slow: two changes of hold.map at once could lose one, and a
 # release lost keeps every held connection waiting. A live holder past a minute fails the waiter.
-me() { echo "$$ $(cut -d' ' -f22 "/proc/$$/stat")"; }
+me() { local pid rest; read -r pid rest </proc/self/stat; echo "$pid $(cut -d' ' -f22 "/proc/$pid/stat")"; }
 alive() { set -- $1; [ -n "${2:-}" ] && [ "$(cut -d' ' -f22 "/proc/$1/stat" 2>/dev/null)" = "$2" ]; }
 # Its counter is its own: the callers' loops count with other names.
 lock() {
@@ -179,8 +182,9 @@ lock() {
 unlock() { rm -rf "$dir/.lock"; trap - EXIT; }
 worker() { api "show info" 2>/dev/null | grep '^Pid:' || true; }
 master() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/master.sock; }
+run() {
 case "${1:-}" in
-  protocol) echo 8 ;;
+  protocol) echo 9 ;;
   routes) cat "$dir"/routes/*.cfg 2>/dev/null | grep '^# keelson: ' || true ;;
   api) api "$2" ;;
   all-stats)
@@ -254,8 +258,28 @@ case "${1:-}" in
     { grep -v "^$2 " "$dir/hold.map" || true; [ -z "${3:-}" ] || printf '%s %s\n' "$2" "$3"; } >"$dir/.hold.new.$$"
     mv "$dir/.hold.new.$$" "$dir/hold.map" ;;
   holds) cat "$dir/hold.map" ;;
-  *) echo "usage: edge api|all-stats|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol" >&2; exit 2 ;;
+  *) echo "usage: edge api|all-stats|check|put-route|set-route|drop-route|reload|hold|unhold|holds|routes|protocol|serve" >&2; exit 2 ;;
 esac
+}
+# Each command runs in a subshell of its own, with the errors it stops at (set -e) and its lock's
+# release on exit, as a command run by itself. Idle for five minutes, or at the end of its input
+# (Keelson closed it, or went away), the session ends.
+serve() {
+  local id rest word value rc
+  while IFS=' ' read -r -t 300 id rest; do
+    set --
+    for word in $rest; do
+      if [ "$word" = - ]; then value=x; else value=$(printf '%s' "$word" | base64 -d; echo x); fi
+      set -- "$@" "${value%x}"
+    done
+    set +e
+    ( set -e; run "$@" ) </dev/null
+    rc=$?
+    set -e
+    printf '\n#keelson-edge %s %s\n' "$id" "$rc"
+  done
+}
+if [ "${1:-}" = serve ]; then serve; else run "$@"; fi
 SH
 chmod 755 "$root/usr/share/keelson-edge/edge"
 

@@ -252,8 +252,11 @@ edge_image() {
   log "building $EDGE_IMAGE with scripts/build-edge.sh"
   DOCKER=$DOCKER "$script" "$EDGE_IMAGE" >/dev/null
   # An edge the tests made from an older build goes with its routes; the next handover makes a new one.
-  "$DOCKER" rm -f keelson-edge >/dev/null 2>&1 || true
-  "$DOCKER" volume rm -f keelson-edge >/dev/null 2>&1 || true
+  local engine
+  for engine in "" "$HOST_B_SOCK"; do
+    "$DOCKER" ${engine:+-H "$engine"} rm -f keelson-edge >/dev/null 2>&1 || true
+    "$DOCKER" ${engine:+-H "$engine"} volume rm -f keelson-edge >/dev/null 2>&1 || true
+  done
 }
 
 start_postgres() {

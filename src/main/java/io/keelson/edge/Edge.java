@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * The edge on one Docker engine: the {@code keelson-edge} container, HAProxy from the image {@code
@@ -18,7 +17,7 @@ import java.util.regex.Pattern;
  * brings it back with the host. Keelson creates it when a target first needs it and never restarts
  * a running one. Every change goes through the image's {@code edge} tool, values as arguments.
  */
-public final class Edge {
+public final class Edge implements AutoCloseable {
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(Edge.class);
 
@@ -30,19 +29,15 @@ public final class Edge {
     /** The image's command through which every change and read goes. */
     public static final String TOOL = "/usr/share/keelson-edge/edge";
 
-    private static final String PROTOCOL = "8";
-    private static final Duration CALL = Duration.ofSeconds(20);
+    private static final String PROTOCOL = "9";
     private static final Duration RELOAD = Duration.ofSeconds(10);
-    private static final Duration RELOAD_CALL = Duration.ofSeconds(60);
-    private static final Pattern REFUSED =
-            Pattern.compile("(?i)no such|unknown|require|expects|invalid|error|not found|cannot|failed|denied|unable");
 
-    private final DockerEngine engine;
     private final String host;
+    private final EdgeTool tool;
 
     private Edge(DockerEngine engine, String host) {
-        this.engine = engine;
         this.host = host;
+        this.tool = new EdgeTool(engine, host);
     }
 
     /**
@@ -85,6 +80,7 @@ public final class Edge {
             log.accept("edge: " + CONTAINER + " was stopped; started it");
         }
         edge.awaitTool();
+        edge.tool.keepOpen();
         return edge;
     }
 
@@ -109,10 +105,10 @@ public final class Edge {
         long end = System.nanoTime() + RELOAD.toNanos();
         String said = "";
         while (System.nanoTime() < end) {
-            ContainerExec.Result r = tool("protocol");
+            ContainerExec.Result r = tool.run("protocol");
             if (r.ok()
                     && r.stdout().strip().equals(PROTOCOL)
-                    && tool("api", "show info").stdout().contains("Version")) {
+                    && tool.run("api", "show info").stdout().contains("Version")) {
                 return;
             }
             said = (r.stdout() + r.stderr()).strip();
@@ -182,7 +178,7 @@ public final class Edge {
         long end = System.nanoTime() + timeout.toNanos();
         long open = open(route, slot);
         while (open > 0 && System.nanoTime() < end) {
-            sleep(100); // each look is a docker exec: cheap, not free
+            sleep(50); // a look through the deployment's session takes a few ms
             open = open(route, slot);
         }
         return open;
@@ -267,26 +263,13 @@ public final class Edge {
     }
 
     private String call(String... argv) {
-        ContainerExec.Result r = tool(argv);
-        if (!r.ok()) {
-            throw new IllegalStateException(
-                    "the edge on " + host + " refused '" + argv[0] + "': " + (r.stderr() + r.stdout()).strip());
-        }
-        String out = r.stdout().strip();
-        if (argv[0].equals("api")
-                && !argv[1].startsWith("show")
-                && REFUSED.matcher(out).find()) {
-            // The runtime API answers a change with nothing or a note ("IP changed from …"), a refusal in words.
-            throw new IllegalStateException("the edge on " + host + " refused '" + argv[1] + "': " + out);
-        }
-        return r.stdout();
+        return tool.call(argv);
     }
 
-    private ContainerExec.Result tool(String... argv) {
-        List<String> command = new java.util.ArrayList<>(List.of(TOOL));
-        command.addAll(List.of(argv));
-        // A reload waits for the edge's holds to end (up to 30 s) and for the new worker to answer.
-        return engine.exec(CONTAINER, command, argv[0].equals("reload") ? RELOAD_CALL : CALL);
+    /** Ends the session the deployment's commands went through, if it opened one. */
+    @Override
+    public void close() {
+        tool.close();
     }
 
     private static void sleep(long millis) {

@@ -1,10 +1,12 @@
 package io.keelson.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.keelson.registry.ImageRef;
 import io.keelson.strategy.engine.DockerEngine;
+import io.keelson.strategy.engine.ExecStream;
 import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
@@ -251,6 +253,39 @@ class EdgeHandoverTest {
     }
 
     /** Runs a shell script in the edge container, as an operator (or another process) would. */
+    @Test
+    void aSessionRunsEachCommandAsAnExecWouldAndRefusesOnceEnded() throws IOException {
+        EdgeRoute web = route("web", 8000);
+        // Blank lines and the final newline: what base64 and the shell's read must carry byte for byte.
+        String text = RouteFile.route(web, "t", "blue", "127.0.0.1:8000") + "\n\n";
+        Duration call = Duration.ofSeconds(20);
+        assertThat(engine.exec(Edge.CONTAINER, List.of(Edge.TOOL, "put-route", web.proxyName(), text), call)
+                        .stdout()
+                        .strip())
+                .isEqualTo("changed");
+        EdgeSession session = EdgeSession.open(engine);
+        try {
+            assertThat(session.call(List.of("put-route", web.proxyName(), text), call)
+                            .orElseThrow()
+                            .stdout()
+                            .strip())
+                    .as("the same text, sent through the session")
+                    .isEqualTo("same");
+            var refused =
+                    session.call(List.of("no-such-command", "", "a b\nc"), call).orElseThrow();
+            assertThat(refused.exit()).isEqualTo(2);
+            assertThat(refused.stderr()).contains("usage: edge");
+            assertThat(session.call(List.of("protocol"), call).orElseThrow().stdout())
+                    .as("the session goes on after a command failed")
+                    .isEqualTo("9\n");
+        } finally {
+            session.close();
+        }
+        assertThatThrownBy(() -> session.call(List.of("protocol"), call))
+                .as("nothing is sent once the session ended: the caller runs it by exec")
+                .isInstanceOf(ExecStream.Ended.class);
+    }
+
     private static void inEdge(String script) {
         Shell.run("docker", "exec", "keelson-edge", "sh", "-c", script).require();
     }

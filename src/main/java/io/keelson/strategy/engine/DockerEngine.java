@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,7 +44,6 @@ public final class DockerEngine implements AutoCloseable {
     /** The longest graceful stop Keelson asks for, a margin below {@link #RESPONSE_TIMEOUT}. */
     public static final int MAX_STOP_SECONDS = 240;
 
-    /** A running container as listed: enough to select it by label before inspecting it. */
     /**
      * A container as the engine lists it, without inspecting it.
      *
@@ -54,6 +55,7 @@ public final class DockerEngine implements AutoCloseable {
     private final String host;
     private final DockerHttpClient http;
     private final DockerClient client;
+    private final Set<ExecStream> streams = ConcurrentHashMap.newKeySet();
 
     private DockerEngine(String host, DockerHttpClient http, DockerClient client) {
         this.host = host;
@@ -220,6 +222,11 @@ public final class DockerEngine implements AutoCloseable {
         return ContainerExec.run(client, host, containerId, argv, timeout);
     }
 
+    /** {@code argv} kept running in a container, stdin open ({@link ExecStream}); closing this client closes it. */
+    public ExecStream openExec(String containerId, List<String> argv) {
+        return ExecStream.open(client, containerId, argv, streams);
+    }
+
     /** Creates a named volume, or answers the one of that name that exists. */
     public void createVolume(String name) {
         send("POST", "/volumes/create", JSON.createObjectNode().put("Name", name));
@@ -227,6 +234,7 @@ public final class DockerEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        List.copyOf(streams).forEach(ExecStream::close);
         try {
             client.close();
         } catch (IOException ignored) {

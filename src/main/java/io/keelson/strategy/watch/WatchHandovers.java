@@ -80,8 +80,21 @@ final class WatchHandovers {
         }
     }
 
-    /** Hands each container over in turn; stops at the first that fails, which keeps its old copy serving. */
+    /**
+     * Hands each container over in turn; stops at the first that fails, which keeps its old copy
+     * serving. The edge's session ends with it: the engine's client outlives the check.
+     */
     Outcome run(List<Replacement> replacements) {
+        try {
+            return handOver(replacements);
+        } finally {
+            if (edge != null) {
+                edge.close();
+            }
+        }
+    }
+
+    private Outcome handOver(List<Replacement> replacements) {
         for (Replacement r : replacements) {
             UnitChange change = r.change(engine.host(), ChangeStatus.STARTED);
             progress.log(r.name() + ": " + r.fromDigest() + " -> " + r.toDigest() + " through the edge");
