@@ -168,8 +168,9 @@ public class TargetResource {
         node.put("paused", target.paused());
         node.set("lastDeployment", json.valueToTree(TargetJson.LastDeployment.from(last(target.name()))));
         node.set("health", json.valueToTree(health.of(target.spec())));
-        if (target.spec().handover() != null) {
-            node.set("edge", json.valueToTree(traffic.of(target.spec())));
+        var edge = traffic.of(target.spec());
+        if (target.spec().handover() != null || !edge.isEmpty()) { // a watch target's, once its labels asked
+            node.set("edge", json.valueToTree(edge));
         }
         node.set("running", json.valueToTree(deployments.recordedUnits(target.name())));
         // Why deployments and checks wait now, if the policy holds them (null when they may run).

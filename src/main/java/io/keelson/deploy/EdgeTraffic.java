@@ -3,6 +3,7 @@ package io.keelson.deploy;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
+import io.keelson.edge.EdgeReading;
 import io.keelson.edge.EdgeRoute;
 import io.keelson.edge.EdgeStats;
 import io.keelson.strategy.Strategies;
@@ -75,7 +76,7 @@ public class EdgeTraffic {
         // One read per host and login: the counters of every target on it come with it.
         Map<String, List<TargetSpec>> byReach = new java.util.LinkedHashMap<>();
         for (CatalogTarget target : catalog.list()) {
-            if (readsEdges(target)) {
+            if (!target.paused() && (target.spec().handover() != null || served(target))) {
                 byReach.computeIfAbsent(reach(target.spec()), k -> new ArrayList<>())
                         .add(target.spec());
             }
@@ -90,13 +91,22 @@ public class EdgeTraffic {
      */
     void onEnd(@ObservesAsync DeploymentEnded event) {
         catalog.find(event.deployment().target())
-                .filter(EdgeTraffic::readsEdges)
+                .filter(target -> !target.paused() && usesEdge(target))
                 .ifPresent(target -> scrapes.execute(() -> scrape(List.of(target.spec()))));
     }
 
-    /** A target whose units are handed over, and not paused: its edges are read. */
-    private static boolean readsEdges(CatalogTarget target) {
-        return target.spec().handover() != null && !target.paused();
+    /**
+     * A target whose units may be handed over: a handover block, or (watch) its containers' labels.
+     * The round reads a target of the second kind only once a read after one of its deployments found
+     * routes of it, so a watch target whose containers ask for no handover costs nothing every half
+     * minute.
+     */
+    private boolean usesEdge(CatalogTarget target) {
+        return strategies.of(target.spec()).mayUseEdge(target.spec());
+    }
+
+    private boolean served(CatalogTarget target) {
+        return readings.keySet().stream().anyMatch(key -> key.startsWith(target.name() + "/"));
     }
 
     /** What reading a target's edges takes: the same hosts, port and login read the same edges. */
@@ -127,24 +137,31 @@ public class EdgeTraffic {
     }
 
     void scrape(List<TargetSpec> targets) {
-        Map<String, String> byHost;
+        Map<String, EdgeReading> byHost;
         try {
-            byHost = strategies.of(targets.get(0)).edgeStats(targets.get(0));
+            byHost = strategies.of(targets.get(0)).edgeReadings(targets.get(0));
         } catch (RuntimeException e) {
             return; // unreachable now: TargetHealth says so
         }
-        byHost.forEach((host, csv) -> {
-            EdgeStats stats = EdgeStats.parse(csv);
+        byHost.forEach((host, reading) -> {
             for (TargetSpec target : targets) {
-                for (String unit : target.handover().units().keySet()) {
-                    for (EdgeRoute route : target.handover().routes(unit)) {
-                        if (stats.has(route)) {
-                            record(target.name(), host, route, stats);
-                        }
+                for (EdgeRoute route : routes(target, reading)) {
+                    if (reading.stats().has(route)) {
+                        record(target.name(), host, route, reading.stats());
                     }
                 }
             }
         });
+    }
+
+    /** The target's routes: from its handover block, or (watched containers) as the edge lists them. */
+    private static List<EdgeRoute> routes(TargetSpec target, EdgeReading reading) {
+        if (target.handover() == null) {
+            return reading.routesOf(target.name());
+        }
+        return target.handover().units().keySet().stream()
+                .flatMap(unit -> target.handover().routes(unit).stream())
+                .toList();
     }
 
     private void record(String target, String host, EdgeRoute route, EdgeStats stats) {

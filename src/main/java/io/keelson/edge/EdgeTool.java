@@ -27,6 +27,8 @@ final class EdgeTool implements AutoCloseable {
     private final DockerEngine engine;
     private final String host;
     private EdgeSession session;
+    /** When the edge the session went to started: a session that ended under another start met a dead edge. */
+    private String startedAt = "";
 
     EdgeTool(DockerEngine engine, String host) {
         this.engine = engine;
@@ -37,6 +39,7 @@ final class EdgeTool implements AutoCloseable {
     synchronized void keepOpen() {
         if (session == null) {
             try {
+                startedAt = started().orElse("");
                 session = EdgeSession.open(engine);
             } catch (RuntimeException e) {
                 LOG.infof("edge on %s: no session (%s); each command is an exec of its own", host, e.getMessage());
@@ -76,8 +79,14 @@ final class EdgeTool implements AutoCloseable {
                     return answer.get();
                 }
             } catch (ExecStream.Ended e) {
-                LOG.infof("edge on %s: the session ended; each command is an exec of its own from now", host);
                 forget(open);
+                if (!started().orElse("-").equals(startedAt)) {
+                    // What the deployment did to the edge's runtime state went with it: the handover fails and
+                    // its undo puts the old copy back, which the edge's route files still name.
+                    throw new IllegalStateException(
+                            "the edge on " + host + " stopped or restarted during the deployment", e);
+                }
+                LOG.infof("edge on %s: the session ended; each command is an exec of its own from now", host);
             } catch (RuntimeException e) {
                 forget(open);
                 throw new IllegalStateException("the edge on " + host + ": " + e.getMessage(), e);
@@ -86,6 +95,13 @@ final class EdgeTool implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(Edge.TOOL));
         command.addAll(List.of(argv));
         return engine.exec(Edge.CONTAINER, command, timeout);
+    }
+
+    /** When the running edge started; empty when none runs. */
+    private Optional<String> started() {
+        return engine.inspectContainer(Edge.CONTAINER)
+                .filter(c -> c.path("State").path("Running").asBoolean())
+                .map(c -> c.path("State").path("StartedAt").asText());
     }
 
     private synchronized void forget(EdgeSession ended) {

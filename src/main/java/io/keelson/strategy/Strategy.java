@@ -1,6 +1,7 @@
 package io.keelson.strategy;
 
 import io.keelson.catalog.TargetSpec;
+import io.keelson.edge.EdgeReading;
 import io.keelson.registry.ImageRef;
 import java.util.List;
 import java.util.Map;
@@ -95,11 +96,16 @@ public interface Strategy {
         return RepairReport.NOTHING;
     }
 
+    /** Whether the target's units may be served through an edge, so its edges' counters are read. */
+    default boolean mayUseEdge(TargetSpec target) {
+        return target.handover() != null;
+    }
+
     /**
-     * What the edge of each host or engine of the target counts now (HAProxy's {@code show stat}
-     * CSV, by host as changes name it); empty where there is no edge. Called in the background.
+     * What the edge of each host or engine of the target counts now, by host as changes name it;
+     * empty where there is no edge. Called in the background.
      */
-    default java.util.Map<String, String> edgeStats(TargetSpec target) {
-        return java.util.Map.of();
+    default Map<String, EdgeReading> edgeReadings(TargetSpec target) {
+        return Map.of();
     }
 }

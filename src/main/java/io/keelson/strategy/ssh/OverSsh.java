@@ -3,6 +3,8 @@ package io.keelson.strategy.ssh;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.Edge;
 import io.keelson.edge.EdgeCommands;
+import io.keelson.edge.EdgeReading;
+import io.keelson.edge.EdgeStats;
 import io.keelson.strategy.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,8 +28,8 @@ public interface OverSsh extends Strategy {
 
     /** Each host's edge counters, read with one {@code docker exec} over SSH; a host that does not answer is left out. */
     @Override
-    default Map<String, String> edgeStats(TargetSpec target) {
-        Map<String, String> stats = new LinkedHashMap<>();
+    default Map<String, EdgeReading> edgeReadings(TargetSpec target) {
+        Map<String, EdgeReading> stats = new LinkedHashMap<>();
         if (target.handover() == null) {
             return stats;
         }
@@ -38,7 +40,8 @@ public interface OverSsh extends Strategy {
                 SshHost.Result result =
                         ssh.run(RemoteCommand.of(argv).asQuiet().withTimeout(Duration.ofSeconds(10)), line -> {});
                 if (result.ok()) {
-                    stats.put(host, result.stdout());
+                    // The routes come from the catalog's handover block: no need to list them.
+                    stats.put(host, new EdgeReading(EdgeStats.parse(result.stdout()), List.of()));
                 }
             } catch (RuntimeException e) {
                 // Unreachable now: TargetHealth says so; the counters wait for the next round.

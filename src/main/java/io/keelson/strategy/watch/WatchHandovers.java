@@ -5,6 +5,7 @@ import io.keelson.catalog.HandoverSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.ContainerHandover;
 import io.keelson.edge.Edge;
+import io.keelson.edge.EdgeReading;
 import io.keelson.edge.EdgeRoute;
 import io.keelson.strategy.ChangeStatus;
 import io.keelson.strategy.Outcome;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -50,6 +52,20 @@ final class WatchHandovers {
         this.pull = pull;
         this.clock = clock;
         this.progress = progress;
+    }
+
+    /**
+     * The engine's edge as a background read sees it: its counters and the routes it serves. None
+     * without an edge, and none (one container listing, no exec in the edge) while no running
+     * container asks for a handover: the common case of a watch target.
+     */
+    static Map<String, EdgeReading> edgeReadings(DockerEngine engine) {
+        if (engine.runningContainers().stream().noneMatch(c -> c.labels().containsKey(MODE))) {
+            return Map.of();
+        }
+        return Edge.find(engine, engine.host())
+                .map(edge -> Map.of(engine.host(), new EdgeReading(edge.stats(), edge.routes())))
+                .orElse(Map.of());
     }
 
     /** Whether the container asks for a handover by its labels. */

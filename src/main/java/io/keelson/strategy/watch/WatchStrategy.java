@@ -5,6 +5,7 @@ import io.keelson.catalog.Redactor;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.catalog.WatchSpec;
 import io.keelson.edge.ContainerHandover;
+import io.keelson.edge.EdgeReading;
 import io.keelson.edge.EdgeRepair;
 import io.keelson.edge.EdgeSettings;
 import io.keelson.registry.CredentialSource;
@@ -103,6 +104,17 @@ public class WatchStrategy implements Strategy {
     @Override
     public List<String> endpoints(TargetSpec target) {
         return List.of(engines.of(target).host());
+    }
+
+    /** Any watched container may ask for a handover by its labels. */
+    @Override
+    public boolean mayUseEdge(TargetSpec target) {
+        return true;
+    }
+
+    @Override
+    public Map<String, EdgeReading> edgeReadings(TargetSpec target) {
+        return WatchHandovers.edgeReadings(engines.of(target));
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.keelson.support.Api;
 import io.keelson.support.EdgeRoutes;
+import io.keelson.support.EngineB;
 import io.keelson.support.Load;
 import io.keelson.support.Shell;
 import io.keelson.support.TestEnv;
@@ -15,6 +16,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -35,6 +37,8 @@ class SshDockerHandoverTest {
     /** The copies have a healthcheck: the gate waits for it and for nothing more. */
     private static final String GATE_BY_HEALTHCHECK =
             "{\"healthTimeout\": \"20s\", \"stableFor\": \"0s\", \"onFailure\": \"rollback\"}";
+
+    private static final String EDGE_TOOL = "/usr/share/keelson-edge/edge";
 
     private String repo;
     private String name;
@@ -204,6 +208,101 @@ class SshDockerHandoverTest {
                         .output())
                 .as("no hold left in place")
                 .doesNotContainPattern("(?m)^" + java.util.regex.Pattern.quote(name) + "\\S* 1$");
+    }
+
+    /**
+     * The edge's HAProxy crashes (kill -9 of its process, as a crash would end it) while the new copy
+     * waits for its gate: the deployment fails at its switch, the new copy goes, and the edge that Docker
+     * restarted (its restart policy) serves the old copy from its route files. On the second host: its
+     * edge is this test's alone, the first host's serves the other lanes' tests.
+     */
+    @Test
+    void theEdgeDyingMidDeploymentFailsItAndTheOldCopyServesAgain() throws Exception {
+        String b = TestEnv.HOST_B_DOCKER;
+        TestImages.push(TestImages.Kind.APP, repo + ":a");
+        TestImages.push(TestImages.Kind.APP, repo + ":b");
+        try (AutoCloseable engineB = EngineB.use()) {
+            Shell.run(
+                            "docker",
+                            "-H",
+                            b,
+                            "run",
+                            "-d",
+                            "--name",
+                            name,
+                            "-p",
+                            "127.0.0.1:" + port + ":8000",
+                            "--health-cmd",
+                            "wget -q -O /dev/null http://127.0.0.1:8000/",
+                            "--health-interval",
+                            "1s",
+                            repo + ":a",
+                            "sh",
+                            "-c",
+                            SERVE)
+                    .require();
+            String target = Api.uniqueTarget();
+            String json = targetJson(target, "overlap")
+                    .replace("\"" + TestEnv.SSH_HOST + "\"", "\"" + TestEnv.HOST_B + "\"")
+                    .replace("\"stableFor\": \"0s\"", "\"stableFor\": \"4s\"");
+            as(ADMIN).body(json).post("/api/v1/targets").then().statusCode(201);
+            try {
+                assertThat(deploy(target, "a", 200).getString("status")).isEqualTo("SUCCEEDED");
+                String oldId = Shell.run("docker", "-H", b, "inspect", "--format", "{{.Id}}", name)
+                        .require()
+                        .strip();
+                String nonce = Shell.run("docker", "-H", b, "exec", name, "cat", "/nonce")
+                        .require()
+                        .strip();
+
+                String id = as(CI).body("{\"image\": \"" + repo + ":b\"}")
+                        .post("/api/v1/targets/" + target + "/deployments")
+                        .then()
+                        .statusCode(202)
+                        .extract()
+                        .path("id");
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(60))
+                        .pollInterval(java.time.Duration.ofMillis(50))
+                        .until(() -> as(CI).get("/api/v1/deployments/" + id + "/log?from=0&limit=500")
+                                .asString()
+                                .contains("waiting for the health gate"));
+                String pid = Shell.run("docker", "-H", b, "inspect", "--format", "{{.State.Pid}}", "keelson-edge")
+                        .require()
+                        .strip();
+                Shell.run("kill", "-9", pid).require();
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(60))
+                        .until(() -> !List.of("QUEUED", "RUNNING")
+                                .contains(
+                                        as(CI).get("/api/v1/deployments/" + id).path("status")));
+                JsonPath d = as(CI).get("/api/v1/deployments/" + id).jsonPath();
+                String log = as(CI).get("/api/v1/deployments/" + id + "/log?from=0&limit=500")
+                        .asString();
+
+                assertThat(d.getString("status")).as(log).isIn("FAILED", "ROLLED_BACK");
+                assertThat(log).contains("the edge did not take the new copy", "stopped or restarted");
+                assertThat(Shell.run("docker", "-H", b, "ps", "-q", "--no-trunc", "--filter", "name=" + name)
+                                .output()
+                                .lines())
+                        .as("the old container alone, running")
+                        .containsExactly(oldId);
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(30))
+                        .untilAsserted(() -> assertThat(get())
+                                .as("served through the restarted edge")
+                                .isEqualTo(nonce));
+            } finally {
+                Shell.run("docker", "-H", b, "exec", "keelson-edge", EDGE_TOOL, "drop-route", name + "-" + port);
+                Shell.run("docker", "-H", b, "exec", "keelson-edge", EDGE_TOOL, "reload");
+                for (String c : Shell.run("docker", "-H", b, "ps", "-aq", "--filter", "name=" + name)
+                        .output()
+                        .lines()
+                        .toList()) {
+                    Shell.run("docker", "-H", b, "rm", "-f", c);
+                }
+            }
+        }
     }
 
     private void startByHand(String image) {

@@ -363,6 +363,21 @@ class WatchStrategyTest {
             assertThat(Shell.run("curl", "-fsS", url).output().strip())
                     .isEqualTo(
                             fx.docker("exec", name, "cat", "/nonce").require().strip());
+            // The edge's counters of a watched container reach the target page and /q/metrics: the
+            // route is found by the owner its file names (no handover block lists it), read right
+            // after the deployment. How many connections depends on other tests' reloads of the shared
+            // edge (HAProxy counts per worker), so only the route is checked here.
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> !as(CI).get("/api/v1/targets/" + fx.target)
+                            .jsonPath()
+                            .getList("edge")
+                            .isEmpty());
+            JsonPath page = as(CI).get("/api/v1/targets/" + fx.target).jsonPath();
+            assertThat(page.getString("edge[0].unit")).isEqualTo(name);
+            assertThat(page.getInt("edge[0].port")).isEqualTo(port);
+            assertThat(page.getLong("edge[0].failed")).isZero();
+            assertThat(io.restassured.RestAssured.get("/q/metrics").asString()).contains("unit=\"" + name + "\"");
         } finally {
             EdgeRoutes.forget(name, port);
         }
