@@ -21,6 +21,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 
 /**
@@ -66,23 +68,44 @@ final class EdgeSwaps {
         return handover(unit).adopted(inspect);
     }
 
+    /** What a hand back has to do: the edge, and the routes it still serves for units no longer handed over. */
+    private record Back(Edge edge, Map<String, List<EdgeRoute>> units) {}
+
     /**
      * Units the edge still serves for this target although its {@code handover} no longer names
      * them: each route goes (the edge lets the port go) and the container is recreated publishing the
-     * port itself again. One gap, said in the log.
+     * port itself again. One gap, said in the log. What to hand back is read at once, beside whatever
+     * the deployment does next (the image's pull: the read is an exec in the edge, a few hundred ms
+     * over SSH, which no deployment should wait for); the answer's {@code run} waits for the read and
+     * hands back.
      */
-    void handBack() {
-        Optional<Edge> found = Edge.find(engine, host);
-        if (found.isEmpty()) {
-            return;
-        }
-        Map<String, List<EdgeRoute>> back = new LinkedHashMap<>();
-        found.get().routes().stream()
-                .filter(owned -> owned.target().equals(target.name())
-                        && !handsOver(owned.route().unit()))
-                .forEach(owned -> back.computeIfAbsent(owned.route().unit(), u -> new ArrayList<>())
-                        .add(owned.route()));
-        back.forEach((unit, routes) -> handBack(found.get(), unit, routes));
+    Runnable handBack() {
+        CompletableFuture<Optional<Back>> read = CompletableFuture.supplyAsync(this::toHandBack, work -> {
+            Thread thread = new Thread(work, "hand-back-read " + host);
+            thread.setDaemon(true);
+            thread.start();
+        });
+        return () -> {
+            Optional<Back> back;
+            try {
+                back = read.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            back.ifPresent(b -> b.units().forEach((unit, routes) -> handBack(b.edge(), unit, routes)));
+        };
+    }
+
+    private Optional<Back> toHandBack() {
+        return Edge.find(engine, host).map(edge -> {
+            Map<String, List<EdgeRoute>> back = new LinkedHashMap<>();
+            edge.routes().stream()
+                    .filter(owned -> owned.target().equals(target.name())
+                            && !handsOver(owned.route().unit()))
+                    .forEach(owned -> back.computeIfAbsent(owned.route().unit(), u -> new ArrayList<>())
+                            .add(owned.route()));
+            return new Back(edge, back);
+        });
     }
 
     private void handBack(Edge edge, String unit, List<EdgeRoute> routes) {

@@ -114,9 +114,10 @@ final class HostSwap implements HostRollout.HostRun {
     @Override
     public void run() {
         DockerEngine engine = engine();
-        edgeSwaps().handBack();
+        Runnable handBack = edgeSwaps().handBack(); // read beside the pull
         Map<String, String> digests = new LinkedHashMap<>();
         units.forEach((unit, wanted) -> digests.put(unit, pull(engine, wanted.pullRef())));
+        handBack.run();
         List<Replacement> replacements = new ArrayList<>();
         List<String> fresh = new ArrayList<>();
         for (Map.Entry<String, Wanted> entry : units.entrySet()) {
