@@ -151,7 +151,8 @@ cat >"$root/usr/share/keelson-edge/edge" <<'SH'
 # edge api CMDS | edge check | edge put-route NAME TEXT | edge drop-route NAME | edge reload
 # edge set-route NAME TEXT CMDS | edge hold NAME | edge unhold NAME [IP:PORT] | edge holds | edge routes | edge protocol
 # edge serve: the commands above, one per line read: a request number, then each argument in base64
-# ("-" for an empty one); after each, its output, then a line "#keelson-edge NUMBER STATUS" on stdout.
+# ("-" for an empty one); after each, its output, then a line "#keelson-edge NUMBER STATUS" on stdout
+# and "#keelson-edge NUMBER" on stderr.
 set -eu
 dir=/etc/haproxy/keelson
 api() { printf '%s\n' "$1" | socat -t 5 stdio unix-connect:/run/haproxy/admin.sock; }
@@ -266,6 +267,7 @@ esac
 # (Keelson closed it, or went away), the session ends.
 serve() {
   local id rest word value rc
+  set -f # the words below are base64 and dashes, never patterns
   while IFS=' ' read -r -t 300 id rest; do
     set --
     for word in $rest; do
@@ -276,6 +278,8 @@ serve() {
     ( set -e; run "$@" ) </dev/null
     rc=$?
     set -e
+    # The end on both streams: docker carries them apart, so stdout's end may come before stderr's last line.
+    printf '\n#keelson-edge %s\n' "$id" >&2
     printf '\n#keelson-edge %s %s\n' "$id" "$rc"
   done
 }

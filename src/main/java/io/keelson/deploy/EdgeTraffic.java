@@ -3,9 +3,10 @@ package io.keelson.deploy;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
-import io.keelson.edge.EdgeReading;
 import io.keelson.edge.EdgeRoute;
 import io.keelson.edge.EdgeStats;
+import io.keelson.edge.RouteFile;
+import io.keelson.strategy.EdgeReading;
 import io.keelson.strategy.Strategies;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -144,10 +145,12 @@ public class EdgeTraffic {
             return; // unreachable now: TargetHealth says so
         }
         byHost.forEach((host, reading) -> {
+            EdgeStats stats = EdgeStats.parse(reading.stats());
+            List<RouteFile.Owned> owned = RouteFile.owners(reading.routes());
             for (TargetSpec target : targets) {
-                for (EdgeRoute route : routes(target, reading)) {
-                    if (reading.stats().has(route)) {
-                        record(target.name(), host, route, reading.stats());
+                for (EdgeRoute route : routes(target, owned)) {
+                    if (stats.has(route)) {
+                        record(target.name(), host, route, stats);
                     }
                 }
             }
@@ -155,9 +158,12 @@ public class EdgeTraffic {
     }
 
     /** The target's routes: from its handover block, or (watched containers) as the edge lists them. */
-    private static List<EdgeRoute> routes(TargetSpec target, EdgeReading reading) {
+    private static List<EdgeRoute> routes(TargetSpec target, List<RouteFile.Owned> owned) {
         if (target.handover() == null) {
-            return reading.routesOf(target.name());
+            return owned.stream()
+                    .filter(o -> o.target().equals(target.name()))
+                    .map(RouteFile.Owned::route)
+                    .toList();
         }
         return target.handover().units().keySet().stream()
                 .flatMap(unit -> target.handover().routes(unit).stream())

@@ -24,6 +24,7 @@ final class EdgeSession implements AutoCloseable {
     private final ExecStream stream;
     private final ReentrantLock busy = new ReentrantLock();
     private long next;
+    private volatile long lastUse = System.nanoTime();
 
     private EdgeSession(ExecStream stream) {
         this.stream = stream;
@@ -61,11 +62,24 @@ final class EdgeSession implements AutoCloseable {
                                     : Base64.getEncoder().encodeToString(arg.getBytes(StandardCharsets.UTF_8)));
         }
         stream.send(line.append('\n').toString());
-        ExecStream.Output answer = stream.takeThrough(Pattern.compile("\n#keelson-edge " + id + " (\\d+)\n"), timeout);
-        Matcher end = answer.end();
-        end.find();
+        lastUse = System.nanoTime();
+        // The end is written to both streams: docker carries them apart, and a command's last error line
+        // may come after its end on stdout.
+        ExecStream.Output answer = stream.takeThrough(
+                Pattern.compile("\n#keelson-edge " + id + " (\\d+)\n"),
+                Pattern.compile("\n#keelson-edge " + id + "\n"),
+                timeout);
+        lastUse = System.nanoTime();
+        Matcher end = answer.stdoutEnd();
         return new ContainerExec.Result(
-                Integer.parseInt(end.group(1)), answer.stdout().substring(0, end.start()), answer.stderr());
+                Integer.parseInt(end.group(1)),
+                answer.stdout().substring(0, end.start()),
+                answer.stderr().substring(0, answer.stderrEnd().start()));
+    }
+
+    /** Whether no command went through the session for longer than {@code idle}. */
+    boolean idleLongerThan(Duration idle) {
+        return System.nanoTime() - lastUse > idle.toNanos() && !busy.isLocked();
     }
 
     @Override

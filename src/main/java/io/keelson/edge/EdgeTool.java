@@ -24,6 +24,13 @@ final class EdgeTool implements AutoCloseable {
     private static final Pattern REFUSED =
             Pattern.compile("(?i)no such|unknown|require|expects|invalid|error|not found|cannot|failed|denied|unable");
 
+    /**
+     * A session idle this long is opened anew before its next command: the edge's end of it stops
+     * waiting after five idle minutes, and so does the engine client's read (a health gate can last
+     * that long).
+     */
+    private static final Duration IDLE = Duration.ofMinutes(4);
+
     private final DockerEngine engine;
     private final String host;
     private EdgeSession session;
@@ -36,14 +43,24 @@ final class EdgeTool implements AutoCloseable {
     }
 
     /** Opens the session the next commands go through; without one they go by exec, only slower. */
-    synchronized void keepOpen() {
-        if (session == null) {
-            try {
-                startedAt = started().orElse("");
-                session = EdgeSession.open(engine);
-            } catch (RuntimeException e) {
-                LOG.infof("edge on %s: no session (%s); each command is an exec of its own", host, e.getMessage());
-            }
+    void keepOpen() {
+        String started;
+        EdgeSession opened;
+        try {
+            started = started().orElse("");
+            opened = EdgeSession.open(engine);
+        } catch (RuntimeException e) {
+            LOG.infof("edge on %s: no session (%s); each command is an exec of its own", host, e.getMessage());
+            return;
+        }
+        EdgeSession before;
+        synchronized (this) {
+            before = session;
+            session = opened;
+            startedAt = started;
+        }
+        if (before != null) {
+            before.close();
         }
     }
 
@@ -69,8 +86,16 @@ final class EdgeTool implements AutoCloseable {
         // A reload waits for the edge's holds to end (up to 30 s) and for the new worker to answer.
         Duration timeout = argv[0].equals("reload") ? RELOAD_CALL : CALL;
         EdgeSession open;
+        String started;
         synchronized (this) {
             open = session;
+            started = startedAt;
+        }
+        if (open != null && open.idleLongerThan(IDLE)) {
+            forget(open);
+            sameEdge(started, null);
+            keepOpen();
+            return run(argv);
         }
         if (open != null) {
             try {
@@ -80,12 +105,7 @@ final class EdgeTool implements AutoCloseable {
                 }
             } catch (ExecStream.Ended e) {
                 forget(open);
-                if (!started().orElse("-").equals(startedAt)) {
-                    // What the deployment did to the edge's runtime state went with it: the handover fails and
-                    // its undo puts the old copy back, which the edge's route files still name.
-                    throw new IllegalStateException(
-                            "the edge on " + host + " stopped or restarted during the deployment", e);
-                }
+                sameEdge(started, e);
                 LOG.infof("edge on %s: the session ended; each command is an exec of its own from now", host);
             } catch (RuntimeException e) {
                 forget(open);
@@ -97,6 +117,18 @@ final class EdgeTool implements AutoCloseable {
         return engine.exec(Edge.CONTAINER, command, timeout);
     }
 
+    /**
+     * Throws when the edge is not the one the session was opened on: what the deployment did to the
+     * edge's runtime state went with it, so the handover fails and its undo puts the old copy back,
+     * which the edge's route files still name.
+     */
+    private void sameEdge(String started, RuntimeException cause) {
+        if (!started().orElse("-").equals(started)) {
+            throw new IllegalStateException(
+                    "the edge on " + host + " stopped or restarted during the deployment", cause);
+        }
+    }
+
     /** When the running edge started; empty when none runs. */
     private Optional<String> started() {
         return engine.inspectContainer(Edge.CONTAINER)
@@ -104,18 +136,24 @@ final class EdgeTool implements AutoCloseable {
                 .map(c -> c.path("State").path("StartedAt").asText());
     }
 
-    private synchronized void forget(EdgeSession ended) {
-        ended.close();
-        if (session == ended) {
-            session = null;
+    private void forget(EdgeSession ended) {
+        synchronized (this) {
+            if (session == ended) {
+                session = null;
+            }
         }
+        ended.close();
     }
 
     @Override
-    public synchronized void close() {
-        if (session != null) {
-            session.close();
+    public void close() {
+        EdgeSession open;
+        synchronized (this) {
+            open = session;
             session = null;
+        }
+        if (open != null) {
+            open.close();
         }
     }
 }

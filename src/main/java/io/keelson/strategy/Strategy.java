@@ -1,7 +1,6 @@
 package io.keelson.strategy;
 
 import io.keelson.catalog.TargetSpec;
-import io.keelson.edge.EdgeReading;
 import io.keelson.registry.ImageRef;
 import java.util.List;
 import java.util.Map;

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class ExecStream implements AutoCloseable {
 
-    /** What one exchange read: stdout through the end its caller waited for, and stderr meanwhile. */
-    public record Output(String stdout, String stderr, Matcher end) {}
+    /** What one exchange read: each stream through the end its caller waited for there (found: {@code group()} works). */
+    public record Output(String stdout, String stderr, Matcher stdoutEnd, Matcher stderrEnd) {}
 
     /** The command had ended (or was closed) before the text could be sent: nothing reached it. */
     public static final class Ended extends IllegalStateException {
@@ -36,6 +36,8 @@ public final class ExecStream implements AutoCloseable {
 
     /** An exchange's output is cut here: past it the stream is given up rather than grown. */
     private static final int LIMIT = 1 << 20;
+    /** How long a closed command gets to end by itself after its input ended. */
+    private static final Duration GRACE = Duration.ofSeconds(1);
 
     private final String what;
     private final Feed stdin = new Feed();
@@ -81,26 +83,20 @@ public final class ExecStream implements AutoCloseable {
     }
 
     /**
-     * Waits until stdout holds a match of {@code end}, then takes stdout through it (what follows stays
-     * for the next exchange) and all of stderr. Throws when {@code timeout} passes first, the command
-     * ends first, or the output outgrows its bound; the stream is then closed (where the command is in
-     * its work is not known).
+     * Waits until stdout holds a match of {@code stdoutEnd} and stderr one of {@code stderrEnd}, then
+     * takes each stream through its match (what follows stays for the next exchange). Throws when
+     * {@code timeout} passes first, the command ends first, or the output outgrows its bound; the
+     * stream is then closed (where the command is in its work is not known).
      */
-    public Output takeThrough(Pattern end, Duration timeout) {
+    public Output takeThrough(Pattern stdoutEnd, Pattern stderrEnd, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         String problem = null;
         synchronized (this) {
             while (problem == null) {
-                String text = out.toString(StandardCharsets.UTF_8);
-                Matcher m = end.matcher(text);
-                if (m.find()) {
-                    String taken = text.substring(0, m.end());
-                    byte[] rest = text.substring(m.end()).getBytes(StandardCharsets.UTF_8);
-                    out.reset();
-                    out.write(rest, 0, rest.length);
-                    String errors = err.toString(StandardCharsets.UTF_8);
-                    err.reset();
-                    return new Output(taken, errors, end.matcher(taken));
+                Matcher outEnd = stdoutEnd.matcher(out.toString(StandardCharsets.UTF_8));
+                Matcher errEnd = stderrEnd.matcher(err.toString(StandardCharsets.UTF_8));
+                if (outEnd.find() && errEnd.find()) {
+                    return new Output(take(out, outEnd), take(err, errEnd), outEnd, errEnd);
                 }
                 long left = deadline - System.nanoTime();
                 if (ended) {
@@ -123,7 +119,19 @@ public final class ExecStream implements AutoCloseable {
         throw new IllegalStateException(what + problem);
     }
 
-    /** Ends the command's input (it sees end-of-file) and lets the connection go. */
+    /** The buffer's text through the match; the buffer keeps what follows it. */
+    private static String take(ByteArrayOutputStream buffer, Matcher end) {
+        String text = buffer.toString(StandardCharsets.UTF_8);
+        byte[] rest = text.substring(end.end()).getBytes(StandardCharsets.UTF_8);
+        buffer.reset();
+        buffer.write(rest, 0, rest.length);
+        return text.substring(0, end.end());
+    }
+
+    /**
+     * Ends the command's input (it sees end-of-file), gives it a moment to end by itself, then lets the
+     * connection go: closed under a command still writing, docker-java's stdin thread fails loudly.
+     */
     @Override
     public void close() {
         ResultCallback.Adapter<Frame> open;
@@ -132,12 +140,24 @@ public final class ExecStream implements AutoCloseable {
                 return;
             }
             closed = true;
-            ended = true;
             open = callback;
             callback = null;
-            notifyAll();
         }
         stdin.end();
+        synchronized (this) {
+            long deadline = System.nanoTime() + GRACE.toNanos();
+            try {
+                for (long left = GRACE.toMillis();
+                        !ended && left > 0;
+                        left = (deadline - System.nanoTime()) / 1_000_000) {
+                    wait(left);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ended = true;
+            notifyAll();
+        }
         if (open != null) {
             try {
                 open.close();
@@ -177,6 +197,7 @@ public final class ExecStream implements AutoCloseable {
                 ended = true;
                 ExecStream.this.notifyAll();
             }
+            stdin.end(); // docker-java's stdin thread waits on it: let it go
         }
     }
 

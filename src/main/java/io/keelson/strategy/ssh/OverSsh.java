@@ -3,8 +3,7 @@ package io.keelson.strategy.ssh;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.Edge;
 import io.keelson.edge.EdgeCommands;
-import io.keelson.edge.EdgeReading;
-import io.keelson.edge.EdgeStats;
+import io.keelson.strategy.EdgeReading;
 import io.keelson.strategy.Strategy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,7 +40,7 @@ public interface OverSsh extends Strategy {
                         ssh.run(RemoteCommand.of(argv).asQuiet().withTimeout(Duration.ofSeconds(10)), line -> {});
                 if (result.ok()) {
                     // The routes come from the catalog's handover block: no need to list them.
-                    stats.put(host, new EdgeReading(EdgeStats.parse(result.stdout()), List.of()));
+                    stats.put(host, new EdgeReading(result.stdout(), ""));
                 }
             } catch (RuntimeException e) {
                 // Unreachable now: TargetHealth says so; the counters wait for the next round.

@@ -5,15 +5,18 @@ import io.keelson.catalog.HandoverSpec;
 import io.keelson.catalog.TargetSpec;
 import io.keelson.edge.ContainerHandover;
 import io.keelson.edge.Edge;
-import io.keelson.edge.EdgeReading;
+import io.keelson.edge.EdgeCommands;
 import io.keelson.edge.EdgeRoute;
 import io.keelson.strategy.ChangeStatus;
+import io.keelson.strategy.EdgeReading;
 import io.keelson.strategy.Outcome;
 import io.keelson.strategy.Progress;
 import io.keelson.strategy.UnitChange;
+import io.keelson.strategy.engine.ContainerExec;
 import io.keelson.strategy.engine.DockerEngine;
 import io.keelson.strategy.engine.Replacement;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -63,9 +66,15 @@ final class WatchHandovers {
         if (engine.runningContainers().stream().noneMatch(c -> c.labels().containsKey(MODE))) {
             return Map.of();
         }
-        return Edge.find(engine, engine.host())
-                .map(edge -> Map.of(engine.host(), new EdgeReading(edge.stats(), edge.routes())))
-                .orElse(Map.of());
+        if (Edge.find(engine, engine.host()).isEmpty()) {
+            return Map.of();
+        }
+        ContainerExec.Result stats =
+                engine.exec(Edge.CONTAINER, List.of(Edge.TOOL, "api", EdgeCommands.stats()), Duration.ofSeconds(10));
+        ContainerExec.Result routes = engine.exec(Edge.CONTAINER, List.of(Edge.TOOL, "routes"), Duration.ofSeconds(10));
+        return stats.ok() && routes.ok()
+                ? Map.of(engine.host(), new EdgeReading(stats.stdout(), routes.stdout()))
+                : Map.of();
     }
 
     /** Whether the container asks for a handover by its labels. */
