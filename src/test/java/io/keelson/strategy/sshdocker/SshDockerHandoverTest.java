@@ -222,25 +222,7 @@ class SshDockerHandoverTest {
         TestImages.push(TestImages.Kind.APP, repo + ":a");
         TestImages.push(TestImages.Kind.APP, repo + ":b");
         try (AutoCloseable engineB = EngineB.use()) {
-            Shell.run(
-                            "docker",
-                            "-H",
-                            b,
-                            "run",
-                            "-d",
-                            "--name",
-                            name,
-                            "-p",
-                            "127.0.0.1:" + port + ":8000",
-                            "--health-cmd",
-                            "wget -q -O /dev/null http://127.0.0.1:8000/",
-                            "--health-interval",
-                            "1s",
-                            repo + ":a",
-                            "sh",
-                            "-c",
-                            SERVE)
-                    .require();
+            startByHand(List.of("-H", b), repo + ":a");
             String target = Api.uniqueTarget();
             String json = targetJson(target, "overlap")
                     .replace("\"" + TestEnv.SSH_HOST + "\"", "\"" + TestEnv.HOST_B + "\"")
@@ -306,23 +288,29 @@ class SshDockerHandoverTest {
     }
 
     private void startByHand(String image) {
-        Shell.run(
-                        "docker",
-                        "run",
-                        "-d",
-                        "--name",
-                        name,
-                        "-p",
-                        "127.0.0.1:" + port + ":8000",
-                        "--health-cmd",
-                        "wget -q -O /dev/null http://127.0.0.1:8000/",
-                        "--health-interval",
-                        "1s",
-                        image,
-                        "sh",
-                        "-c",
-                        SERVE)
-                .require();
+        startByHand(List.of(), image);
+    }
+
+    /** The unit as its owner ran it before Keelson: publishing its port itself, on the engine {@code engine} names. */
+    private void startByHand(List<String> engine, String image) {
+        List<String> argv = new java.util.ArrayList<>(List.of("docker"));
+        argv.addAll(engine);
+        argv.addAll(List.of(
+                "run",
+                "-d",
+                "--name",
+                name,
+                "-p",
+                "127.0.0.1:" + port + ":8000",
+                "--health-cmd",
+                "wget -q -O /dev/null http://127.0.0.1:8000/",
+                "--health-interval",
+                "1s",
+                image,
+                "sh",
+                "-c",
+                SERVE));
+        Shell.run(argv.toArray(String[]::new)).require();
     }
 
     private String createTarget(String mode) {
