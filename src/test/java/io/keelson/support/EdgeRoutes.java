@@ -1,5 +1,8 @@
 package io.keelson.support;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /** The test host's edge, as a test leaves it: the routes it made go, so their ports are free again. */
 public final class EdgeRoutes {
 
@@ -9,8 +12,19 @@ public final class EdgeRoutes {
 
     /** Removes the route of {@code unit} on {@code hostPort}, if the edge has it, and lets the edge let the port go. */
     public static void forget(String unit, int hostPort) {
-        Shell.run("docker", "exec", "keelson-edge", TOOL, "drop-route", unit + "-" + hostPort);
-        Shell.run("docker", "exec", "keelson-edge", TOOL, "reload");
+        forget(null, unit, hostPort);
+    }
+
+    /** {@link #forget(String, int)} on the edge of the engine at {@code dockerHost} (null: the default one). */
+    public static void forget(String dockerHost, String unit, int hostPort) {
+        List<String> docker = dockerHost == null ? List.of("docker") : List.of("docker", "-H", dockerHost);
+        for (List<String> command : List.of(
+                List.of("exec", "keelson-edge", TOOL, "drop-route", unit + "-" + hostPort),
+                List.of("exec", "keelson-edge", TOOL, "reload"))) {
+            List<String> argv = new ArrayList<>(docker);
+            argv.addAll(command);
+            Shell.run(argv.toArray(String[]::new));
+        }
     }
 
     /**

@@ -38,8 +38,6 @@ class SshDockerHandoverTest {
     private static final String GATE_BY_HEALTHCHECK =
             "{\"healthTimeout\": \"20s\", \"stableFor\": \"0s\", \"onFailure\": \"rollback\"}";
 
-    private static final String EDGE_TOOL = "/usr/share/keelson-edge/edge";
-
     private String repo;
     private String name;
     private int port;
@@ -275,8 +273,7 @@ class SshDockerHandoverTest {
                                 .as("served through the restarted edge")
                                 .isEqualTo(nonce));
             } finally {
-                Shell.run("docker", "-H", b, "exec", "keelson-edge", EDGE_TOOL, "drop-route", name + "-" + port);
-                Shell.run("docker", "-H", b, "exec", "keelson-edge", EDGE_TOOL, "reload");
+                EdgeRoutes.forget(b, name, port);
                 for (String c : Shell.run("docker", "-H", b, "ps", "-aq", "--filter", "name=" + name)
                         .output()
                         .lines()
