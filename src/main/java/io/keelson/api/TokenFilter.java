@@ -25,14 +25,21 @@ public class TokenFilter {
     private final IdTokens idTokens;
     private final PipelineCallers pipelines;
     private final SpentTokenIds spent;
+    private final IdTokenCheckTimes times;
 
     public TokenFilter(
-            Tokens tokens, CurrentCaller current, IdTokens idTokens, PipelineCallers pipelines, SpentTokenIds spent) {
+            Tokens tokens,
+            CurrentCaller current,
+            IdTokens idTokens,
+            PipelineCallers pipelines,
+            SpentTokenIds spent,
+            IdTokenCheckTimes times) {
         this.tokens = tokens;
         this.current = current;
         this.idTokens = idTokens;
         this.pipelines = pipelines;
         this.spent = spent;
+        this.times = times;
     }
 
     @ServerRequestFilter
@@ -70,12 +77,16 @@ public class TokenFilter {
      */
     private Optional<Response> pipeline(String jwt, Role needed, String target) {
         IdToken token;
+        long start = System.nanoTime();
         try {
             token = idTokens.verify(jwt);
         } catch (IdTokenRejected e) {
             return deny(401, "unauthorized", "the ID token does not verify: " + e.getMessage());
         }
+        times.verified(start);
+        start = System.nanoTime();
         Optional<Caller> caller = pipelines.on(token, target);
+        times.ruled(start);
         if (caller.isEmpty()) {
             return deny(
                     403,
@@ -88,7 +99,10 @@ public class TokenFilter {
         if (refused.isPresent()) {
             return refused;
         }
-        if (!spent.spend(token.issuerName(), token.jti(), token.expiresAt())) {
+        start = System.nanoTime();
+        boolean fresh = spent.spend(token.issuerName(), token.jti(), token.expiresAt());
+        times.spent(start);
+        if (!fresh) {
             return deny(
                     401,
                     "unauthorized",

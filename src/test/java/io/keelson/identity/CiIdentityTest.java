@@ -200,6 +200,17 @@ class CiIdentityTest {
         as(early).post("/api/v1/targets/" + target + "/rollback").then().statusCode(403);
         deploy(target, early, "{}").statusCode(200);
         assertThat(history(target)).isEqualTo(2);
+        // each step of the checks is timed for operators
+        String metrics = io.restassured.RestAssured.get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        for (String step : List.of("verify", "rules", "spend")) {
+            assertThat(metrics)
+                    .containsPattern("keelson_id_token_check_seconds_count\\{step=\"" + step + "\"\\} [1-9]");
+            assertThat(metrics).contains("keelson_id_token_check_seconds{step=\"" + step + "\",quantile=\"0.99\"}");
+        }
     }
 
     @Test
