@@ -1,5 +1,6 @@
 package io.keelson.deploy;
 
+import io.keelson.catalog.CatalogChanged;
 import io.keelson.catalog.CatalogTarget;
 import io.keelson.catalog.TargetCatalog;
 import io.keelson.catalog.TargetSpec;
@@ -15,12 +16,15 @@ import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.ObservesAsync;
+import jakarta.enterprise.event.TransactionPhase;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -41,6 +45,9 @@ public class EdgeTraffic {
      */
     public record Reading(
             String unit, String host, int port, long connections, long failed, long open, Instant checkedAt) {}
+
+    private static final List<String> METERS =
+            List.of("keelson.edge.connections", "keelson.edge.failed.connections", "keelson.edge.open.connections");
 
     private final TargetCatalog catalog;
     private final Strategies strategies;
@@ -76,7 +83,9 @@ public class EdgeTraffic {
     void scrapeAll() {
         // One read per host and login: the counters of every target on it come with it.
         Map<String, List<TargetSpec>> byReach = new java.util.LinkedHashMap<>();
-        for (CatalogTarget target : catalog.list()) {
+        List<CatalogTarget> catalogued = catalog.list();
+        forgetAllBut(catalogued);
+        for (CatalogTarget target : catalogued) {
             if (!target.paused() && (target.spec().handover() != null || served(target))) {
                 byReach.computeIfAbsent(reach(target.spec()), k -> new ArrayList<>())
                         .add(target.spec());
@@ -94,6 +103,29 @@ public class EdgeTraffic {
         catalog.find(event.deployment().target())
                 .filter(target -> !target.paused() && usesEdge(target))
                 .ifPresent(target -> scrapes.execute(() -> scrape(List.of(target.spec()))));
+    }
+
+    /**
+     * A deleted target's readings and meters go with it: here at once, on the other replicas at their
+     * next round. A target created again under the same name starts from nothing.
+     */
+    void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) CatalogChanged event) {
+        forgetAllBut(catalog.list());
+    }
+
+    private void forgetAllBut(List<CatalogTarget> targets) {
+        Set<String> present = new java.util.HashSet<>();
+        targets.forEach(target -> present.add(target.name()));
+        for (String key : List.copyOf(readings.keySet())) {
+            String target = key.substring(0, key.indexOf('/'));
+            if (!present.contains(target)) {
+                readings.remove(key);
+                tallies.remove(key);
+                for (String name : METERS) {
+                    meters.find(name).tag("target", target).meters().forEach(meters::remove);
+                }
+            }
+        }
     }
 
     /**

@@ -112,6 +112,14 @@ class SshDockerHandoverTest {
         assertThat(io.restassured.RestAssured.get("/q/metrics").asString())
                 .contains("keelson_edge_connections_total{")
                 .contains("unit=\"" + name + "\"");
+
+        // A deleted target's counters go with it (a read already under way when it went is dropped by
+        // the next round, hence the wait).
+        Api.deleteTarget(target);
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(45))
+                .until(() ->
+                        !io.restassured.RestAssured.get("/q/metrics").asString().contains("unit=\"" + name + "\""));
     }
 
     /** The pid of the edge's HAProxy worker: a reload starts another. */
