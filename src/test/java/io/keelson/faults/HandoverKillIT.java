@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keelson killed with SIGKILL in the middle of a handover, under steady load through the edge:
- * not one request fails, before the kill, while Keelson is down or after it starts again, and the
- * start-up repair leaves exactly one copy, the one the edge was serving.
+ * Keelson killed with SIGKILL (or paused with SIGSTOP) in the middle of a handover, under steady load
+ * through the edge: not one request fails, before the kill, while Keelson is down or after it starts
+ * again, and the start-up repair leaves exactly one copy, the one the edge was serving.
  */
 class HandoverKillIT {
 
@@ -151,6 +151,56 @@ class HandoverKillIT {
         assertThat(id(name)).as("the copy the edge served took the unit's name").isEqualTo(newId);
         assertThat(keelson.deployment(deployment).getString("status")).isEqualTo("INTERRUPTED");
         assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(Shell.run("curl", "-fsS", url()).output().strip())
+                .isEqualTo(Shell.run("docker", "exec", name, "cat", "/nonce")
+                        .require()
+                        .strip());
+    }
+
+    /**
+     * A pause (kill -STOP: a long GC, a frozen VM) in the middle of the drain: the edge goes on serving
+     * without Keelson, and once Keelson resumes it finishes the same handover, with no request failed.
+     */
+    @Test
+    void pausedDuringTheDrainItFinishesTheHandoverOnResumeAndNoRequestFails() throws Exception {
+        Load.Running load = Load.start(url());
+        String deployment;
+        String newId;
+        // An idle connection to the old copy keeps the drain waiting while Keelson is paused.
+        try (Socket idle = new Socket("127.0.0.1", port)) {
+            OutputStream out = idle.getOutputStream();
+            out.write("GET / HTTP/1.0\r\n".getBytes());
+            out.flush();
+            deployment = deploy();
+            await().atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() ->
+                            keelson.log(deployment).stream().anyMatch(l -> l.contains("switched to the new copy")));
+            String pid = String.valueOf(keelson.pid());
+            Shell.run("kill", "-STOP", pid).require();
+            try {
+                Thread.sleep(8000);
+                assertThat(containers())
+                        .as("both copies while Keelson is paused")
+                        .hasSize(2);
+                newId = id(containers().stream()
+                        .filter(c -> c.contains("-keelson-new-"))
+                        .findFirst()
+                        .orElseThrow());
+            } finally {
+                Shell.run("kill", "-CONT", pid).require();
+            }
+        }
+
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> !"RUNNING".equals(keelson.deployment(deployment).getString("status")));
+        assertThat(keelson.deployment(deployment).getString("status")).isEqualTo("SUCCEEDED");
+        awaitOneCopy();
+        Load.Seen seen = load.stop();
+        assertThat(id(name)).as("the new copy took the unit's name").isEqualTo(newId);
+        assertThat(seen.failed()).as(seen.report()).isZero();
+        assertThat(seen.ok()).as(seen.report()).isGreaterThan(100);
         assertThat(Shell.run("curl", "-fsS", url()).output().strip())
                 .isEqualTo(Shell.run("docker", "exec", name, "cat", "/nonce")
                         .require()
