@@ -4,7 +4,7 @@ import org.junit.platform.suite.api.IncludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
-/** Deployments through docker-compose over SSH, with and without the edge. */
+/** Deployments through docker-compose over SSH, with and without the edge, and over several hosts. */
 @Suite
 @SelectPackages("io.keelson")
 @IncludeClassNamePatterns(Lanes.COMPOSE)

@@ -10,12 +10,12 @@ package io.keelson.lanes;
  */
 final class Lanes {
 
-    static final String COMPOSE = "io\\.keelson\\.deploy\\.(SshCompose|ComposeRelease)\\w*Test";
-    static final String CONTAINERS = "io\\.keelson\\.(strategy\\.sshdocker|dashboard|identity|notify)\\.\\w*Test";
+    static final String COMPOSE = "io\\.keelson\\.deploy\\.(SshCompose|ComposeRelease|MultiHost)\\w*Test";
+    static final String CONTAINERS = "io\\.keelson\\.(strategy\\.sshdocker|dashboard|notify)\\.\\w*Test";
     static final String WATCH =
-            "io\\.keelson\\.(strategy\\.watch\\.\\w*|policy\\.\\w*|deploy\\.DeploymentQueue|deploy\\.MultiHost\\w*)Test";
+            "io\\.keelson\\.(strategy\\.watch\\.\\w*|policy\\.\\w*|deploy\\.DeploymentQueue|faults\\.SshConnectionLoss)Test";
     static final String PIPELINES =
-            "io\\.keelson\\.(environment\\.\\w*|edge\\.\\w*|api\\.PipelineTemplate|faults\\.Bounds)Test";
+            "io\\.keelson\\.(environment\\.\\w*|edge\\.\\w*|identity\\.\\w*|api\\.PipelineTemplate|faults\\.Bounds)Test";
     /** What a test class is called: the IT classes run in failsafe, after the package. */
     static final String ANY_TEST = "io\\.keelson\\..*Test";
 

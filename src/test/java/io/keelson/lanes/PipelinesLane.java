@@ -4,7 +4,7 @@ import org.junit.platform.suite.api.IncludeClassNamePatterns;
 import org.junit.platform.suite.api.SelectPackages;
 import org.junit.platform.suite.api.Suite;
 
-/** Review environments, the pipeline templates, the edge and the request bounds. */
+/** Review environments, the pipeline templates and CI identity, the edge and the request bounds. */
 @Suite
 @SelectPackages("io.keelson")
 @IncludeClassNamePatterns(Lanes.PIPELINES)
