@@ -9,7 +9,13 @@ COUNT=${1:-3000}
 RUNS=${2:-5}
 lib=target/quarkus-app/lib/main
 [ -d "$lib" ] || ./mvnw -B -q -DskipTests package
-cp=$(ls "$lib"/com.h2database.h2-*.jar "$lib"/org.bitbucket.b_c.jose4j-*.jar "$lib"/org.slf4j.slf4j-api-*.jar 2>/dev/null | paste -sd:)
+jars=()
+for jar in com.h2database.h2 org.bitbucket.b_c.jose4j org.slf4j.slf4j-api; do
+  found=$(ls "$lib/$jar"-*.jar 2>/dev/null | head -1) || true
+  [ -n "$found" ] || { echo "bench/auth-floor.sh: no $jar jar in $lib (an H2 build is needed: ./mvnw -B -DskipTests package)" >&2; exit 1; }
+  jars+=("$found")
+done
+cp=$(IFS=:; echo "${jars[*]}")
 WORK=$(mktemp -d /var/tmp/keelson-bench-floor.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 echo "auth floor: $RUNS runs of $COUNT tokens (after one warm-up run), H2 file in $WORK"

@@ -82,11 +82,16 @@ public class TokenFilter {
             token = idTokens.verify(jwt);
         } catch (IdTokenRejected e) {
             return deny(401, "unauthorized", "the ID token does not verify: " + e.getMessage());
+        } finally {
+            times.verified(start);
         }
-        times.verified(start);
         start = System.nanoTime();
-        Optional<Caller> caller = pipelines.on(token, target);
-        times.ruled(start);
+        Optional<Caller> caller;
+        try {
+            caller = pipelines.on(token, target);
+        } finally {
+            times.ruled(start);
+        }
         if (caller.isEmpty()) {
             return deny(
                     403,
@@ -100,8 +105,12 @@ public class TokenFilter {
             return refused;
         }
         start = System.nanoTime();
-        boolean fresh = spent.spend(token.issuerName(), token.jti(), token.expiresAt());
-        times.spent(start);
+        boolean fresh;
+        try {
+            fresh = spent.spend(token.issuerName(), token.jti(), token.expiresAt());
+        } finally {
+            times.spent(start); // a database that fails or times out is timed too: that is when it matters
+        }
         if (!fresh) {
             return deny(
                     401,

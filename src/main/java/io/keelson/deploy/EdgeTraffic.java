@@ -55,6 +55,9 @@ public class EdgeTraffic {
     private final Clock clock;
     private final Map<String, Reading> readings = new ConcurrentHashMap<>();
     private final Map<String, EdgeTally> tallies = new ConcurrentHashMap<>();
+    /** The routes whose meters are registered; only the scrape thread changes it. */
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
     private final ExecutorService scrapes = new ThreadPoolExecutor(
             1,
             1,
@@ -84,7 +87,7 @@ public class EdgeTraffic {
         // One read per host and login: the counters of every target on it come with it.
         Map<String, List<TargetSpec>> byReach = new java.util.LinkedHashMap<>();
         List<CatalogTarget> catalogued = catalog.list();
-        forgetAllBut(catalogued);
+        scrapes.execute(() -> forgetAllBut(catalogued));
         for (CatalogTarget target : catalogued) {
             if (!target.paused() && (target.spec().handover() != null || served(target))) {
                 byReach.computeIfAbsent(reach(target.spec()), k -> new ArrayList<>())
@@ -106,11 +109,13 @@ public class EdgeTraffic {
     }
 
     /**
-     * A deleted target's readings and meters go with it: here at once, on the other replicas at their
-     * next round. A target created again under the same name starts from nothing.
+     * A deleted target's readings and meters go with it: on this replica once the reads already
+     * queued are done, on the others at their next round. Forgetting runs on the scrape thread, behind
+     * those reads, so a read that was under way when the target went cannot bring it back.
      */
     void onChange(@Observes(during = TransactionPhase.AFTER_SUCCESS) CatalogChanged event) {
-        forgetAllBut(catalog.list());
+        List<CatalogTarget> catalogued = catalog.list();
+        scrapes.execute(() -> forgetAllBut(catalogued));
     }
 
     private void forgetAllBut(List<CatalogTarget> targets) {
@@ -121,6 +126,7 @@ public class EdgeTraffic {
             if (!present.contains(target)) {
                 readings.remove(key);
                 tallies.remove(key);
+                registered.remove(key);
                 for (String name : METERS) {
                     meters.find(name).tag("target", target).meters().forEach(meters::remove);
                 }
@@ -212,7 +218,6 @@ public class EdgeTraffic {
                 .mapToLong(EdgeStats.Slot::open)
                 .sum();
         String key = target + "/" + route.unit() + "/" + host + "/" + route.hostPort();
-        boolean first = !readings.containsKey(key);
         String worker = stats.worker();
         EdgeTally tally = tallies.merge(
                 key,
@@ -228,7 +233,7 @@ public class EdgeTraffic {
                         tally.failed(),
                         open,
                         clock.instant()));
-        if (first) {
+        if (registered.add(key)) {
             Tags tags = Tags.of(
                     "target", target, "unit", route.unit(), "host", host, "port", String.valueOf(route.hostPort()));
             FunctionCounter.builder("keelson.edge.connections", readings, r -> value(r, key, Reading::connections))

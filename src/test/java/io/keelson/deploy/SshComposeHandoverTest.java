@@ -15,7 +15,6 @@ import io.keelson.support.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,9 +58,7 @@ class SshComposeHandoverTest {
     void setUp() throws IOException {
         TestEnv.require();
         repo = TestImages.uniqueRepo("web");
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = TestEnv.freePort();
     }
 
     @AfterEach

@@ -357,9 +357,7 @@ class EdgeHandoverTest {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+    private static int freePort() {
+        return TestEnv.freePort();
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,6 +42,27 @@ public final class TestEnv {
             "-XX:-BytecodeVerificationRemote");
 
     private static volatile boolean checked;
+
+    /**
+     * A port nothing listens on, for a port a test publishes (through the edge or not). It is below
+     * the kernel's range for outgoing connections (32768 and up), unlike what {@code new
+     * ServerSocket(0)} gives: a port in that range can be taken as the local end of one of the
+     * thousands of connections a load generator opens, between the pick and the edge's bind (seen:
+     * HAProxy's "cannot bind socket (Address already in use)" in a full run).
+     */
+    public static int freePort() {
+        var random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 500; i++) {
+            int port = random.nextInt(24000, 32000);
+            try (ServerSocket s = new ServerSocket()) {
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException inUse) {
+                // taken: another
+            }
+        }
+        throw new IllegalStateException("no free port in 24000-31999 on 127.0.0.1");
+    }
 
     private TestEnv() {}
 

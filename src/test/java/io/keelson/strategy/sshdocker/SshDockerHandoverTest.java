@@ -15,7 +15,6 @@ import io.keelson.support.TestImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -47,9 +46,7 @@ class SshDockerHandoverTest {
         TestEnv.require();
         repo = TestImages.uniqueRepo("edge");
         name = "edge-" + UUID.randomUUID().toString().substring(0, 8);
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        port = TestEnv.freePort();
     }
 
     @AfterEach
@@ -113,11 +110,10 @@ class SshDockerHandoverTest {
                 .contains("keelson_edge_connections_total{")
                 .contains("unit=\"" + name + "\"");
 
-        // A deleted target's counters go with it (a read already under way when it went is dropped by
-        // the next round, hence the wait).
+        // A deleted target's counters go with it, once the reads already queued are done.
         Api.deleteTarget(target);
         org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(45))
+                .atMost(java.time.Duration.ofSeconds(15))
                 .until(() ->
                         !io.restassured.RestAssured.get("/q/metrics").asString().contains("unit=\"" + name + "\""));
     }
