@@ -125,14 +125,7 @@ class HandoverKillIT {
         String deployment;
         // An idle connection to the old copy: the drain waits for it, and Keelson is killed meanwhile.
         try (Socket idle = new Socket("127.0.0.1", port)) {
-            OutputStream out = idle.getOutputStream();
-            out.write("GET / HTTP/1.0\r\n".getBytes());
-            out.flush();
-            deployment = deploy();
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() ->
-                            keelson.log(deployment).stream().anyMatch(l -> l.contains("switched to the new copy")));
+            deployment = deployPastTheSwitchWhileHeld(idle);
             keelson.kill();
         }
         String copy = containers().stream()
@@ -165,14 +158,7 @@ class HandoverKillIT {
         String newId;
         // An idle connection to the old copy keeps the drain waiting while Keelson is paused.
         try (Socket idle = new Socket("127.0.0.1", port)) {
-            OutputStream out = idle.getOutputStream();
-            out.write("GET / HTTP/1.0\r\n".getBytes());
-            out.flush();
-            deployment = deploy();
-            await().atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() ->
-                            keelson.log(deployment).stream().anyMatch(l -> l.contains("switched to the new copy")));
+            deployment = deployPastTheSwitchWhileHeld(idle);
             String pid = String.valueOf(keelson.pid());
             Shell.run("kill", "-STOP", pid).require();
             try {
@@ -264,6 +250,21 @@ class HandoverKillIT {
             project.down();
             EdgeRoutes.forget("web", webPort);
         }
+    }
+
+    /**
+     * Starts a deployment while {@code idle} holds a half-sent request to the old copy, and returns once
+     * the edge has switched: the drain then waits for that connection.
+     */
+    private String deployPastTheSwitchWhileHeld(Socket idle) throws Exception {
+        OutputStream out = idle.getOutputStream();
+        out.write("GET / HTTP/1.0\r\n".getBytes());
+        out.flush();
+        String deployment = deploy();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> keelson.log(deployment).stream().anyMatch(l -> l.contains("switched to the new copy")));
+        return deployment;
     }
 
     private String deploy() {
