@@ -63,7 +63,7 @@ push_image "$WREPO:latest" app
 "$DOCKER" run -d --name "$SCOPE-app" --label "keelson.scope=$SCOPE" --label keelson.enable=true --restart unless-stopped "$WREPO:latest" >/dev/null
 "$DOCKER" tag "$WREPO:latest" "$DEAD"
 "$DOCKER" run -d --name "$SCOPE-nowhere" --label "keelson.scope=$SCOPE" --label keelson.enable=true "$DEAD" \
-  sh -c "trap 'exit 0' TERM; while true; do sleep 1; done" >/dev/null
+  sh -c "trap 'exit 0' TERM; while true; do sleep 1 & wait \$!; done" >/dev/null
 
 INJECTED=0; RECOVER_MS=()
 units_down() { # units of both targets not running now

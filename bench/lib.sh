@@ -57,7 +57,7 @@ percentile() { sort -n | awk -v p="$1" '{a[NR]=$1} END {if (NR==0) {print "NA"; 
 push_image() { # push_image REF KIND (app | crash): a new digest each time
   local ctx; ctx=$(mktemp -d "$WORK/image.XXXXXX")
   cp /bin/busybox "$ctx/busybox"
-  local cmd='["sh","-c","trap '"'"'exit 0'"'"' TERM; while true; do sleep 1; done"]'
+  local cmd='["sh","-c","trap '"'"'exit 0'"'"' TERM; while true; do sleep 1 & wait $!; done"]'
   [ "$2" = crash ] && cmd='["sh","-c","exit 3"]'
   printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nLABEL nonce=%s\nCMD %s\n' \
     "$RANDOM$RANDOM" "$cmd" >"$ctx/Dockerfile"
@@ -77,7 +77,7 @@ FROM scratch
 COPY busybox /bin/busybox
 RUN ["/bin/busybox","--install","-s","/bin"]
 COPY blob /blob
-CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1; done"]
+CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"]
 DF
   "$DOCKER" build -q -t "$1:latest" "$ctx" >/dev/null
   "$DOCKER" push -q "$1:latest" >/dev/null

@@ -198,7 +198,7 @@ COPY busybox /bin/busybox
 RUN ["/bin/busybox","--install","-s","/bin"]
 ARG NONCE=0
 RUN echo "$NONCE" > /nonce
-CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1; done"]
+CMD ["sh","-c","trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"]
 DF
   # healthy: like app, with a healthcheck that passes after a moment.
   cat >"$ctx/Dockerfile.healthy" <<'DF'
@@ -208,7 +208,7 @@ RUN ["/bin/busybox","--install","-s","/bin"]
 ARG NONCE=0
 RUN echo "$NONCE" > /nonce
 HEALTHCHECK --interval=1s --timeout=1s --retries=3 CMD ["test","-f","/tmp/ready"]
-CMD ["sh","-c","trap 'exit 0' TERM; mkdir -p /tmp; touch /tmp/ready; while true; do sleep 1; done"]
+CMD ["sh","-c","trap 'exit 0' TERM; mkdir -p /tmp; touch /tmp/ready; while true; do sleep 1 & wait $!; done"]
 DF
   # crash: exits at once.
   cat >"$ctx/Dockerfile.crash" <<'DF'

@@ -37,7 +37,7 @@ class EdgeHandoverTest {
 
     private static final String EDGE_IMAGE = TestEnv.REGISTRY + "/keelson/edge:2.6";
     private static final String HTTPD = "trap 'exit 0' TERM; mkdir -p /www; echo %s > /www/index.html;"
-            + " httpd -p 8000 -h /www; nc -ll -p 9000 -e cat & while true; do sleep 1; done";
+            + " httpd -p 8000 -h /www; nc -ll -p 9000 -e cat & while true; do sleep 1 & wait $!; done";
 
     private final List<String> containers = new ArrayList<>();
     private final List<EdgeRoute> routes = new ArrayList<>();

@@ -40,7 +40,7 @@ class ReviewEnvironmentTest {
 
     /** Serves the environment's slug on 8080, published on the port Keelson gave it. */
     private static final String SERVICE_YAML = """
-                command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo $$KEELSON_ENVIRONMENT > /www/index.html; httpd -f -p 8080 -h /www & while true; do sleep 1; done"]
+                command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo $$KEELSON_ENVIRONMENT > /www/index.html; httpd -f -p 8080 -h /www & while true; do sleep 1 & wait $$!; done"]
                 environment: {KEELSON_ENVIRONMENT: "${KEELSON_ENVIRONMENT:-template}"}
                 ports: ["${KEELSON_PORT_BOT:-0}:8080"]
                 volumes: [data:/data]
@@ -51,7 +51,7 @@ class ReviewEnvironmentTest {
     private static final String COMPANION = """
               cache:
                 image: %s:latest
-                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"]
+                command: ["sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1 & wait $$!; done"]
                 stop_grace_period: 1s
             volumes:
               data: {}
