@@ -95,13 +95,14 @@ class SshDockerHandoverTest {
                 .hasSize(1);
         assertThat(inspect("{{.Config.Image}}")).isEqualTo(repo + "@" + a);
         // The edge's counters reach the target page and /q/metrics: every connection, unless another
-        // test's route change reloaded the edge meanwhile (then what the old worker took after
-        // Keelson's last read of it is not counted).
-        long expected = worker.equals(edgeWorker()) ? seen.ok() : 1;
+        // test's route change reloaded the edge since the load began (then what the old worker took
+        // after Keelson's last read of it is not counted), so the worker is asked again at each look.
+        // Keelson reads the counters when a deployment ends (here while the load still ran) and then
+        // every 30 s: the wait covers one whole round (a full run once gave up after 20 s, short).
         org.awaitility.Awaitility.await()
-                .atMost(java.time.Duration.ofSeconds(20))
-                .until(() ->
-                        as(CI).get("/api/v1/targets/" + target).jsonPath().getLong("edge[0].connections") >= expected);
+                .atMost(java.time.Duration.ofSeconds(45))
+                .until(() -> as(CI).get("/api/v1/targets/" + target).jsonPath().getLong("edge[0].connections")
+                        >= (worker.equals(edgeWorker()) ? seen.ok() : 1));
         JsonPath page = as(CI).get("/api/v1/targets/" + target).jsonPath();
         assertThat(page.getString("edge[0].unit")).isEqualTo(name);
         assertThat(page.getInt("edge[0].port")).isEqualTo(port);
@@ -224,11 +225,13 @@ class SshDockerHandoverTest {
         TestImages.push(TestImages.Kind.APP, repo + ":a");
         TestImages.push(TestImages.Kind.APP, repo + ":b");
         try (AutoCloseable engineB = EngineB.use()) {
-            startByHand(List.of("-H", b), repo + ":a");
+            // The new copy's gate is its healthcheck, whose first run comes one interval after the
+            // start: 5 s here, the time the test has to kill the edge while the gate waits (with 1 s,
+            // a loaded machine let the gate pass and the switch happen before the kill, seen once).
+            startByHand(List.of("-H", b), repo + ":a", "5s");
             String target = Api.uniqueTarget();
-            String json = targetJson(target, "overlap")
-                    .replace("\"" + TestEnv.SSH_HOST + "\"", "\"" + TestEnv.HOST_B + "\"")
-                    .replace("\"stableFor\": \"0s\"", "\"stableFor\": \"4s\"");
+            String json =
+                    targetJson(target, "overlap").replace("\"" + TestEnv.SSH_HOST + "\"", "\"" + TestEnv.HOST_B + "\"");
             as(ADMIN).body(json).post("/api/v1/targets").then().statusCode(201);
             try {
                 assertThat(deploy(target, "a", 200).getString("status")).isEqualTo("SUCCEEDED");
@@ -289,11 +292,14 @@ class SshDockerHandoverTest {
     }
 
     private void startByHand(String image) {
-        startByHand(List.of(), image);
+        startByHand(List.of(), image, "1s");
     }
 
-    /** The unit as its owner ran it before Keelson: publishing its port itself, on the engine {@code engine} names. */
-    private void startByHand(List<String> engine, String image) {
+    /**
+     * The unit as its owner ran it before Keelson: publishing its port itself, on the engine {@code
+     * engine} names, with a healthcheck every {@code healthInterval} (the copies Keelson makes keep it).
+     */
+    private void startByHand(List<String> engine, String image, String healthInterval) {
         List<String> argv = new java.util.ArrayList<>(List.of("docker"));
         argv.addAll(engine);
         argv.addAll(List.of(
@@ -306,7 +312,7 @@ class SshDockerHandoverTest {
                 "--health-cmd",
                 "wget -q -O /dev/null http://127.0.0.1:8000/",
                 "--health-interval",
-                "1s",
+                healthInterval,
                 image,
                 "sh",
                 "-c",
