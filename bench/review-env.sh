@@ -40,7 +40,7 @@ version: "3.8"
 services:
   web:
     image: $REPO:latest
-    command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo ok > /www/index.html; httpd -f -p 8080 -h /www & while true; do sleep 1 & wait $$!; done"]
+    command: ["sh", "-c", "trap 'exit 0' TERM; mkdir -p /www; echo ok > /www/index.html; httpd -f -p 8080 -h /www & while true; do sleep 1 & wait \$\$!; done"]
     ports: ["\${KEELSON_PORT_WEB:-0}:8080"]
     volumes: [data:/data]
     stop_grace_period: 2s

@@ -101,6 +101,7 @@ class SshDockerHandoverTest {
         // every 30 s: the wait covers one whole round (a full run once gave up after 20 s, short).
         org.awaitility.Awaitility.await()
                 .atMost(java.time.Duration.ofSeconds(45))
+                .pollInterval(java.time.Duration.ofSeconds(1)) // each look is a docker exec too
                 .until(() -> as(CI).get("/api/v1/targets/" + target).jsonPath().getLong("edge[0].connections")
                         >= (worker.equals(edgeWorker()) ? seen.ok() : 1));
         JsonPath page = as(CI).get("/api/v1/targets/" + target).jsonPath();
