@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class KillNineIT {
 
-    private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"};
+    private static final String[] STAY_UP = TestImages.stayUp();
     /** A service whose stop takes 15 s: the `up` that replaces it outlives Keelson's kill and restart. */
     /**
      * An old container that takes 30 s to stop, so the up a killed Keelson leaves running outlives the

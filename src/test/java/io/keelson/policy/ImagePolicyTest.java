@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ImagePolicyTest {
 
-    private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"};
+    private static final String[] STAY_UP = TestImages.stayUp();
 
     private final List<String> containers = new ArrayList<>();
     private WatchFixture fx;

@@ -9,6 +9,17 @@ import java.util.UUID;
 /** Builds a fresh test image (a new digest and a new {@code /nonce} each time) and pushes it to the test registry. */
 public final class TestImages {
 
+    /**
+     * The app image's own loop, for a container started with a command of its own: it stays up, and
+     * a SIGTERM ends it at once ({@code wait} is interrupted; a plain {@code sleep 1} would first run out).
+     */
+    public static final String STAY_UP_SCRIPT = "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done";
+
+    /** {@link #STAY_UP_SCRIPT} as a container's command. */
+    public static String[] stayUp() {
+        return new String[] {"sh", "-c", STAY_UP_SCRIPT};
+    }
+
     /** Which Dockerfile of scripts/test-env.sh: stays up, has a healthcheck, or exits at once. */
     public enum Kind {
         APP,

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class WatchStrategyTest {
 
-    private static final String[] STAY_UP = {"sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done"};
+    private static final String[] STAY_UP = TestImages.stayUp();
 
     private WatchFixture fx;
     private String repo;
@@ -88,7 +88,7 @@ class WatchStrategyTest {
                         "sh"),
                 repo + ":latest",
                 "-c",
-                "trap 'exit 0' TERM; while true; do sleep 1 & wait $!; done");
+                TestImages.STAY_UP_SCRIPT);
         Shell.run("docker", "network", "connect", "--alias", "second-alias", second, name)
                 .require();
         Shell.run("docker", "exec", name, "sh", "-c", "echo keep > /anon/file && echo keep > /data/file")
