@@ -1,21 +1,15 @@
 package io.keelson.support;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -25,8 +19,6 @@ import java.util.UUID;
  * its signature. Pushed with the registry's own HTTP API.
  */
 public final class TestSignatures {
-
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private TestSignatures() {}
 
@@ -86,13 +78,9 @@ public final class TestSignatures {
         String manifest = """
                 {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
                  "config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":%d,"digest":"%s"},
-                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","size":%d,"digest":"%s"}]}""".formatted(config.length, upload(name, config), layer.length, upload(name, layer));
-        HttpResponse<String> pushed = send(
-                HttpRequest.newBuilder(registry("/v2/" + name + "/manifests/" + tag))
-                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(manifest)),
-                201);
-        return pushed.headers().firstValue("Docker-Content-Digest").orElseThrow();
+                 "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","size":%d,"digest":"%s"}]}""".formatted(
+                config.length, TestRegistry.upload(name, config), layer.length, TestRegistry.upload(name, layer));
+        return TestRegistry.putManifest(name, tag, "application/vnd.oci.image.manifest.v1+json", manifest);
     }
 
     private static void push(String repository, String digest, Key key, String payload, boolean tamper) {
@@ -102,55 +90,16 @@ public final class TestSignatures {
                 ? payload.replace("cosign container", "cosign  container").getBytes(StandardCharsets.UTF_8)
                 : signed;
         String name = repository.substring(repository.indexOf('/') + 1);
-        String payloadDigest = upload(name, stored);
+        String payloadDigest = TestRegistry.upload(name, stored);
         byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-        String configDigest = upload(name, config);
+        String configDigest = TestRegistry.upload(name, config);
         String manifest = """
                 {"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
                  "config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":%d,"digest":"%s"},
                  "layers":[{"mediaType":"application/vnd.dev.cosign.simplesigning.v1+json","size":%d,"digest":"%s",
                             "annotations":{"dev.cosignproject.cosign/signature":"%s"}}]}""".formatted(config.length, configDigest, stored.length, payloadDigest, signature);
-        send(
-                HttpRequest.newBuilder(registry("/v2/" + name + "/manifests/" + digest.replace(':', '-') + ".sig"))
-                        .header("Content-Type", "application/vnd.oci.image.manifest.v1+json")
-                        .PUT(HttpRequest.BodyPublishers.ofString(manifest)),
-                201);
-    }
-
-    private static String upload(String name, byte[] blob) {
-        String digest = "sha256:" + sha256(blob);
-        HttpResponse<String> started = send(
-                HttpRequest.newBuilder(registry("/v2/" + name + "/blobs/uploads/"))
-                        .POST(HttpRequest.BodyPublishers.noBody()),
-                202);
-        String location = started.headers().firstValue("Location").orElseThrow();
-        URI put = URI.create((location.startsWith("http") ? location : "http://" + TestEnv.REGISTRY + location)
-                + (location.contains("?") ? "&" : "?") + "digest=" + digest);
-        send(
-                HttpRequest.newBuilder(put)
-                        .header("Content-Type", "application/octet-stream")
-                        .PUT(HttpRequest.BodyPublishers.ofByteArray(blob)),
-                201);
-        return digest;
-    }
-
-    private static URI registry(String path) {
-        return URI.create("http://" + TestEnv.REGISTRY + path);
-    }
-
-    private static HttpResponse<String> send(HttpRequest.Builder request, int expected) {
-        try {
-            HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != expected) {
-                throw new IllegalStateException("registry answered " + response.statusCode() + ": " + response.body());
-            }
-            return response;
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        TestRegistry.putManifest(
+                name, digest.replace(':', '-') + ".sig", "application/vnd.oci.image.manifest.v1+json", manifest);
     }
 
     private static byte[] ecdsa(byte[] data, KeyPair pair) {
@@ -159,14 +108,6 @@ public final class TestSignatures {
             signer.initSign(pair.getPrivate());
             signer.update(data);
             return signer.sign();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
