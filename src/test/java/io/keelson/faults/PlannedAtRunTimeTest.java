@@ -109,7 +109,7 @@ class PlannedAtRunTimeTest {
                                     .anyMatch(l -> l.contains("waiting for the health gate")));
             for (String repo : List.of(a, b)) {
                 Shell.run("docker", "tag", repo + ":next", repo + ":latest").require();
-                Shell.run("docker", "push", "-q", repo + ":latest").require();
+                TestImages.retag(repo, "next", "latest");
             }
 
             JsonPath first = as(CI).post("/v1/update?image=" + a + ":latest")

@@ -68,6 +68,16 @@ public final class TestImages {
         return digestOf(ref);
     }
 
+    /**
+     * Tags, in the registry, what {@code repo:from} names as {@code repo:to} too: the same manifest,
+     * so the same digest (a {@code docker push} would write a manifest of its own).
+     */
+    public static void retag(String repo, String from, String to) {
+        String name = repo.substring(repo.indexOf('/') + 1);
+        byte[] manifest = TestRegistry.get("/v2/" + name + "/manifests/" + from, MANIFEST);
+        TestRegistry.putManifest(name, to, MANIFEST, new String(manifest, StandardCharsets.UTF_8));
+    }
+
     private static String withNonce(Kind kind, String name, String tag) {
         String baseName =
                 base(kind).substring(TestEnv.REGISTRY.length() + 1, base(kind).lastIndexOf(':'));

@@ -178,7 +178,7 @@ final class HostDeploy implements HostRollout.HostRun {
         Optional<RemoteProcess> unfinished = ssh == null ? Optional.empty() : ssh.unfinishedCommand();
         // A fresh connection: the failure may have been the old one dying, which sshj notices only later.
         if (ssh != null) {
-            ssh.close();
+            ssh.discard();
         }
         connect();
         logIn();
@@ -189,7 +189,7 @@ final class HostDeploy implements HostRollout.HostRun {
     private void connect() {
         var s = target.ssh();
         ssh = SshHost.connect(host, s, CONNECT_TIMEOUT);
-        log("connected as " + s.user() + ", host key verified");
+        log("connected as " + s.user() + ", " + ssh.howConnected());
     }
 
     private void logIn() {

@@ -34,7 +34,7 @@ final class ProjectRemoval {
         String project = commands.projectName();
         boolean sudo = target.ssh().usesSudo();
         try (SshHost ssh = SshHost.connect(host, target.ssh(), CONNECT_TIMEOUT)) {
-            log("connected as " + target.ssh().user() + ", host key verified; removing project " + project);
+            log("connected as " + target.ssh().user() + ", " + ssh.howConnected() + "; removing project " + project);
             EarlierCommands.awaitMarked(ssh, dir, this::log);
             progress.guard();
             if (ssh.run(ProjectFolders.hasProject(dir, target.compose().effectiveFiles()), line -> {})

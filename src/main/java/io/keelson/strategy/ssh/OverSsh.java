@@ -17,12 +17,12 @@ public interface OverSsh extends Strategy {
 
     @Override
     default List<String> endpoints(TargetSpec target) {
-        return SshHost.endpoints(target.ssh());
+        return SshPorts.endpoints(target.ssh());
     }
 
     @Override
     default Optional<String> unreachable(TargetSpec target, String endpoint) {
-        return SshHost.unreachable(endpoint);
+        return SshPorts.unreachable(endpoint);
     }
 
     /** Each host's edge counters, read with one {@code docker exec} over SSH; a host that does not answer is left out. */

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.ConnectionException;
@@ -19,6 +20,8 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 /**
  * One authenticated SSH connection to a deploy host (sshj). The host key is always checked against
  * the target's known_hosts file; there is no way to turn that off. All sshj types stay in here.
+ * Closing it gives a connection in good order back to {@link IdleConnections}, for the next user
+ * of the same host and login; one that failed, or left a command running, is closed.
  */
 public final class SshHost implements AutoCloseable {
 
@@ -38,12 +41,18 @@ public final class SshHost implements AutoCloseable {
 
     private final SSHClient client;
     private final String label;
+    private final IdleConnections.Key key;
+    private final boolean reused;
     private final Semaphore sessions = new Semaphore(MAX_SESSIONS);
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RemoteProcess running;
+    private volatile boolean failed;
 
-    private SshHost(SSHClient client, String label) {
+    private SshHost(SSHClient client, String label, IdleConnections.Key key, boolean reused) {
         this.client = client;
         this.label = label;
+        this.key = key;
+        this.reused = reused;
     }
 
     /** Connects and authenticates with the private key, or fails saying which step and why. */
@@ -59,31 +68,30 @@ public final class SshHost implements AutoCloseable {
 
     private static SshHost open(String host, int port, SshLogin login, Path knownHosts, Duration timeout) {
         String label = port == 22 ? host : host + ":" + port;
-        return new SshHost(login.connect(host, port, label, knownHosts, timeout), label);
-    }
-
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-
-    /** Each host of a target with its SSH port, as its health shows them ({@code host:port}). */
-    public static List<String> endpoints(SshSpec ssh) {
-        return ssh.hosts().stream().map(h -> h + ":" + ssh.effectivePort()).toList();
-    }
-
-    /** {@link #unreachable(String, int, Duration)} for an endpoint of {@link #endpoints}, with a short timeout. */
-    public static Optional<String> unreachable(String endpoint) {
-        int colon = endpoint.lastIndexOf(':');
-        return unreachable(
-                endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), PROBE_TIMEOUT);
-    }
-
-    /** Whether something accepts TCP connections on the host's SSH port within {@code timeout}; empty when it does. */
-    public static Optional<String> unreachable(String host, int port, Duration timeout) {
-        try (java.net.Socket socket = new java.net.Socket()) {
-            socket.connect(new java.net.InetSocketAddress(host, port), (int) timeout.toMillis());
-            return Optional.empty();
-        } catch (IOException | RuntimeException e) {
-            return Optional.of("cannot connect to " + host + ":" + port + ": " + e.getMessage());
+        IdleConnections.Key key = IdleConnections.Key.of(host, port, login, knownHosts);
+        Optional<SSHClient> kept = IdleConnections.SHARED.take(key);
+        if (kept.isPresent()) {
+            return new SshHost(kept.get(), label, key, true);
         }
+        return new SshHost(login.connect(host, port, label, knownHosts, timeout), label, key, false);
+    }
+
+    /**
+     * How long a connection given back is kept for the next user (a start-up setting,
+     * {@code keelson.ssh.keep-idle}); zero closes each one at once.
+     */
+    public static void keepIdleFor(Duration keep) {
+        IdleConnections.SHARED.keepFor(keep);
+    }
+
+    /** Whether this is a connection an earlier user gave back (its host key was checked when it was opened). */
+    public boolean reused() {
+        return reused;
+    }
+
+    /** What a log line says about how this connection came to be. */
+    public String howConnected() {
+        return reused ? "host key verified (an open connection, reused)" : "host key verified";
     }
 
     public String label() {
@@ -104,6 +112,7 @@ public final class SshHost implements AutoCloseable {
             output.start(cmd.getInputStream(), cmd.getErrorStream());
             writeStdin(cmd.getOutputStream(), command.stdin());
             if (!ended(cmd, command.timeout())) {
+                failed = true;
                 stopDetached(lines); // first, so its output ends and the channel can close
                 cmd.close();
                 throw new SshFailure("command timed out after "
@@ -115,8 +124,10 @@ public final class SshHost implements AutoCloseable {
             }
             return output.result(cmd.getExitStatus(), label);
         } catch (IOException e) {
+            failed = true;
             throw new SshFailure("command failed on " + label + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            failed = true;
             Thread.currentThread().interrupt();
             throw new SshFailure("interrupted while running a command on " + label, e);
         } finally {
@@ -207,11 +218,18 @@ public final class SshHost implements AutoCloseable {
                 }
             };
         } catch (IOException e) {
+            failed = true;
             sessions.release();
             throw new SshFailure("cannot start " + command.shellText() + " on " + label + ": " + e.getMessage(), e);
         }
     }
 
+    /**
+     * A session permit, refused once the connection is closed: a late user (an engine tunnel's
+     * connection that was still starting) must not open a session on a connection already lent to
+     * someone else. Acquiring before looking at {@code closed}, while {@link #close} sets it before
+     * counting the permits, means one of the two always sees the other.
+     */
     private void acquireSession() {
         try {
             sessions.acquire();
@@ -219,11 +237,39 @@ public final class SshHost implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new SshFailure("interrupted while waiting for an SSH channel to " + label, e);
         }
+        if (closed.get()) {
+            sessions.release();
+            throw new SshFailure("the connection to " + label + " is closed");
+        }
     }
 
+    /**
+     * Gives the connection back for the next user of this host and login when it is in good order:
+     * nothing failed on it, no command it started is unaccounted for, every session it opened is
+     * closed. Otherwise it is closed. A second call does nothing.
+     */
     @Override
     public void close() {
-        close(client);
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        boolean inOrder = !failed
+                && running == null
+                && sessions.availablePermits() == MAX_SESSIONS
+                && client.isConnected()
+                && client.isAuthenticated();
+        if (inOrder) {
+            IdleConnections.SHARED.give(key, client);
+        } else {
+            close(client);
+        }
+    }
+
+    /** Closes the connection, never giving it back: for a user that no longer trusts it. */
+    public void discard() {
+        if (closed.compareAndSet(false, true)) {
+            close(client);
+        }
     }
 
     private static void writeStdin(OutputStream stdin, String input) throws IOException {

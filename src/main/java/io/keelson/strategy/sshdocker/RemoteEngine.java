@@ -34,7 +34,7 @@ final class RemoteEngine implements AutoCloseable {
     /** Connects (host key verified first), opens the tunnel and checks that the engine answers, or says why not. */
     static RemoteEngine open(String host, SshSpec spec, Consumer<String> log) {
         SshHost ssh = SshHost.connect(host, spec, CONNECT_TIMEOUT);
-        log.accept("connected as " + spec.user() + ", host key verified"
+        log.accept("connected as " + spec.user() + ", " + ssh.howConnected()
                 + (spec.usesSudo() ? "; docker runs through sudo -n" : ""));
         EngineTunnel tunnel;
         DockerEngine engine;
