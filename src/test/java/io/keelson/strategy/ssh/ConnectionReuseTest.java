@@ -58,32 +58,18 @@ class ConnectionReuseTest {
 
     @Test
     void aKeptConnectionWhoseSshdDiedIsNotLentAndTheNextUserConnectsAfresh() {
-        String first;
-        try (SshHost a = connect()) {
-            first = sshdPid(a);
-        }
+        String first = usedAndGivenBack();
         Shell.run("kill", "-KILL", first).require();
 
-        try (SshHost b = connect()) {
-            assertThat(b.reused()).isFalse();
-            assertThat(sshdPid(b)).isNotEqualTo(first);
-        }
+        assertNextIsFresh(first);
     }
 
     @Test
     void aChangedKnownHostsFileOpensAFreshConnection() throws Exception {
-        String first;
-        try (SshHost a = connect()) {
-            first = sshdPid(a);
-        }
+        String first = usedAndGivenBack();
         Files.setLastModifiedTime(knownHosts, FileTime.from(Instant.now().plusSeconds(5)));
 
-        try (SshHost b = connect()) {
-            assertThat(b.reused())
-                    .as("the host key is checked against the file as it is now")
-                    .isFalse();
-            assertThat(sshdPid(b)).isNotEqualTo(first);
-        }
+        assertNextIsFresh(first); // its host key checked against the file as it is now
     }
 
     @Test
@@ -95,10 +81,7 @@ class ConnectionReuseTest {
                     RemoteCommand.of(List.of("sleep", "5")).asQuiet().withTimeout(Duration.ofSeconds(1));
             assertThatThrownBy(() -> a.run(slow, line -> {})).isInstanceOf(SshFailure.class);
         }
-        try (SshHost b = connect()) {
-            assertThat(b.reused()).isFalse();
-            assertThat(sshdPid(b)).isNotEqualTo(first);
-        }
+        assertNextIsFresh(first);
     }
 
     @Test
@@ -109,9 +92,21 @@ class ConnectionReuseTest {
         a.discard();
         a.close();
 
-        try (SshHost b = connect()) {
-            assertThat(b.reused()).isFalse();
-            assertThat(sshdPid(b)).isNotEqualTo(first);
+        assertNextIsFresh(first);
+    }
+
+    /** A connection opened, used and given back; the pid of its sshd. */
+    private String usedAndGivenBack() {
+        try (SshHost used = connect()) {
+            return sshdPid(used);
+        }
+    }
+
+    /** The next connection is a new one, not the one whose sshd was {@code earlier}. */
+    private void assertNextIsFresh(String earlier) {
+        try (SshHost next = connect()) {
+            assertThat(next.reused()).isFalse();
+            assertThat(sshdPid(next)).isNotEqualTo(earlier);
         }
     }
 
