@@ -65,6 +65,8 @@ public final class TestImages {
         Shell.run("docker", "pull", "-q", local).require();
         Shell.run("docker", "tag", local, ref).require();
         Shell.run("docker", "push", ref).require();
+        // Only under ref, as a build would leave it: a test that removes ref makes Keelson pull it again.
+        Shell.run("docker", "rmi", local).require();
         return digestOf(ref);
     }
 

@@ -77,7 +77,7 @@ final class HostDeploy implements HostRollout.HostRun {
             return;
         }
         log("deploying " + String.join(", ", order.units()) + (order.isRollback() ? " (rollback)" : ""));
-        connect();
+        connect(true);
         ProjectFolders.make(ssh, order.folder(), target.compose().projectDir(), progress::guard, this::log);
         EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
         logIn();
@@ -176,19 +176,20 @@ final class HostDeploy implements HostRollout.HostRun {
      */
     private void readyForRollback() {
         Optional<RemoteProcess> unfinished = ssh == null ? Optional.empty() : ssh.unfinishedCommand();
-        // A fresh connection: the failure may have been the old one dying, which sshj notices only later.
+        // A fresh connection, not a kept one: the failure may have been the old one dying, which sshj
+        // notices only later, and a kept one to this host may be going the same way.
         if (ssh != null) {
             ssh.discard();
         }
-        connect();
+        connect(false);
         logIn();
         unfinished.ifPresent(process -> EarlierCommands.await(ssh, process, this::log));
         EarlierCommands.awaitMarked(ssh, target.compose().projectDir(), this::log);
     }
 
-    private void connect() {
+    private void connect(boolean mayReuse) {
         var s = target.ssh();
-        ssh = SshHost.connect(host, s, CONNECT_TIMEOUT);
+        ssh = mayReuse ? SshHost.connect(host, s, CONNECT_TIMEOUT) : SshHost.connectAfresh(host, s, CONNECT_TIMEOUT);
         log("connected as " + s.user() + ", " + ssh.howConnected());
     }
 

@@ -3,10 +3,13 @@ package io.keelson.strategy.ssh;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -23,27 +26,31 @@ import net.schmizz.sshj.connection.ConnectionException;
  * connection is lent to one user at a time, as a fresh one would be.
  *
  * <p>A connection is only kept under exactly what opened it: the host and port, the login (user, key
- * file, passphrase or password as read at that moment) and the known-hosts file as it was (its
- * modification time and size). Change any of them and the next user connects afresh, its host key
- * checked against the file as it is now. Before a kept connection is lent, the host must answer a
- * keep-alive within a second; one that does not is closed.
+ * file, passphrase or password as read at that moment) and the contents of the known-hosts and key
+ * files (their SHA-256). Change any of them and the next user connects afresh, its host key checked
+ * against the file as it is now. Before a kept connection is lent, the host must answer a keep-alive
+ * within a second; one that does not is closed. No connection is lent once it is {@link #MAX_AGE}
+ * old, however busy: what is fixed at login (the user's groups, a revoked key, sshd's settings, the
+ * address the host name resolves to) then takes effect within that time.
  */
 final class IdleConnections {
 
-    /** The host, the login and the files as they were when the connection was opened. */
-    record Key(String host, int port, SshLogin login, Path knownHosts, String knownHostsStamp, String keyStamp) {
+    /** The host, the login and the files' contents as they were when the connection was opened. */
+    record Key(String host, int port, SshLogin login, Path knownHosts, String knownHostsSha256, String keySha256) {
 
         static Key of(String host, int port, SshLogin login, Path knownHosts) {
-            return new Key(host, port, login, knownHosts, stamp(knownHosts), stamp(login.privateKey()));
+            return new Key(host, port, login, knownHosts, sha256(knownHosts), sha256(login.privateKey()));
         }
 
-        private static String stamp(Path file) {
+        /** The files are a few kilobytes: hashing them costs less than one round trip to a host. */
+        private static String sha256(Path file) {
             if (file == null) {
                 return "";
             }
             try {
-                return Files.getLastModifiedTime(file).toMillis() + "/" + Files.size(file);
-            } catch (IOException e) {
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+            } catch (IOException | NoSuchAlgorithmException e) {
                 return "unreadable"; // the connect that follows says what is wrong with it
             }
         }
@@ -54,9 +61,14 @@ final class IdleConnections {
         }
     }
 
-    private record Idle(SSHClient client, long since) {}
+    /** A connection and when it was opened ({@link System#nanoTime}). */
+    record Kept(SSHClient client, long openedAt) {}
+
+    private record Idle(Kept kept, long since) {}
 
     static final IdleConnections SHARED = new IdleConnections();
+
+    static final Duration MAX_AGE = Duration.ofMinutes(5);
 
     /** More idle connections than this to one host are not worth their sshd processes there. */
     private static final int PER_KEY = 4;
@@ -84,7 +96,7 @@ final class IdleConnections {
     }
 
     /** A kept connection for {@code key} that still answers, or empty. */
-    Optional<SSHClient> take(Key key) {
+    Optional<Kept> take(Key key) {
         while (true) {
             Idle candidate;
             synchronized (this) {
@@ -97,21 +109,24 @@ final class IdleConnections {
             if (candidate == null) {
                 return Optional.empty();
             }
-            if (System.nanoTime() - candidate.since() < keep.toNanos() && answers(candidate.client())) {
-                return Optional.of(candidate.client());
+            long now = System.nanoTime();
+            if (now - candidate.since() < keep.toNanos()
+                    && young(candidate.kept(), now)
+                    && answers(candidate.kept().client())) {
+                return Optional.of(candidate.kept());
             }
-            SshHost.close(candidate.client());
+            SshHost.close(candidate.kept().client());
         }
     }
 
-    /** Keeps {@code client} for the next user of {@code key}, or closes it when none are kept. */
-    void give(Key key, SSHClient client) {
+    /** Keeps {@code given} for the next user of {@code key}; closes it when none are kept, or it is too old. */
+    void give(Key key, Kept given) {
         Duration kept = keep;
-        if (kept.isZero()) {
-            SshHost.close(client);
+        if (kept.isZero() || !young(given, System.nanoTime())) {
+            SshHost.close(given.client());
             return;
         }
-        Idle entry = new Idle(client, System.nanoTime());
+        Idle entry = new Idle(given, System.nanoTime());
         Idle surplus;
         synchronized (this) {
             Deque<Idle> same = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
@@ -119,7 +134,7 @@ final class IdleConnections {
             surplus = same.size() > PER_KEY ? same.pollLast() : null;
         }
         if (surplus != null) {
-            SshHost.close(surplus.client());
+            SshHost.close(surplus.kept().client());
         }
         closer.schedule(() -> closeIfStillIdle(key, entry), kept.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -134,7 +149,7 @@ final class IdleConnections {
             }
         }
         if (removed) {
-            SshHost.close(entry.client());
+            SshHost.close(entry.kept().client());
         }
     }
 
@@ -144,13 +159,19 @@ final class IdleConnections {
             all = new HashMap<>(idle);
             idle.clear();
         }
-        all.values().forEach(same -> same.forEach(e -> SshHost.close(e.client())));
+        all.values().forEach(same -> same.forEach(e -> SshHost.close(e.kept().client())));
+    }
+
+    private static boolean young(Kept kept, long now) {
+        return now - kept.openedAt() < MAX_AGE.toNanos();
     }
 
     /**
      * Whether the host answers a keep-alive within {@link #ANSWER_WITHIN}: OpenSSH refuses the request
      * it does not know, and a refusal is an answer too. A connection whose peer is gone (a host
-     * rebooted, a paused Keelson's connection dropped by sshd) does not answer.
+     * rebooted, a paused Keelson's connection dropped by sshd) does not answer: its request fails
+     * with the transport's error as the cause, where a refusal has none ({@code isConnected} alone
+     * would not do: sshj still says connected while it hands that error out).
      */
     private static boolean answers(SSHClient client) {
         if (!client.isConnected() || !client.isAuthenticated()) {
@@ -164,7 +185,7 @@ final class IdleConnections {
                 return reply.tryRetrieve(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS) != null
                         && client.isConnected();
             } catch (ConnectionException refusedOrLost) {
-                return client.isConnected(); // refused is an answer; a lost connection is not connected any more
+                return refusedOrLost.getCause() == null && client.isConnected();
             }
         } catch (IOException | RuntimeException e) {
             return false;

@@ -19,7 +19,7 @@ import net.schmizz.sshj.connection.channel.direct.Session;
 
 /**
  * One authenticated SSH connection to a deploy host (sshj). The host key is always checked against
- * the target's known_hosts file; there is no way to turn that off. All sshj types stay in here.
+ * the target's known_hosts file; there is no way to turn that off. No sshj type leaves this package.
  * Closing it gives a connection in good order back to {@link IdleConnections}, for the next user
  * of the same host and login; one that failed, or left a command running, is closed.
  */
@@ -42,14 +42,16 @@ public final class SshHost implements AutoCloseable {
     private final SSHClient client;
     private final String label;
     private final IdleConnections.Key key;
+    private final long openedAt;
     private final boolean reused;
     private final Semaphore sessions = new Semaphore(MAX_SESSIONS);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RemoteProcess running;
     private volatile boolean failed;
 
-    private SshHost(SSHClient client, String label, IdleConnections.Key key, boolean reused) {
-        this.client = client;
+    private SshHost(IdleConnections.Kept kept, String label, IdleConnections.Key key, boolean reused) {
+        this.client = kept.client();
+        this.openedAt = kept.openedAt();
         this.label = label;
         this.key = key;
         this.reused = reused;
@@ -58,22 +60,29 @@ public final class SshHost implements AutoCloseable {
     /** Connects and authenticates with the private key, or fails saying which step and why. */
     public static SshHost connect(
             String host, int port, String user, Path privateKey, Path knownHosts, Duration timeout) {
-        return open(host, port, SshLogin.key(user, privateKey, null), knownHosts, timeout);
+        return open(host, port, SshLogin.key(user, privateKey, null), knownHosts, timeout, true);
     }
 
     /** Connects to one host of a target as its {@code ssh} block says: key (with its passphrase) or password. */
     public static SshHost connect(String host, SshSpec ssh, Duration timeout) {
-        return open(host, ssh.effectivePort(), SshLogin.of(ssh), Path.of(ssh.knownHostsFile()), timeout);
+        return open(host, ssh.effectivePort(), SshLogin.of(ssh), Path.of(ssh.knownHostsFile()), timeout, true);
     }
 
-    private static SshHost open(String host, int port, SshLogin login, Path knownHosts, Duration timeout) {
+    /** {@link #connect(String, SshSpec, Duration)} with a new connection, for a user that distrusts the kept ones. */
+    public static SshHost connectAfresh(String host, SshSpec ssh, Duration timeout) {
+        return open(host, ssh.effectivePort(), SshLogin.of(ssh), Path.of(ssh.knownHostsFile()), timeout, false);
+    }
+
+    private static SshHost open(
+            String host, int port, SshLogin login, Path knownHosts, Duration timeout, boolean mayReuse) {
         String label = port == 22 ? host : host + ":" + port;
         IdleConnections.Key key = IdleConnections.Key.of(host, port, login, knownHosts);
-        Optional<SSHClient> kept = IdleConnections.SHARED.take(key);
+        Optional<IdleConnections.Kept> kept = mayReuse ? IdleConnections.SHARED.take(key) : Optional.empty();
         if (kept.isPresent()) {
             return new SshHost(kept.get(), label, key, true);
         }
-        return new SshHost(login.connect(host, port, label, knownHosts, timeout), label, key, false);
+        SSHClient client = login.connect(host, port, label, knownHosts, timeout);
+        return new SshHost(new IdleConnections.Kept(client, System.nanoTime()), label, key, false);
     }
 
     /**
@@ -123,7 +132,7 @@ public final class SshHost implements AutoCloseable {
                 running = null;
             }
             return output.result(cmd.getExitStatus(), label);
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) { // sshj: IllegalStateException when not connected
             failed = true;
             throw new SshFailure("command failed on " + label + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -211,13 +220,13 @@ public final class SshHost implements AutoCloseable {
                     try {
                         session.close();
                     } catch (IOException e) {
-                        // the channel is gone already
+                        failed = true; // a channel that did not close cleanly: the connection is not lent again
                     } finally {
                         sessions.release();
                     }
                 }
             };
-        } catch (IOException e) {
+        } catch (IOException | IllegalStateException e) { // sshj: IllegalStateException when not connected
             failed = true;
             sessions.release();
             throw new SshFailure("cannot start " + command.shellText() + " on " + label + ": " + e.getMessage(), e);
@@ -259,7 +268,7 @@ public final class SshHost implements AutoCloseable {
                 && client.isConnected()
                 && client.isAuthenticated();
         if (inOrder) {
-            IdleConnections.SHARED.give(key, client);
+            IdleConnections.SHARED.give(key, new IdleConnections.Kept(client, openedAt));
         } else {
             close(client);
         }

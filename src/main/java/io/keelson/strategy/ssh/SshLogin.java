@@ -59,6 +59,8 @@ record SshLogin(String user, Path privateKey, String passphrase, String password
         client.addHostKeyVerifier(check);
         client.setConnectTimeout((int) timeout.toMillis());
         client.setTimeout((int) timeout.toMillis());
+        // Before connecting: sshj starts the keep-alive thread at connect only if an interval is set.
+        client.getConnection().getKeepAlive().setKeepAliveInterval(15);
         try {
             client.connect(host, port);
         } catch (TransportException e) {
@@ -86,7 +88,6 @@ record SshLogin(String user, Path privateKey, String passphrase, String password
             SshHost.close(client);
             throw new SshFailure("cannot authenticate to " + label + " as " + user + ": " + e.getMessage(), e);
         }
-        client.getConnection().getKeepAlive().setKeepAliveInterval(15);
         return client;
     }
 

@@ -54,7 +54,10 @@ final class RemoteEngine implements AutoCloseable {
         RemoteEngine remote = new RemoteEngine(ssh, tunnel, engine);
         if (!remote.engine.ping()) {
             String problem = remote.dockerSays(spec);
-            remote.close();
+            // Not kept: what the message below asks the operator to fix (a group, sudo) is read at login.
+            remote.engine.close();
+            remote.tunnel.close();
+            ssh.discard();
             throw new IllegalStateException("the Docker engine on " + host + " does not answer through SSH" + problem
                     + (spec.usesSudo()
                             ? " (may " + spec.user() + " run docker with sudo -n, without a password?)"
