@@ -88,6 +88,21 @@ class ConnectionReuseTest {
     }
 
     @Test
+    void aConnectionGivenBackWithASessionStillOpenIsClosedNotKept() {
+        String first;
+        SshHost.Stream open;
+        try (SshHost a = connect()) {
+            first = sshdPid(a);
+            open = a.openStream(RemoteCommand.of(List.of("cat")));
+        }
+        try {
+            assertNextIsFresh(first);
+        } finally {
+            open.close();
+        }
+    }
+
+    @Test
     void aDiscardedConnectionIsNeverLent() {
         String first;
         SshHost a = connect();
